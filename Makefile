@@ -1,0 +1,57 @@
+# FastAPI WebSocket Kursu — iki komut yeter: `make lab` ve `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+STAMP  := $(VENV)/.kurulum-$(PYVER)
+PYTEST := $(PY) -m pytest
+# Bir notebook'u çalıştırırken hücre başına en fazla süre (saniye).
+CELL_TIMEOUT ?= 120
+NBVAL  := --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/sanitize.cfg
+
+.PHONY: lab test test-py test-notebooks grade notebooks labs bench lint clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -n "$(PYVER)" || { echo "Python bulunamadı: PYTHON=$(PYTHON)"; exit 1; }
+	@if [ ! -f "$(STAMP)" ] && [ -d "$(VENV)" ]; then echo "Sanal ortam Python $(PYVER) için yeniden kuruluyor"; rm -rf "$(VENV)"; fi
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	@touch $(STAMP)
+
+## Kursu JupyterLab'da açar (ilk seferde her şeyi kurar).
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/00_baslarken.ipynb
+
+## Bütün testler: paket, notebook'lar (kayıtlı çıktılarıyla), çözümler ve lab'lar.
+test: $(STAMP)
+	$(PY) -m wskurs.cli lab-uret --kontrol
+	$(PYTEST) tests
+	$(PYTEST) --nbval $(NBVAL) notebooks
+	$(PYTEST) --nbval-lax $(NBVAL) solutions
+
+test-py: $(STAMP)
+	$(PYTEST) tests
+
+## Bir lab'ı notlandırır: make grade LAB=01
+grade: $(STAMP)
+	$(PYTEST) --nbval-lax --nbval-current-env -q labs/lab$(LAB)_*.ipynb
+
+## notebooks/ klasörünü yeniden çalıştırıp çıktılarını kaydeder.
+notebooks: $(STAMP)
+	$(PY) -m wskurs.notebooks notebooks/*.ipynb
+
+## labs/ klasörünü solutions/ klasöründen yeniden üretir.
+labs: $(STAMP)
+	$(PY) -m wskurs.cli lab-uret
+
+## Notebook'ların ve lab notlandırmanın süresini ölçer.
+bench: $(STAMP)
+	$(PY) tests/bench.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache

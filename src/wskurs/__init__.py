@@ -1,0 +1,22 @@
+"""FastAPI WebSocket Kursu'nun yardımcı paketi.
+
+Derslerin *kullandığı* (öğretmediği) kod burada durur: çekirdek içi sunucular,
+lab kontrolleri, lab üretimi ve notlandırma.
+"""
+
+from __future__ import annotations
+
+from .server import RunningServer, ServerStartError, running_servers, serve, start_server, stop_all
+from .timing import scaled
+
+__all__ = [
+    "RunningServer",
+    "ServerStartError",
+    "running_servers",
+    "scaled",
+    "serve",
+    "start_server",
+    "stop_all",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,212 @@
+"""pytest eklentisi: nbval'in çalıştırdığı lab defterlerinden not tablosu çıkarır.
+
+``pytest --nbval-lax labs/lab01_websocket_nedir.ipynb`` sonunda her lab için bir tablo
+(alıştırma, puan, sonuç, toplam) yazılır; ``--wskurs-json DOSYA`` aynısını JSON olarak
+kaydeder.
+
+Bir alıştırma, kontrol hücresi hatasız çalıştığında *ve* kontrolün kendi sonucunu
+(``RESULT_MIME``) ürettiğinde geçmiş sayılır: ``pass``'e çevrilmiş ya da silinmiş bir
+kontrol hücresi puan getirmez.
+
+nbval bir hücre zaman aşımına uğradığında sonraki bütün hücreleri "beklenen hata" sayar.
+Çekirdek kesmeyle (interrupt) kurtulduysa bu eklenti o işareti kaldırır: sonsuz döngüye
+giren bir cevap yalnız kendi alıştırmasına mal olur.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .checks.core import RESULT_MIME, exercises_of
+from .labgen import cell_role
+
+__all__ = ["LabReport", "grade_rows"]
+
+_LAB_NAME = re.compile(r"^(lab\d\d)")
+_KEY = pytest.StashKey["dict[str, LabReport]"]()
+
+
+@dataclass
+class _Outcome:
+    passed: bool
+    feedback: str
+
+
+@dataclass
+class LabReport:
+    """Bir lab defterinin çalıştırılmasından toplanan sonuçlar."""
+
+    path: str
+    lab: str
+    checks: dict[str, _Outcome] = field(default_factory=dict)
+    answer_errors: dict[str, str] = field(default_factory=dict)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return grade_rows(self.lab, self.checks, self.answer_errors)
+
+    def as_json(self) -> dict[str, Any]:
+        rows = self.rows()
+        return {
+            "path": self.path,
+            "lab": self.lab,
+            "exercises": rows,
+            "total": sum(row["earned"] for row in rows),
+            "max": sum(row["points"] for row in rows),
+        }
+
+
+def grade_rows(lab: str, checks: dict[str, _Outcome], answer_errors: dict[str, str]) -> list[dict[str, Any]]:
+    """Kayıtlı her alıştırma için bir satır; hiç çalışmayan kontrol 0 puan alır."""
+    rows = []
+    for ex in exercises_of(lab):
+        outcome = checks.get(ex.id)
+        if outcome is None:
+            status, earned, feedback = "çalışmadı", 0, "Kontrol hücresi bulunamadı ya da çalışmadı."
+        elif outcome.passed:
+            status, earned, feedback = "geçti", ex.points, outcome.feedback
+        else:
+            status, earned, feedback = "kaldı", 0, outcome.feedback
+        if ex.id in answer_errors and status != "geçti":
+            feedback = f"Cevap hücresi hata verdi: {answer_errors[ex.id]}\n{feedback}"
+        rows.append(
+            {
+                "exercise": ex.id,
+                "title": ex.title,
+                "points": ex.points,
+                "earned": earned,
+                "status": status,
+                "feedback": feedback,
+            }
+        )
+    return rows
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("wskurs", "FastAPI WebSocket Kursu notlandırma")
+    group.addoption(
+        "--wskurs-json",
+        action="store",
+        default=None,
+        metavar="DOSYA",
+        help="Lab not tablosunu JSON olarak bu dosyaya yaz.",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_KEY] = {}
+
+
+def _report_for(item: pytest.Item) -> LabReport | None:
+    parent = item.parent
+    path = Path(str(getattr(parent, "path", "")))
+    nb = getattr(parent, "nb", None)
+    lab = None
+    if nb is not None:
+        meta = nb.metadata.get("wskurs", {})
+        lab = meta.get("lab") if isinstance(meta, dict) else None
+    if lab is None:
+        match = _LAB_NAME.match(path.name)
+        lab = match.group(1) if match else None
+    if lab is None:
+        return None
+    reports = item.config.stash[_KEY]
+    key = str(path)
+    if key not in reports:
+        reports[key] = LabReport(path=key, lab=lab)
+    return reports[key]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    parent = item.parent
+    if getattr(parent, "timed_out", False):
+        kernel = getattr(parent, "kernel", None)
+        if kernel is not None and kernel.is_alive():
+            parent.timed_out = False
+
+
+def _error_text(report: pytest.TestReport) -> str:
+    text = str(report.longrepr) if report.longrepr else ""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    if "Timeout of" in text:
+        match = re.search(r"Timeout of ([\d.]+) seconds", text)
+        seconds = match.group(1) if match else "?"
+        return f"Zaman aşımı: hücre {seconds} saniyede bitmedi (sonsuz döngü ya da hiç dönmeyen bir await olabilir)."
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in reversed(lines):
+        if re.match(r"^[A-Za-z_.]*(Error|Exception|Interrupt)\b", line):
+            return line
+    return lines[-1] if lines else "bilinmeyen hata"
+
+
+def _check_feedback(report: pytest.TestReport) -> str:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(report.longrepr) if report.longrepr else "")
+    start = text.find("❌")
+    if start >= 0:
+        end = text.find("\n\n", start)
+        return text[start : end if end > 0 else None].strip()
+    return _error_text(report)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    cell = getattr(item, "cell", None)
+    if cell is None or call.when != "call":
+        return
+    role = cell_role(cell)
+    if role is None:
+        return
+    lab_report = _report_for(item)
+    if lab_report is None:
+        return
+    kind, exercise_id = role
+    if kind == "answer":
+        if report.failed:
+            lab_report.answer_errors[exercise_id] = _error_text(report)
+        return
+    if report.passed:
+        results = [
+            out.get("data", {}).get(RESULT_MIME)
+            for out in getattr(item, "test_outputs", []) or []
+            if out.get("output_type") in ("display_data", "execute_result")
+        ]
+        mine = [r for r in results if isinstance(r, dict) and r.get("exercise") == exercise_id]
+        if mine and mine[-1].get("passed") is True:
+            lab_report.checks[exercise_id] = _Outcome(True, str(mine[-1].get("feedback", "")))
+        else:
+            lab_report.checks[exercise_id] = _Outcome(
+                False, "Kontrol hücresi kontrolü çalıştırmadı (hücre değiştirilmiş olabilir)."
+            )
+    else:
+        lab_report.checks[exercise_id] = _Outcome(False, _check_feedback(report))
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    reports = config.stash.get(_KEY, {})
+    if not reports:
+        return
+    for report in reports.values():
+        data = report.as_json()
+        terminalreporter.write_sep("=", f"Not tablosu: {Path(report.path).name}")
+        width = max([len(row["title"]) for row in data["exercises"]] + [6])
+        terminalreporter.write_line(f"{'Alıştırma':<10} {'Başlık':<{width}} {'Puan':>7}  Sonuç")
+        for row in data["exercises"]:
+            mark = {"geçti": "✅", "kaldı": "❌"}.get(row["status"], "⏭️")
+            score = f"{row['earned']}/{row['points']}"
+            terminalreporter.write_line(
+                f"{row['exercise']:<10} {row['title']:<{width}} {score:>7}  {mark} {row['status']}"
+            )
+        total = f"{data['total']}/{data['max']}"
+        terminalreporter.write_line(f"{'Toplam':<10} {'':<{width}} {total:>7}")
+    path = config.getoption("--wskurs-json")
+    if path:
+        payload = {"notebooks": [report.as_json() for report in reports.values()]}
+        Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")

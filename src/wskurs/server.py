@@ -1,0 +1,397 @@
+"""Jupyter çekirdeğinin içinde (ya da bir betikte) gerçek bir uvicorn sunucusu.
+
+Bir ders hücresi şöyle başlar::
+
+    sunucu = await start_server(app)
+    sunucu.ws_url("/ws")      # 'ws://127.0.0.1:<port>/ws'
+
+Aynı hücre ikinci kez çalıştırıldığında eski sunucu durdurulur ve yenisi aynı portta
+başlar; "address already in use" hatası olmaz. Sunucunun yazdıkları (``print``,
+uvicorn'un ve uygulamanın günlükleri) rastgele bir hücreye düşmez: sunucunun
+günlüğünde tutulur ve ``sunucu.show_log()`` ile bilerek gösterilir.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import enum
+import io
+import logging
+import socket
+import sys
+from collections import deque
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, TextIO
+
+import uvicorn
+
+from .timing import scaled
+from .watchdog import keep_interruptible
+
+__all__ = [
+    "RunningServer",
+    "ServerStartError",
+    "ServerState",
+    "running_servers",
+    "serve",
+    "start_server",
+    "stop_all",
+]
+
+LOG_LIMIT = 2000
+"""Bir sunucunun günlüğünde tutulan en fazla satır sayısı."""
+
+_current: contextvars.ContextVar[RunningServer | None] = contextvars.ContextVar("wskurs_current_server", default=None)
+_registry: dict[str, RunningServer] = {}
+
+
+class ServerStartError(RuntimeError):
+    """Sunucu başlayamadı; mesaj nedenini ve günlüğün sonunu söyler."""
+
+
+class ServerState(enum.Enum):
+    STARTING = "başlıyor"
+    RUNNING = "çalışıyor"
+    STOPPED = "durdu"
+
+
+class _QuietServer(uvicorn.Server):
+    """Sinyallere dokunmayan uvicorn sunucusu.
+
+    ``uvicorn.Server.serve()`` ana iş parçacığında SIGINT/SIGTERM'i kendine alır. Jupyter
+    çekirdeğinin ana iş parçacığı da orasıdır: o zaman "Interrupt" hücreyi değil sunucuyu
+    durdururdu. Sinyaller çekirdekte kalsın diye bu adım atlanır.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class _RoutedStream(io.TextIOBase):
+    """``sys.stdout``/``sys.stderr`` yerine geçer: sunucu bağlamında yazılanı o sunucunun
+    günlüğüne, geri kalan her şeyi asıl akışa yönlendirir."""
+
+    def __init__(self, original: TextIO, name: str) -> None:
+        self._original = original
+        self._name = name
+
+    def write(self, text: str) -> int:
+        server = _current.get()
+        if server is None:
+            return self._original.write(text)
+        server._append(text, stream=self._name)
+        return len(text)
+
+    def flush(self) -> None:
+        if _current.get() is None:
+            self._original.flush()
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._original, attr)
+
+
+class _LogHandler(logging.Handler):
+    """Günlük kayıtlarını, kaydı üreten sunucunun günlüğüne yazar."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        server = _current.get()
+        if server is None:
+            return
+        try:
+            server._append(self.format(record) + "\n", stream="log")
+        except Exception:  # pragma: no cover - logging must never raise
+            self.handleError(record)
+
+
+_handler = _LogHandler()
+_handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+
+
+def _install_routing() -> None:
+    """Akış yönlendirmesini ve günlük yakalamayı bir kez kurar (tekrar çağrılabilir)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if not isinstance(stream, _RoutedStream):
+            setattr(sys, name, _RoutedStream(stream, name))
+    for logger_name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(logger_name)
+        logger.setLevel(logging.INFO)
+        if _handler not in logger.handlers:
+            logger.addHandler(_handler)
+        logger.propagate = False
+    root = logging.getLogger()
+    if _handler not in root.handlers:
+        root.addHandler(_handler)
+
+
+class RunningServer:
+    """Çalışan bir sunucu: portunu, adreslerini ve günlüğünü bilir, durdurulabilir.
+
+    ``start_server`` ya da ``serve`` ile elde edilir; doğrudan oluşturulmaz.
+    """
+
+    def __init__(self, app: Any, name: str, host: str, port: int, config: dict[str, Any]) -> None:
+        self.app = app
+        self.name = name
+        self.host = host
+        self.port = port
+        self.state = ServerState.STARTING
+        self._config = config
+        self._lines: deque[str] = deque(maxlen=LOG_LIMIT)
+        self._partial = ""
+        self._server: _QuietServer | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._failure: BaseException | None = None
+
+    # Adresler -----------------------------------------------------------------
+
+    @property
+    def http_url(self) -> str:
+        """``http://127.0.0.1:<port>``"""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_ws_url(self) -> str:
+        """``ws://127.0.0.1:<port>``"""
+        return f"ws://{self.host}:{self.port}"
+
+    def url(self, path: str = "/") -> str:
+        """Bu sunucudaki bir HTTP yolunun tam adresi."""
+        return self.http_url + _with_slash(path)
+
+    def ws_url(self, path: str = "/ws") -> str:
+        """Bu sunucudaki bir WebSocket yolunun tam adresi."""
+        return self.base_ws_url + _with_slash(path)
+
+    # Günlük -------------------------------------------------------------------
+
+    def _append(self, text: str, stream: str) -> None:
+        prefix = "[stderr] " if stream == "stderr" else ""
+        text = self._partial + text
+        *complete, self._partial = text.split("\n")
+        for line in complete:
+            self._lines.append(prefix + line if line else line)
+
+    @property
+    def log(self) -> list[str]:
+        """Sunucunun şimdiye dek yazdığı satırlar (``print``, uvicorn ve uygulama günlüğü)."""
+        lines = list(self._lines)
+        if self._partial:
+            lines.append(self._partial)
+        return lines
+
+    def show_log(self, last: int | None = 20, *, contains: str | None = None) -> None:
+        """Günlüğün son satırlarını bu hücreye yazdırır.
+
+        Args:
+            last: Gösterilecek en fazla satır; ``None`` hepsini gösterir.
+            contains: Verilirse yalnız bu metni içeren satırlar gösterilir.
+        """
+        lines = [line for line in self.log if line and (contains is None or contains in line)]
+        if last is not None:
+            lines = lines[-last:]
+        print("\n".join(lines) if lines else "(günlük boş)")
+
+    def clear_log(self) -> None:
+        """Günlüğü boşaltır."""
+        self._lines.clear()
+        self._partial = ""
+
+    # Yaşam döngüsü --------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self.state is ServerState.RUNNING
+
+    @property
+    def connections(self) -> int:
+        """Sunucuya şu an açık TCP bağlantısı sayısı."""
+        if self._server is None:
+            return 0
+        return len(self._server.server_state.connections)
+
+    async def _start(self, sock: socket.socket) -> None:
+        config = uvicorn.Config(
+            self.app,
+            log_config=None,
+            timeout_graceful_shutdown=self._config.pop("timeout_graceful_shutdown", 2),
+            **self._config,
+        )
+        self._server = _QuietServer(config)
+        token = _current.set(self)
+        try:
+            self._task = asyncio.create_task(self._run(sock), name=f"wskurs-server-{self.name}")
+        finally:
+            _current.reset(token)
+        deadline = asyncio.get_running_loop().time() + scaled(10)
+        while not self._server.started:
+            if self._task.done():
+                break
+            if asyncio.get_running_loop().time() > deadline:
+                await self.stop()
+                raise ServerStartError(self._explain("10 saniyede başlamadı."))
+            await asyncio.sleep(0.01)
+        if not self._server.started:
+            self.state = ServerState.STOPPED
+            reason = self._failure
+            detail = f"{type(reason).__name__}: {reason}" if reason else "sunucu hemen kapandı."
+            raise ServerStartError(self._explain(detail))
+        self.state = ServerState.RUNNING
+
+    async def _run(self, sock: socket.socket) -> None:
+        assert self._server is not None
+        try:
+            await self._server.serve(sockets=[sock])
+        except SystemExit as exc:  # uvicorn başlatma hatasında sys.exit(3) çağırır
+            self._failure = exc
+            self._append("uvicorn başlatmayı durdurdu (SystemExit).\n", stream="log")
+        except Exception as exc:
+            self._failure = exc
+            logging.getLogger("uvicorn.error").exception("Sunucu beklenmedik biçimde durdu")
+        finally:
+            sock.close()
+            self.state = ServerState.STOPPED
+
+    def _explain(self, detail: str) -> str:
+        tail = "\n".join(line for line in self.log[-8:] if line)
+        return f"'{self.name}' sunucusu başlatılamadı: {detail}" + (
+            f"\nSunucu günlüğünün sonu:\n{tail}" if tail else ""
+        )
+
+    async def stop(self) -> None:
+        """Sunucuyu durdurur: yeni bağlantı almaz, açık bağlantıları kapatır, portu bırakır.
+
+        Birden çok kez çağrılabilir.
+        """
+        if self._server is not None:
+            self._server.should_exit = True
+        task = self._task
+        if task is not None and not task.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(task), timeout=scaled(5))
+            except TimeoutError:
+                if self._server is not None:
+                    self._server.force_exit = True
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self.state = ServerState.STOPPED
+        if _registry.get(self.name) is self:
+            del _registry[self.name]
+
+    async def __aenter__(self) -> RunningServer:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    def __repr__(self) -> str:
+        return f"<RunningServer {self.name!r} {self.http_url} {self.state.value}>"
+
+
+def _with_slash(path: str) -> str:
+    return path if path.startswith("/") else "/" + path
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+async def start_server(
+    app: Any,
+    *,
+    name: str = "sunucu",
+    port: int | None = None,
+    **config: Any,
+) -> RunningServer:
+    """Bir ASGI uygulamasını (ör. FastAPI) çalışan event loop'ta uvicorn ile başlatır.
+
+    Sunucu yalnız 127.0.0.1'i dinler. Aynı ``name`` ile çalışan bir sunucu varsa önce o
+    durdurulur ve yenisi (``port`` verilmediyse) aynı portta başlar; böylece başlatma
+    hücresini yeniden çalıştırmak güvenlidir.
+
+    Args:
+        app: Çalıştırılacak ASGI uygulaması.
+        name: Sunucunun adı; aynı anda birden çok sunucu için farklı adlar verin.
+        port: İstenen port; ``None`` ise eski sunucunun portu ya da boş bir port.
+        **config: ``uvicorn.Config``'e giden ek ayarlar (ör. ``ws_ping_interval``).
+
+    Returns:
+        Çalışan sunucu.
+
+    Raises:
+        ServerStartError: Port alınamadıysa ya da uygulama başlarken hata verdiyse.
+    """
+    _install_routing()
+    keep_interruptible()
+    host = "127.0.0.1"
+    old = _registry.pop(name, None)
+    if old is not None:
+        await old.stop()
+        if port is None:
+            port = old.port
+    wanted = 0 if port is None else port
+    try:
+        sock = _bind(host, wanted)
+    except OSError as exc:
+        if port is not None and old is None:
+            raise ServerStartError(
+                f"'{name}' sunucusu başlatılamadı: {host}:{port} adresi kullanılamıyor ({exc.strerror})."
+                " Başka bir port verin ya da port=None bırakın."
+            ) from None
+        sock = _bind(host, 0)
+    server = RunningServer(app, name, host, sock.getsockname()[1], dict(config))
+    _registry[name] = server
+    try:
+        await server._start(sock)
+    except BaseException:
+        if _registry.get(name) is server:
+            del _registry[name]
+        raise
+    return server
+
+
+@contextlib.asynccontextmanager
+async def serve(app: Any, *, name: str | None = None, **config: Any) -> AsyncIterator[RunningServer]:
+    """``start_server`` gibi başlatır, blok bitince durdurur::
+
+        async with serve(app) as sunucu:
+            ...
+
+    ``name`` verilmezse kısa ömürlü, başka sunucularla çakışmayan bir ad alır.
+    """
+    server = await start_server(app, name=name or f"gecici-{id(app):x}-{_next_id()}", **config)
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+_counter = 0
+
+
+def _next_id() -> int:
+    global _counter
+    _counter += 1
+    return _counter
+
+
+def running_servers() -> dict[str, RunningServer]:
+    """Ada göre şu an çalışan sunucular."""
+    return dict(_registry)
+
+
+async def stop_all() -> None:
+    """Bu süreçte başlatılmış bütün sunucuları durdurur."""
+    for server in list(_registry.values()):
+        await server.stop()

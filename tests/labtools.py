@@ -1,0 +1,70 @@
+"""Lab testlerinin ortak araçları: çözümden, taslaktan ya da yanlış cevaplardan gönderim üretmek."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from wskurs.labgen import cell_role, replace_regions
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = ROOT / "solutions"
+LABS = ROOT / "labs"
+LAB_FILES = sorted(p.name for p in SOLUTIONS.glob("lab*.ipynb"))
+
+
+def read(path: Path) -> Any:
+    return nbformat.read(path, as_version=4)
+
+
+def lab_name(file_name: str) -> str:
+    return file_name[:5]
+
+
+def wrong_answers(file_name: str) -> dict[str, str]:
+    return importlib.import_module(f"wrong_answers.{lab_name(file_name)}").WRONG
+
+
+def answer_cells(lab: Any) -> list[tuple[Any, str]]:
+    """Lab'ın cevap hücreleri ve alıştırmaları, sırayla."""
+    return [(cell, role[1]) for cell in lab.cells if (role := cell_role(cell)) and role[0] == "answer"]
+
+
+def submission(file_name: str, answers: dict[str, str] | None = None) -> Any:
+    """Çözüm cevaplarıyla doldurulmuş bir lab gönderimi.
+
+    Args:
+        answers: Alıştırma kimliği → o alıştırmanın cevap bölgesine konacak kod; verilen
+            alıştırmalarda çözüm yerine bu kod kullanılır.
+    """
+    lab = read(LABS / file_name)
+    solution = {cell.id: cell.source for cell in read(SOLUTIONS / file_name).cells}
+    result = copy.deepcopy(lab)
+    for cell, exercise_id in answer_cells(result):
+        source = solution[cell.id]
+        if answers and exercise_id in answers:
+            source, _ = replace_regions(source, exercise_id, replacement=answers[exercise_id])
+        elif "### ÇÖZÜM" in source:
+            source = "\n".join(line for line in source.splitlines() if "### ÇÖZÜM" not in line)
+        cell.source = source
+    return result
+
+
+def with_checks(nb: Any, new_source: str | None) -> Any:
+    """Kontrol hücrelerini değiştirilmiş (``new_source``) ya da silinmiş (``None``) bir kopya."""
+    result = copy.deepcopy(nb)
+    kept = []
+    for cell in result.cells:
+        role = cell_role(cell)
+        if role and role[0] == "check":
+            if new_source is None:
+                continue
+            cell.source = new_source
+            cell.metadata.pop("wskurs", None)
+        kept.append(cell)
+    result.cells = kept
+    return result
