@@ -6,7 +6,7 @@ lab kontrolleri, lab üretimi ve notlandırma.
 
 from __future__ import annotations
 
-from .server import RunningServer, ServerStartError, running_servers, serve, start_server, stop_all
+from .server import RunningServer, ServerStartError, running_servers, serve, serve_in_thread, start_server, stop_all
 from .timing import scaled
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "running_servers",
     "scaled",
     "serve",
+    "serve_in_thread",
     "start_server",
     "stop_all",
 ]

@@ -36,6 +36,7 @@ __all__ = [
     "ServerState",
     "running_servers",
     "serve",
+    "serve_in_thread",
     "start_server",
     "stop_all",
 ]
@@ -384,6 +385,44 @@ def _next_id() -> int:
     global _counter
     _counter += 1
     return _counter
+
+
+@contextlib.contextmanager
+def serve_in_thread(app: Any, **config: Any) -> Iterator[RunningServer]:
+    """Senkron kod için (ör. Playwright'ın senkron API'si): sunucuyu kendi event loop'u olan
+    bir iş parçacığında çalıştırır, blok bitince durdurur::
+
+        with serve_in_thread(app) as sunucu:
+            page.goto(sunucu.url("/"))
+    """
+    import threading
+
+    ready: dict[str, Any] = {}
+    started = threading.Event()
+    loop = asyncio.new_event_loop()
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        ready["stop"] = stop
+        try:
+            async with serve(app, **config) as server:
+                ready["server"] = server
+                started.set()
+                await stop.wait()
+        except BaseException as exc:
+            ready["error"] = exc
+            started.set()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), name="wskurs-sunucu", daemon=True)
+    thread.start()
+    if not started.wait(scaled(15)) or "error" in ready:
+        raise ServerStartError(f"İş parçacığındaki sunucu başlatılamadı: {ready.get('error')!r}")
+    try:
+        yield ready["server"]
+    finally:
+        loop.call_soon_threadsafe(ready["stop"].set)
+        thread.join(scaled(10))
+        loop.close()
 
 
 def running_servers() -> dict[str, RunningServer]:

@@ -1,0 +1,49 @@
+"""Gerçek bir Chromium (Debian paketi) ile tarayıcı testleri için ortak fixture.
+
+Playwright'ın kendi tarayıcı indirmesi bu ortamda çalışmaz; sistemin Chromium'u kullanılır.
+Yoksa testler, kurulum komutunu söyleyerek atlanır.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+INSTALL_HINT = "Tarayıcı testleri için Chromium gerekli: sudo apt-get install chromium (Debian/Ubuntu)"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("WSKURS_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if candidate and (found := shutil.which(candidate)):
+            return found
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Başsız (headless) Chromium; Chromium ya da Playwright yoksa test atlanır."""
+    path = chromium_path()
+    if path is None:
+        pytest.skip(INSTALL_HINT)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright kurulu değil: make test (ya da pip install playwright)")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=path, headless=True, args=ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
