@@ -5,75 +5,25 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
-from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import ConnectionClosed
 
 from ..server import serve
 from ..timing import scaled
+from .client import STEP, open_ws, receive
 from .core import Mismatch, Namespace, exercise, run_app
 
 __all__: list[str] = []
-
-STEP = 2.0
-"""Tek bir mesajı beklerken tanınan süre (saniye, ölçeklenir)."""
-
-
-async def _recv(ws, what: str) -> str:
-    try:
-        message = await asyncio.wait_for(ws.recv(), timeout=scaled(STEP))
-    except TimeoutError:
-        raise Mismatch(
-            f"{what} gelmedi.",
-            expected=what,
-            got=f"{scaled(STEP):g} saniyede hiçbir mesaj gelmedi",
-            hint="Sunucu mesajı `await websocket.send_text(...)` ile gönderiyor mu?",
-        ) from None
-    except ConnectionClosed as exc:
-        raise Mismatch(
-            f"{what} beklenirken bağlantı kapandı.",
-            expected=what,
-            got=f"bağlantı kapandı (kod {exc.rcvd.code if exc.rcvd else 1006})",
-            hint="Handler döngüden erken mi çıkıyor ya da hata mı veriyor?",
-        ) from None
-    if not isinstance(message, str):
-        raise Mismatch(
-            f"{what} metin olmalı.",
-            expected="metin (str)",
-            got=f"ikili veri: {message!r}",
-            hint="`send_text` kullanın, `send_bytes` değil.",
-        )
-    return message
-
-
-async def _connect(url: str):
-    try:
-        return await asyncio.wait_for(connect(url, open_timeout=None), timeout=scaled(STEP))
-    except InvalidStatus as exc:
-        code = exc.response.status_code
-        raise Mismatch(
-            "WebSocket bağlantısı kurulamadı.",
-            expected="101 Switching Protocols",
-            got=f"HTTP {code}",
-            hint="Yol doğru mu (`@app.websocket(...)`), ve handler `await websocket.accept()` çağırıyor mu?",
-        ) from None
-    except TimeoutError:
-        raise Mismatch(
-            "WebSocket bağlantısı kurulamadı.",
-            expected="el sıkışmanın bitmesi",
-            got="yanıt gelmedi",
-            hint="Handler `await websocket.accept()` çağırıyor mu?",
-        ) from None
 
 
 @exercise("1.1", title="Yankı endpoint'i", points=3)
 async def echo(ns: Namespace) -> None:
     app = ns.get("yanki_app", FastAPI, what="bir FastAPI uygulaması")
     async with run_app(app) as server:
-        ws = await _connect(server.ws_url("/yanki"))
+        ws = await open_ws(server.ws_url("/yanki"))
         async with ws:
             for text in ["merhaba", "dünya", "çığ öğüş İı"]:
                 await ws.send(text)
-                reply = await _recv(ws, f"'{text}' mesajının yanıtı")
+                reply = await receive(ws, f"'{text}' mesajının yanıtı")
                 if reply != f"Yankı: {text}":
                     raise Mismatch(
                         "Yanıt beklenen biçimde değil.",
@@ -87,10 +37,10 @@ async def echo(ns: Namespace) -> None:
 async def push(ns: Namespace) -> None:
     app = ns.get("saat_app", FastAPI, what="bir FastAPI uygulaması")
     async with run_app(app) as server:
-        ws = await _connect(server.ws_url("/saat"))
+        ws = await open_ws(server.ws_url("/saat"))
         async with ws:
             for number in (1, 2, 3):
-                message = await _recv(ws, f"'tik {number}' (istemci hiçbir şey göndermeden)")
+                message = await receive(ws, f"'tik {number}' (istemci hiçbir şey göndermeden)")
                 if message != f"tik {number}":
                     raise Mismatch("İtilen mesaj beklenen değil.", expected=repr(f"tik {number}"), got=repr(message))
             try:
@@ -160,11 +110,11 @@ async def per_connection_state(ns: Namespace) -> None:
     app = ns.get("sayac_app", FastAPI, what="bir FastAPI uygulaması")
     async with run_app(app) as server:
         for connection in (1, 2):
-            ws = await _connect(server.ws_url("/sayac"))
+            ws = await open_ws(server.ws_url("/sayac"))
             async with ws:
                 for expected in (1, 2, 3):
                     await ws.send("+1")
-                    reply = await _recv(ws, f"{connection}. bağlantının {expected}. yanıtı")
+                    reply = await receive(ws, f"{connection}. bağlantının {expected}. yanıtı")
                     if reply != str(expected):
                         raise Mismatch(
                             f"{connection}. bağlantıda sayaç yanlış.",

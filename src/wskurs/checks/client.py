@@ -1,0 +1,85 @@
+"""Kontrollerin kullandığı WebSocket istemci adımları: her bekleme sınırlı, her hata Türkçe."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from ..timing import scaled
+from .core import Mismatch
+
+__all__ = ["STEP", "close_code", "open_ws", "receive"]
+
+STEP = 2.0
+"""Tek bir adımı (bağlanma, bir mesaj) beklerken tanınan süre (saniye, ölçeklenir)."""
+
+
+async def open_ws(url: str, **options: Any) -> ClientConnection:
+    """Bir WebSocket bağlantısı açar; kapanışta da en fazla bir saniye bekler.
+
+    Raises:
+        Mismatch: El sıkışma reddedildiyse (HTTP durumu ile) ya da zamanında bitmediyse.
+    """
+    options.setdefault("close_timeout", scaled(1))
+    options.setdefault("open_timeout", None)
+    try:
+        return await asyncio.wait_for(connect(url, **options), timeout=scaled(STEP))
+    except InvalidStatus as exc:
+        raise Mismatch(
+            "WebSocket bağlantısı kurulamadı.",
+            expected="101 Switching Protocols",
+            got=f"HTTP {exc.response.status_code}",
+            hint="Yol doğru mu (`@app.websocket(...)`), ve handler `await websocket.accept()` çağırıyor mu?",
+        ) from None
+    except (TimeoutError, OSError) as exc:
+        raise Mismatch(
+            "WebSocket bağlantısı kurulamadı.",
+            expected="el sıkışmanın bitmesi",
+            got="yanıt gelmedi" if isinstance(exc, TimeoutError) else f"{type(exc).__name__}: {exc}",
+            hint="Handler `await websocket.accept()` çağırıyor mu?",
+        ) from None
+
+
+def close_code(exc: ConnectionClosed) -> int:
+    """Kapanış kodu; kapanış çerçevesi hiç gelmediyse 1006."""
+    return exc.rcvd.code if exc.rcvd is not None else 1006
+
+
+async def receive(ws: ClientConnection, what: str, *, text: bool = True) -> str | bytes:
+    """Bir mesaj bekler.
+
+    Args:
+        ws: Açık bağlantı.
+        what: Beklenen mesajın insanca adı (geri bildirimde görünür).
+        text: ``True`` ise mesajın metin olması beklenir.
+
+    Raises:
+        Mismatch: Mesaj zamanında gelmezse, bağlantı kapanırsa ya da türü yanlışsa.
+    """
+    try:
+        message = await asyncio.wait_for(ws.recv(), timeout=scaled(STEP))
+    except TimeoutError:
+        raise Mismatch(
+            f"{what} gelmedi.",
+            expected=what,
+            got=f"{scaled(STEP):g} saniyede hiçbir mesaj gelmedi",
+            hint="Sunucu mesajı `await websocket.send_text(...)` ile gönderiyor mu?",
+        ) from None
+    except ConnectionClosed as exc:
+        raise Mismatch(
+            f"{what} beklenirken bağlantı kapandı.",
+            expected=what,
+            got=f"bağlantı kapandı (kod {close_code(exc)})",
+            hint="Handler döngüden erken mi çıkıyor ya da hata mı veriyor?",
+        ) from None
+    if text and not isinstance(message, str):
+        raise Mismatch(
+            f"{what} metin olmalı.",
+            expected="metin (str)",
+            got=f"ikili veri: {message!r}",
+            hint="`send_text` kullanın, `send_bytes` değil.",
+        )
+    return message

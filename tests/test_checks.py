@@ -1,0 +1,90 @@
+"""`wskurs.checks`: kontrollerin Türkçe geri bildirimi, zaman aşımı ve kilit yakalama."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from fastapi import FastAPI, WebSocket
+
+from wskurs.checks import CheckFailed, check, exercises_of, find_exercise
+
+
+def run(exercise_id: str, namespace: dict):
+    return asyncio.run(check(exercise_id, namespace))
+
+
+def silent_app() -> FastAPI:
+    app = FastAPI()
+
+    @app.websocket("/yanki")
+    async def never_answers(websocket: WebSocket):
+        await websocket.accept()
+        await asyncio.sleep(3600)
+
+    return app
+
+
+def test_check_against_a_silent_server_fails_within_seconds():
+    """Hiç yanıt vermeyen bir sunucuyu bekleyen kontrol saniyeler içinde Türkçe bir mesajla kalır."""
+    started = time.monotonic()
+    with pytest.raises(CheckFailed) as info:
+        run("1.1", {"yanki_app": silent_app()})
+    assert time.monotonic() - started < 8
+    feedback = info.value.feedback
+    assert "gelmedi" in feedback and "Beklenen" in feedback and "İpucu" in feedback
+    assert "0/3 puan" in feedback
+
+
+def test_missing_name_says_which_name_and_what_to_do():
+    """Tanımlanmamış bir ad, hangi adın beklendiğini ve ne yapılacağını söyler."""
+    with pytest.raises(CheckFailed) as info:
+        run("1.1", {})
+    assert "`yanki_app` adında bir tanım bulunamadı" in info.value.feedback
+    assert "cevap hücresini" in info.value.feedback
+
+
+def test_wrong_type_is_reported():
+    """Yanlış türde bir değer, beklenen ve gelen türle bildirilir."""
+    with pytest.raises(CheckFailed) as info:
+        run("1.1", {"yanki_app": 42})
+    assert "FastAPI" in info.value.feedback and "int" in info.value.feedback
+
+
+def test_blocking_handler_is_caught_and_explained():
+    """Event loop'u kilitleyen bir handler kontrolü dondurmaz; kilit Türkçe açıklanır."""
+    app = FastAPI()
+
+    @app.websocket("/yanki")
+    async def blocks(websocket: WebSocket):
+        await websocket.accept()
+        time.sleep(30)
+
+    started = time.monotonic()
+    with pytest.raises(CheckFailed) as info:
+        run("1.1", {"yanki_app": app})
+    assert time.monotonic() - started < 10
+    assert "kilitledi" in info.value.feedback
+
+
+def test_unknown_exercise_is_a_clear_error():
+    """Var olmayan bir alıştırma kimliği açık bir hata verir."""
+    with pytest.raises(CheckFailed, match="alıştırma yok"):
+        run("1.99", {})
+    with pytest.raises(CheckFailed, match="kontrol modülü yok"):
+        run("98.1", {})
+
+
+def test_check_failed_renders_only_the_feedback_in_ipython():
+    """IPython'da kalan bir kontrol uzun bir traceback değil yalnız geri bildirimi gösterir."""
+    error = CheckFailed("❌ satır 1\nsatır 2")
+    assert error._render_traceback_() == ["❌ satır 1", "satır 2"]
+
+
+def test_every_lab_registers_exercises_with_points():
+    """Her lab'ın alıştırmaları puanlı ve başlıklıdır."""
+    exercises = exercises_of("lab01")
+    assert [ex.id for ex in exercises] == ["1.1", "1.2", "1.3", "1.4"]
+    assert all(ex.points > 0 and ex.title for ex in exercises)
+    assert find_exercise("1.2").lab == "lab01"

@@ -1,0 +1,52 @@
+"""`wskurs.watchdog`: event loop'u kilitleyen kod yakalanır ve kesilir."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from wskurs.watchdog import LoopBlocked, loop_watchdog
+
+
+def test_blocking_loop_is_broken_by_the_watchdog():
+    """`await` etmeden dönen bir döngü sınırı aşınca içinde LoopBlocked fırlar ve loop kurtulur."""
+
+    async def main():
+        async with loop_watchdog(0.5) as report:
+            with pytest.raises(LoopBlocked):
+                started = time.monotonic()
+                while time.monotonic() - started < 10:
+                    pass
+        return report, time.monotonic() - started
+
+    report, elapsed = asyncio.run(main())
+    assert report.fired and report.blocked_for >= 0.5
+    assert elapsed < 5
+
+
+def test_blocking_sleep_is_interrupted():
+    """`time.sleep` bile kesilir (sinyal uykuyu böler)."""
+
+    async def main():
+        started = time.monotonic()
+        async with loop_watchdog(0.5) as report:
+            with pytest.raises(LoopBlocked):
+                time.sleep(10)
+        return report, time.monotonic() - started
+
+    report, elapsed = asyncio.run(main())
+    assert report.fired and elapsed < 5
+
+
+def test_healthy_async_code_is_left_alone():
+    """`await` eden kod, uzun sürse de kesilmez."""
+
+    async def main():
+        async with loop_watchdog(0.3) as report:
+            for _ in range(10):
+                await asyncio.sleep(0.1)
+        return report
+
+    assert not asyncio.run(main()).fired
