@@ -47,7 +47,7 @@ labs: $(STAMP)
 
 ## Notebook'ların ve lab notlandırmanın süresini ölçer.
 bench: $(STAMP)
-	$(PY) tests/bench.py
+	$(PY) bench/run.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests
