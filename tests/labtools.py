@@ -34,19 +34,22 @@ def answer_cells(lab: Any) -> list[tuple[Any, str]]:
     return [(cell, role[1]) for cell in lab.cells if (role := cell_role(cell)) and role[0] == "answer"]
 
 
-def submission(file_name: str, answers: dict[str, str] | None = None) -> Any:
+def submission(file_name: str, answers: dict[str, str] | None = None, cells: dict[str, str] | None = None) -> Any:
     """Çözüm cevaplarıyla doldurulmuş bir lab gönderimi.
 
     Args:
         answers: Alıştırma kimliği → o alıştırmanın cevap bölgesine konacak kod; verilen
             alıştırmalarda çözüm yerine bu kod kullanılır.
+        cells: Alıştırma kimliği → cevap hücresinin *bütün* kaynağı yerine konacak kod.
     """
     lab = read(LABS / file_name)
     solution = {cell.id: cell.source for cell in read(SOLUTIONS / file_name).cells}
     result = copy.deepcopy(lab)
     for cell, exercise_id in answer_cells(result):
         source = solution[cell.id]
-        if answers and exercise_id in answers:
+        if cells and exercise_id in cells:
+            source = cells[exercise_id]
+        elif answers and exercise_id in answers:
             source, _ = replace_regions(source, exercise_id, replacement=answers[exercise_id])
         elif "### ÇÖZÜM" in source:
             source = "\n".join(line for line in source.splitlines() if "### ÇÖZÜM" not in line)

@@ -18,7 +18,7 @@ from wskurs.grading import grade_folder
 from wskurs.labgen import cell_role
 from wskurs.timing import scaled
 
-CELL_TIMEOUT = scaled(20)
+CELL_TIMEOUT = scaled(15)
 
 
 @pytest.fixture(scope="module", params=LAB_FILES)
@@ -36,6 +36,7 @@ def graded(request, tmp_path_factory):
         "kontrol_silinmis": with_checks(submission(file_name), None),
         "bos_kontrol_pass": with_checks(lab, "pass"),
         "sonsuz": submission(file_name, {ids[0]: "while True:\n    pass"}),
+        "sonsuz_hucre": submission(file_name, cells={ids[0]: "while True:\n    pass"}),
     }
     for name, nb in samples.items():
         nbformat.write(nb, folder / f"{name}.ipynb")
@@ -77,10 +78,12 @@ def test_disabled_or_deleted_check_cells_change_no_grade(graded):
     assert grades["bos_kontrol_pass"].total == 0
 
 
-def test_infinite_loop_costs_only_its_exercise(graded):
-    """`while True: pass` yalnız kendi alıştırmasına mal olur, gerisi notlandırılır."""
+@pytest.mark.parametrize("sample", ["sonsuz", "sonsuz_hucre"])
+def test_infinite_loop_costs_only_its_exercise(graded, sample):
+    """`while True: pass` (cevap bölgesinde ya da bütün cevap hücresinde) yalnız kendi
+    alıştırmasına mal olur, gerisi notlandırılır."""
     grades, ids, _ = graded
-    g = grades["sonsuz"]
+    g = grades[sample]
     assert g.scores[ids[0]] == 0
     assert all(g.scores[i] > 0 for i in ids[1:]), g.rows
     assert g.seconds < CELL_TIMEOUT * 3 + 60
