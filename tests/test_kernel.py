@@ -6,6 +6,7 @@ import socket
 import time
 
 import pytest
+
 from kernel import kernel_session
 
 pytestmark = pytest.mark.kernel

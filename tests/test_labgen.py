@@ -6,10 +6,11 @@ import shutil
 
 import nbformat
 import pytest
-from labtools import LABS, ROOT, SOLUTIONS
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from wskurs.labgen import LabError, cell_role, check_id, make_lab, replace_regions, write_labs
+
+from labtools import LABS, ROOT, SOLUTIONS
 
 
 def test_labs_match_solutions():

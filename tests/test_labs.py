@@ -12,11 +12,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from labtools import LAB_FILES, LABS, read, submission, with_checks, wrong_answers
 from wskurs.checks import exercises_of
 from wskurs.grading import grade_folder
 from wskurs.labgen import cell_role
 from wskurs.timing import scaled
+
+from labtools import LAB_FILES, LABS, read, submission, with_checks, wrong_answers
 
 CELL_TIMEOUT = scaled(15)
 
