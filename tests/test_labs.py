@@ -20,6 +20,12 @@ from wskurs.timing import scaled
 from labtools import LAB_FILES, LABS, read, submission, with_checks, wrong_answers
 
 CELL_TIMEOUT = scaled(15)
+NOISE = (
+    "import sys, warnings\n"
+    "warnings.warn('bu bir uyarı', DeprecationWarning)\n"
+    "warnings.warn('bu da bir uyarı')\n"
+    "print('stderr satırı', file=sys.stderr)\n"
+)
 
 
 @pytest.fixture(scope="module", params=LAB_FILES)
@@ -39,6 +45,10 @@ def graded(request, tmp_path_factory):
         "sonsuz": submission(file_name, {ids[0]: "while True:\n    pass"}),
         "sonsuz_hucre": submission(file_name, cells={ids[0]: "while True:\n    pass"}),
     }
+    noisy = submission(file_name)
+    first_answer = next(cell for cell in noisy.cells if cell.metadata.get("wskurs", {}).get("role") == "answer")
+    first_answer.source = NOISE + first_answer.source
+    samples["uyarili"] = noisy
     for name, nb in samples.items():
         nbformat.write(nb, folder / f"{name}.ipynb")
     (folder / "bozuk.ipynb").write_text("bu bir not defteri değil", encoding="utf-8")
@@ -68,6 +78,12 @@ def test_every_exercise_has_a_failing_wrong_answer(graded):
     grades, ids, _ = graded
     g = grades["yanlis"]
     assert [row["status"] for row in g.rows] == ["kaldı"] * len(ids), g.rows
+
+
+def test_warnings_and_stderr_cost_nothing(graded):
+    """Uyarılar ve stderr çıktısı puan kaybettirmez."""
+    grades, _, _ = graded
+    assert grades["uyarili"].total == grades["uyarili"].maximum, grades["uyarili"].rows
 
 
 def test_disabled_or_deleted_check_cells_change_no_grade(graded):
