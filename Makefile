@@ -19,9 +19,14 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $(STAMP)
 
+# root olarak çalışan (ör. bir kapsayıcıdaki) JupyterLab --allow-root ister.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+LAB_ARGS ?=
+
 ## Kursu JupyterLab'da açar (ilk seferde her şeyi kurar).
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/00_baslarken.ipynb
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
+		--LabApp.default_url=/lab/tree/notebooks/00_baslarken.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
 ## Bütün testler: paket, notebook'lar (kayıtlı çıktılarıyla), çözümler ve lab'lar.
 test: $(STAMP)
