@@ -11,7 +11,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from ..timing import scaled
 from .core import Mismatch
 
-__all__ = ["STEP", "close_code", "open_ws", "receive"]
+__all__ = ["STEP", "close_all", "close_code", "open_ws", "receive", "short", "wait_closed"]
 
 STEP = 2.0
 """Tek bir adımı (bağlanma, bir mesaj) beklerken tanınan süre (saniye, ölçeklenir)."""
@@ -83,3 +83,44 @@ async def receive(ws: ClientConnection, what: str, *, text: bool = True) -> str 
             hint="`send_text` kullanın, `send_bytes` değil.",
         )
     return message
+
+
+def short(value: Any, limit: int = 100) -> str:
+    """Geri bildirimde gösterilecek kısa bir ``repr``."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def wait_closed(ws: ClientConnection, what: str, limit: int = 5) -> tuple[int, str, list[Any]]:
+    """Bağlantı kapanana dek okur.
+
+    Returns:
+        Kapanış kodu, nedeni ve kapanıştan önce gelen (en fazla ``limit``) mesaj.
+
+    Raises:
+        Mismatch: Bağlantı ``STEP`` saniyede kapanmazsa.
+    """
+    before: list[Any] = []
+    try:
+        async with asyncio.timeout(scaled(STEP)):
+            while len(before) < limit:
+                before.append(await ws.recv())
+    except ConnectionClosed as exc:
+        return close_code(exc), exc.rcvd.reason if exc.rcvd is not None else "", before
+    except TimeoutError:
+        pass
+    raise Mismatch(
+        f"{what} bağlantı kapanmadı.",
+        expected="sunucunun bağlantıyı kapatması",
+        got="bağlantı açık kaldı" + (f"; gelenler: {short(before)}" if before else ""),
+        hint="Handler `await websocket.close(...)` çağırıyor mu?",
+    )
+
+
+async def close_all(*clients: ClientConnection) -> None:
+    """İstemcileri kapatır; bir saniyede kapanmayanın bağlantısını keser."""
+    for ws in clients:
+        try:
+            await asyncio.wait_for(ws.close(), timeout=scaled(1))
+        except (TimeoutError, OSError):
+            ws.transport.abort()

@@ -1,0 +1,64 @@
+"""Lab 2 için makul yanlış cevaplar: kaynak metnin sunucusunun kendi hataları."""
+
+WRONG = {
+    # Yayın göndereni atlamıyor: gönderen kendi mesajını bir de "Başka bir istemciden" olarak alır.
+    "2.1": """
+        await websocket.accept()
+        yayin_istemciler.add(websocket)
+        try:
+            while True:
+                mesaj = await websocket.receive_text()
+                await websocket.send_text(f"Mesajınız: {mesaj}")
+                for istemci in list(yayin_istemciler):
+                    await istemci.send_text(f"Başka bir istemciden: {mesaj}")
+        except WebSocketDisconnect:
+            pass
+        finally:
+            yayin_istemciler.discard(websocket)
+    """,
+    # Liste hiç temizlenmiyor: ayrılan istemciler sayılmaya devam eder.
+    "2.2": """
+        sayac_app = FastAPI()
+        connected_clients = []
+
+
+        @sayac_app.get("/")
+        async def sayac_kok():
+            return {"connected_clients": len(connected_clients)}
+
+
+        @sayac_app.websocket("/ws")
+        async def sayac_ws(websocket: WebSocket):
+            await websocket.accept()
+            connected_clients.append(websocket)
+            try:
+                while True:
+                    mesaj = await websocket.receive_text()
+                    await websocket.send_text(f"Mesajınız: {mesaj}")
+            except WebSocketDisconnect:
+                pass
+    """,
+    # Kaynak metnin yolu: receive_text + except Exception. İkili mesajda KeyError yutulur,
+    # handler close() demeden biter, istemci 1006 görür.
+    "2.3": """
+        await websocket.accept()
+        try:
+            while True:
+                data = await websocket.receive_text()
+                await websocket.send_text(f"Mesajınız: {data}")
+        except Exception as e:
+            print(f"Hata: {e}")
+    """,
+    # Kaynak metnin sıralı yayını: zaman sınırı yok, okumayan alıcı herkesi durdurur.
+    "2.4": """
+        for istemci in list(hizli_istemciler):
+            if istemci is not gonderen:
+                await istemci.send_text(metin)
+    """,
+    # Mesaj doğru ama close() yok: istemci 1000 yerine 1006 görür.
+    "2.5": """
+        await websocket.accept()
+        ad = websocket.query_params.get("ad", "misafir")
+        await websocket.send_json({"oda": oda, "ad": ad})
+    """,
+}
