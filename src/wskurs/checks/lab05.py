@@ -1,0 +1,547 @@
+"""Lab 5 — asyncio iş akışı: el sıkışma, çerçeveler, kapanış kodları, temizlik, websockets
+sunucusu ve event loop'u bloklamamak."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import hashlib
+import inspect
+import os
+import struct
+import time
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.server import serve as ws_serve
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.frames import Frame, Opcode
+
+from ..server import serve
+from ..timing import scaled
+from .client import STEP, close_code, open_ws, receive
+from .core import Mismatch, Namespace, exercise, run_app
+
+__all__: list[str] = []
+
+GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+RFC_KEY = "dGhlIHNhbXBsZSBub25jZQ=="
+RFC_ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+
+
+def _accept(key: str) -> str:
+    return base64.b64encode(hashlib.sha1((key + GUID).encode()).digest()).decode()
+
+
+def _client_frame(opcode: int, payload: bytes, mask: bytes) -> bytes:
+    """Başvuru: istemciden giden, maskeli, tek parçalık çerçeve."""
+    n = len(payload)
+    if n < 126:
+        length = bytes([0x80 | n])
+    elif n < 2**16:
+        length = bytes([0xFE]) + struct.pack("!H", n)
+    else:
+        length = bytes([0xFF]) + struct.pack("!Q", n)
+    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    return bytes([0x80 | opcode]) + length + mask + masked
+
+
+def _echo_app() -> FastAPI:
+    app = FastAPI()
+
+    @app.websocket("/yanki")
+    async def echo(websocket: WebSocket) -> None:
+        await websocket.accept()
+        try:
+            while True:
+                message = await websocket.receive_text()
+                await websocket.send_text(f"Yankı: {message}")
+        except WebSocketDisconnect:
+            pass
+
+    return app
+
+
+async def _raw_handshake(host: str, port: int, key: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, dict]:
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), scaled(STEP))
+    request = (
+        f"GET /yanki HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    writer.write(request.encode())
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), scaled(STEP))
+    status, *lines = head.decode().strip().split("\r\n")
+    headers = {name.lower(): value for name, value in (line.split(": ", 1) for line in lines)}
+    headers[":status"] = status
+    return reader, writer, headers
+
+
+async def _read_server_frame(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    first, second = await asyncio.wait_for(reader.readexactly(2), scaled(STEP))
+    n = second & 0x7F
+    if n == 126:
+        (n,) = struct.unpack("!H", await reader.readexactly(2))
+    elif n == 127:
+        (n,) = struct.unpack("!Q", await reader.readexactly(8))
+    payload = await asyncio.wait_for(reader.readexactly(n), scaled(STEP))
+    return first & 0x0F, payload
+
+
+def _short_hex(data: Any, limit: int = 24) -> str:
+    if not isinstance(data, (bytes, bytearray)):
+        return repr(data)[:120]
+    shown = bytes(data[:limit]).hex(" ")
+    return shown + (f" … ({len(data)} bayt)" if len(data) > limit else f" ({len(data)} bayt)")
+
+
+# 5.1 ---------------------------------------------------------------------------------------
+
+
+@exercise("5.1", title="Sec-WebSocket-Accept hesabı", points=2)
+async def accept_value(ns: Namespace) -> None:
+    func = ns.function("accept_degeri", is_async=False, params=1)
+    got = func(RFC_KEY)
+    if not isinstance(got, str):
+        raise Mismatch(
+            "`accept_degeri` bir metin (str) döndürmeli.",
+            expected=repr(RFC_ACCEPT),
+            got=f"{type(got).__name__}: {got!r}"[:160],
+            hint="`base64.b64encode(...)` bayt döndürür; sonuna `.decode()` ekleyin.",
+        )
+    if got != RFC_ACCEPT:
+        no_guid = base64.b64encode(hashlib.sha1(RFC_KEY.encode()).digest()).decode()
+        wrong_hints = {
+            no_guid: "GUID'i anahtarın sonuna eklemeyi unuttunuz.",
+            hashlib.sha1((RFC_KEY + GUID).encode()).hexdigest(): "Özeti onaltılık (`hexdigest`) değil, bayt olarak "
+            "(`digest()`) alıp base64 ile yazın.",
+            base64.b64encode((RFC_KEY + GUID).encode()).decode(): "Önce SHA-1 özeti alınır, sonra base64.",
+        }
+        raise Mismatch(
+            "RFC 6455'in örnek anahtarı için değer yanlış.",
+            expected=f"accept_degeri({RFC_KEY!r}) == {RFC_ACCEPT!r}",
+            got=repr(got),
+            hint=wrong_hints.get(got, f"Formül: base64( sha1( anahtar + GUID ).digest() ); GUID {GUID!r}."),
+        )
+    async with serve(_echo_app(), name="lab05-el-sikisma") as server:
+        for _ in range(2):
+            key = base64.b64encode(os.urandom(16)).decode()
+            _, writer, headers = await _raw_handshake(server.host, server.port, key)
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+            mine = func(key)
+            if mine != headers.get("sec-websocket-accept"):
+                raise Mismatch(
+                    "Rastgele bir anahtar için sonucunuz sunucunun gönderdiğiyle aynı değil.",
+                    expected=f"{headers.get('sec-websocket-accept')!r} (anahtar {key!r})",
+                    got=repr(mine),
+                    hint="Fonksiyon yalnız örnek anahtar için sabit bir değer döndürmemeli; her anahtardan hesaplayın.",
+                )
+
+
+# 5.2 ---------------------------------------------------------------------------------------
+
+
+def _field_of(index: int, frame: bytes) -> str:
+    if index == 0:
+        return "1. bayt (FIN + opcode)"
+    if index == 1:
+        return "2. bayt (MASK biti + uzunluk)"
+    n = frame[1] & 0x7F
+    extra = 2 if n == 126 else 8 if n == 127 else 0
+    if index < 2 + extra:
+        return "genişletilmiş uzunluk alanı"
+    if index < 6 + extra:
+        return "maske anahtarı"
+    return "maskelenmiş veri"
+
+
+@exercise("5.2", title="Maskeli metin çerçevesi", points=3)
+async def masked_frame(ns: Namespace) -> None:
+    func = ns.function("metin_cercevesi", is_async=False, params=2)
+    cases = [
+        ("Hello", bytes.fromhex("37fa213d")),
+        ("çığ öğüş İı", bytes.fromhex("a1b2c3d4")),
+        ("x" * 200, bytes.fromhex("00ff00ff")),
+        ("ş" * 40_000, bytes.fromhex("5a5a5a5a")),
+    ]
+    for text, mask in cases:
+        expected = _client_frame(1, text.encode(), mask)
+        got = func(text, mask)
+        if isinstance(got, bytearray):
+            got = bytes(got)
+        if not isinstance(got, bytes):
+            raise Mismatch(
+                "`metin_cercevesi` bayt (bytes) döndürmeli.",
+                expected="bytes",
+                got=f"{type(got).__name__}",
+                hint="Parçaları `bytes([...])`, `struct.pack(...)` ile oluşturup `+` ile birleştirin.",
+            )
+        if got != expected:
+            shown = text if len(text) <= 20 else f"{text[:3]}… ({len(text)} karakter, {len(text.encode())} bayt)"
+            first = next((i for i, (a, b) in enumerate(zip(expected, got, strict=False)) if a != b), None)
+            where = _field_of(first, expected) if first is not None else "çerçevenin uzunluğu"
+            hint = {
+                "1. bayt (FIN + opcode)": "İlk bayt FIN (0x80) ile metin opcode'unun (0x1) birleşimi: 0x81.",
+                "2. bayt (MASK biti + uzunluk)": "İstemci çerçevesinde MASK biti (0x80) 1 olmalı; uzunluk UTF-8 "
+                "baytlarının sayısıdır (`len(metin.encode())`), karakter sayısı değil. 125'ten uzunsa 126 ya da 127 "
+                "yazılır.",
+                "genişletilmiş uzunluk alanı": "126 → sonraki 2 bayt `struct.pack('!H', n)`; 127 → sonraki 8 bayt "
+                "`struct.pack('!Q', n)`; ikisi de büyük uçlu (ağ sırası).",
+                "maske anahtarı": "Uzunluk alanından hemen sonra verilen 4 baytlık maske gelir.",
+                "maskelenmiş veri": "Verinin i. baytı `maske[i % 4]` ile XOR'lanır.",
+            }.get(where, "Uzunluk UTF-8 baytlarının sayısıdır; veri eksik ya da fazla olabilir.")
+            raise Mismatch(
+                f"{shown!r} metni için çerçeve yanlış; ilk fark: {where}.",
+                expected=_short_hex(expected),
+                got=_short_hex(got),
+                hint=hint,
+            )
+    async with serve(_echo_app(), name="lab05-cerceve") as server:
+        reader, writer, _ = await _raw_handshake(server.host, server.port, RFC_KEY)
+        try:
+            writer.write(func("merhaba dünya", os.urandom(4)))
+            opcode, payload = await _read_server_frame(reader)
+        except (TimeoutError, asyncio.IncompleteReadError):
+            raise Mismatch(
+                "Gerçek sunucu çerçevenize yanıt vermedi.",
+                expected="'Yankı: merhaba dünya'",
+                got="yanıt yok",
+            ) from None
+        finally:
+            writer.close()
+        if opcode != 1 or payload.decode(errors="replace") != "Yankı: merhaba dünya":
+            raise Mismatch(
+                "Gerçek sunucu çerçevenizi kabul etmedi.",
+                expected="metin çerçevesi 'Yankı: merhaba dünya'",
+                got=f"opcode {opcode}, veri {payload[:60]!r}",
+                hint="Opcode 8 kapanış demektir: sunucu çerçeveyi protokol hatası saydı.",
+            )
+
+
+# 5.3 ---------------------------------------------------------------------------------------
+
+
+@exercise("5.3", title="Sunucu çerçevesinin başlığını çözmek", points=3)
+async def parse_frame(ns: Namespace) -> None:
+    func = ns.function("cerceve_coz", is_async=False, params=1)
+    cases = [
+        ("5 baytlık metin", Frame(Opcode.TEXT, b"hello"), False),
+        ("300 baytlık ikili veri", Frame(Opcode.BINARY, bytes(range(256)) + b"\x00" * 44), False),
+        ("70.000 baytlık metin", Frame(Opcode.TEXT, b"a" * 70_000), False),
+        ("kapanış çerçevesi", Frame(Opcode.CLOSE, struct.pack("!H", 1008) + "geçersiz".encode()), False),
+        ("son parçası olmayan metin", Frame(Opcode.TEXT, "yarım".encode(), fin=False), False),
+        ("istemciden maskeli metin", Frame(Opcode.TEXT, "maskeli ğ".encode()), True),
+    ]
+    for name, frame, masked in cases:
+        data = frame.serialize(mask=masked)
+        expected = {
+            "fin": frame.fin,
+            "opcode": int(frame.opcode),
+            "maske": masked,
+            "uzunluk": len(frame.data),
+            "yuk": bytes(frame.data),
+        }
+        got = func(data)
+        if not isinstance(got, dict):
+            raise Mismatch("`cerceve_coz` bir sözlük döndürmeli.", expected="dict", got=type(got).__name__)
+        missing = [key for key in expected if key not in got]
+        if missing:
+            raise Mismatch(
+                f"Sözlükte {', '.join(map(repr, missing))} anahtar(lar)ı yok.",
+                expected=f"anahtarlar: {list(expected)}",
+                got=f"anahtarlar: {list(got)}",
+            )
+        for key, value in expected.items():
+            mine = got[key]
+            if isinstance(mine, bytearray):
+                mine = bytes(mine)
+            if mine != value or (key in ("fin", "maske") and not isinstance(mine, bool)):
+                hint = {
+                    "fin": "FIN, ilk baytın en üst biti: `bool(veri[0] & 0x80)`.",
+                    "opcode": "Opcode, ilk baytın alt 4 biti: `veri[0] & 0x0F`.",
+                    "maske": "MASK, ikinci baytın en üst biti: `bool(veri[1] & 0x80)`.",
+                    "uzunluk": "İkinci baytın alt 7 biti 126 ise gerçek uzunluk sonraki 2 bayttır "
+                    "(`struct.unpack('!H', ...)`), 127 ise sonraki 8 bayt (`'!Q'`).",
+                    "yuk": "Veri, başlıktan (ve varsa 4 baytlık maskeden) sonra başlar; maskeliyse her bayt "
+                    "`maske[i % 4]` ile XOR'lanarak çözülür.",
+                }[key]
+                raise Mismatch(
+                    f"{name}: `{key}` yanlış.",
+                    expected=_short_hex(value),
+                    got=_short_hex(mine),
+                    hint=hint,
+                )
+
+
+# 5.4 ---------------------------------------------------------------------------------------
+
+
+async def _closed_with(url: str) -> tuple[list[str], int, str]:
+    """Bağlanır, kapanana dek mesajları toplar; (mesajlar, kod, gerekçe)."""
+    try:
+        ws = await asyncio.wait_for(connect(url, close_timeout=scaled(1), open_timeout=None), scaled(STEP))
+    except InvalidStatus as exc:
+        status = exc.response.status_code
+        raise Mismatch(
+            f"El sıkışma HTTP {status} ile reddedildi; istemci hiçbir kapanış kodu göremedi.",
+            expected="101 Switching Protocols, ardından kapanış kodu 1008",
+            got=f"HTTP {status}",
+            hint="`accept()`'ten önce `close()` demek, bağlantıyı HTTP 403 ile (boş gövdeyle) reddeder. "
+            "Önce `await websocket.accept()`, sonra `await websocket.close(code=1008, reason=...)`."
+            if status == 403
+            else "Yol `/guvenli` mi?",
+        ) from None
+    except (TimeoutError, OSError) as exc:
+        raise Mismatch("Bağlantı kurulamadı.", expected="101 Switching Protocols", got=type(exc).__name__) from None
+    messages: list[str] = []
+    try:
+        async with asyncio.timeout(scaled(STEP)):
+            async for message in ws:
+                messages.append(message if isinstance(message, str) else repr(message))
+    except ConnectionClosed:
+        pass  # 1000 dışındaki kodlar döngüden istisnayla çıkar
+    except TimeoutError:
+        await ws.close()
+        raise Mismatch(
+            "Bağlantı kapanmadı.",
+            expected="sunucunun bağlantıyı kapatması",
+            got=f"bağlantı açık kaldı; gelen mesajlar: {messages}",
+            hint="İş bitince `await websocket.close(...)` çağırın.",
+        ) from None
+    return messages, ws.close_code or 1006, ws.close_reason or ""
+
+
+@exercise("5.4", title="Geçersiz token'a 1008", points=3)
+async def policy_close(ns: Namespace) -> None:
+    app = ns.get("token_app", FastAPI, what="bir FastAPI uygulaması")
+    async with run_app(app) as server:
+        for query in ("?token=yanlis", ""):
+            messages, code, reason = await _closed_with(server.ws_url("/guvenli" + query))
+            if code != 1008 or reason != "geçersiz token" or messages:
+                raise Mismatch(
+                    f"Token {'yanlışken' if query else 'yokken'} bağlantı beklenen biçimde kapanmadı.",
+                    expected="mesaj yok; kapanış kodu 1008, gerekçe 'geçersiz token'",
+                    got=f"mesajlar {messages}; kapanış kodu {code}, gerekçe {reason!r}",
+                    hint="Kod 1006 ise handler `close()` demeden bitti (ya da hata verdi). "
+                    '`await websocket.close(code=1008, reason="geçersiz token")`.',
+                )
+        messages, code, reason = await _closed_with(server.ws_url("/guvenli?token=gizli"))
+        if messages != ["hoş geldin"] or code != 1000:
+            raise Mismatch(
+                "Doğru token'la beklenen olmadı.",
+                expected="tek mesaj 'hoş geldin', ardından kapanış kodu 1000",
+                got=f"mesajlar {messages}; kapanış kodu {code}, gerekçe {reason!r}",
+                hint="token == 'gizli' ise 'hoş geldin' gönderip `await websocket.close()` deyin.",
+            )
+
+
+# 5.5 ---------------------------------------------------------------------------------------
+
+
+async def _count(http: httpx.AsyncClient, url: str) -> int:
+    try:
+        response = await http.get(url)
+        return int(response.json()["bagli"])
+    except Exception as exc:
+        raise Mismatch(
+            "`GET /sayi` okunamadı.",
+            expected='{"bagli": <sayı>}',
+            got=f"{type(exc).__name__}: {exc}"[:160],
+            hint="Cevap hücresindeki `/sayi` endpoint'ini silmediniz, değil mi?",
+        ) from None
+
+
+async def _count_becomes(http: httpx.AsyncClient, url: str, wanted: int) -> int:
+    deadline = time.monotonic() + scaled(STEP)
+    current = await _count(http, url)
+    while current != wanted and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+        current = await _count(http, url)
+    return current
+
+
+@exercise("5.5", title="Hata olsa da temizlik (finally)", points=3)
+async def cleanup(ns: Namespace) -> None:
+    app = ns.get("sayim_app", FastAPI, what="bir FastAPI uygulaması")
+    bagli = ns.get("bagli", set, what="bağlı istemcilerin kümesi (set)")
+    bagli.clear()
+    async with run_app(app) as server, httpx.AsyncClient(timeout=scaled(STEP)) as http:
+        count_url = server.url("/sayi")
+        a = await open_ws(server.ws_url("/ws"))
+        b = await open_ws(server.ws_url("/ws"))
+        try:
+            now = await _count_becomes(http, count_url, 2)
+            if now != 2:
+                raise Mismatch(
+                    "İki istemci bağlıyken sayaç 2 değil.",
+                    expected='{"bagli": 2}',
+                    got=f'{{"bagli": {now}}}',
+                    hint="`accept()`'ten sonra `bagli.add(websocket)`.",
+                )
+            await a.send("merhaba")
+            reply = await receive(a, "'merhaba' mesajının yanıtı")
+            if reply != "Mesajınız: merhaba":
+                raise Mismatch(
+                    "Yanıt yanlış.",
+                    expected="'Mesajınız: merhaba'",
+                    got=repr(reply),
+                    hint="Yanıtı `isle(mesaj)` üretir; onu gönderin.",
+                )
+            await a.send("patla")
+            try:
+                extra = await asyncio.wait_for(a.recv(), scaled(STEP))
+            except ConnectionClosed as exc:
+                code = close_code(exc)
+            except TimeoutError:
+                raise Mismatch(
+                    "'patla' mesajından sonra bağlantı kapanmadı.",
+                    expected="kapanış kodu 1011",
+                    got="bağlantı açık kaldı",
+                    hint="`isle` hata fırlatınca handler `except Exception` ile yakalayıp 1011 ile kapatmalı.",
+                ) from None
+            else:
+                raise Mismatch("'patla' mesajına yanıt gelmemeliydi.", expected="kapanış kodu 1011", got=repr(extra))
+            if code != 1011:
+                raise Mismatch(
+                    "Hata sonrası kapanış kodu yanlış.",
+                    expected="1011 (sunucu hatası)",
+                    got=f"{code}" + (" (kapanış çerçevesi hiç gelmedi)" if code == 1006 else ""),
+                    hint="Yakalanmamış hata istemciye 1006 olarak görünür: "
+                    '`except Exception: await websocket.close(code=1011, reason="sunucu hatası")`.',
+                )
+            now = await _count_becomes(http, count_url, 1)
+            if now != 1:
+                raise Mismatch(
+                    "Hata veren bağlantı kümede kaldı (hayalet bağlantı).",
+                    expected='{"bagli": 1} (yalnız b bağlı)',
+                    got=f'{{"bagli": {now}}}',
+                    hint="Kümeden çıkarmayı `finally:` bloğuna koyun: bağlantı nasıl biterse bitsin çalışır.",
+                )
+        finally:
+            await a.close()
+            await b.close()
+        now = await _count_becomes(http, count_url, 0)
+        if now != 0:
+            raise Mismatch(
+                "Normal kapanan bağlantıdan sonra sayaç 0'a inmedi.",
+                expected='{"bagli": 0}',
+                got=f'{{"bagli": {now}}}',
+                hint="İstemci ayrılınca `WebSocketDisconnect` fırlar; `finally`'de `bagli.discard(websocket)`.",
+            )
+
+
+# 5.6 ---------------------------------------------------------------------------------------
+
+
+@exercise("5.6", title="websockets sunucusu, bugünkü API", points=3)
+async def websockets_handler(ns: Namespace) -> None:
+    handler = ns.get("sohbet", what="bir `async def sohbet(websocket)` fonksiyonu")
+    if not inspect.iscoroutinefunction(handler):
+        raise Mismatch(
+            "`sohbet` bir `async def` fonksiyonu olmalı.",
+            expected="async def sohbet(websocket)",
+            got=repr(handler)[:120],
+        )
+    params = list(inspect.signature(handler).parameters)
+    if len(params) != 1:
+        raise Mismatch(
+            "`sohbet` tek parametre almalı.",
+            expected="async def sohbet(websocket)",
+            got=f"async def sohbet({', '.join(params)})",
+            hint="websockets 14.0'dan beri `serve` handler'ı tek argümanla çağırır; iki parametreli eski imza her "
+            "bağlantıda TypeError verir, istemci 1011 görür. Yol: `websocket.request.path`.",
+        )
+    async with ws_serve(handler, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        url = f"ws://127.0.0.1:{port}/oda/7"
+        a = await open_ws(url)
+        b = await open_ws(url)
+        try:
+            for who, ws in (("a", a), ("b", b)):
+                welcome = await receive(ws, f"{who} istemcisinin karşılama mesajı")
+                if welcome != "Hoş geldiniz: /oda/7":
+                    raise Mismatch(
+                        "Karşılama mesajı yanlış.",
+                        expected="'Hoş geldiniz: /oda/7'",
+                        got=repr(welcome),
+                        hint='f"Hoş geldiniz: {websocket.request.path}"',
+                    )
+            await a.send("selam")
+            mine = await receive(a, "gönderene yanıt")
+            other = await receive(b, "öteki istemciye yayın")
+            if mine != "Mesajınız: selam" or other != "Başka bir istemciden: selam":
+                raise Mismatch(
+                    "Yanıt ya da yayın yanlış.",
+                    expected="a: 'Mesajınız: selam', b: 'Başka bir istemciden: selam'",
+                    got=f"a: {mine!r}, b: {other!r}",
+                    hint="Gönderene `await websocket.send(...)`, ötekilere `broadcast(sohbet_istemcileri - "
+                    "{websocket}, ...)`.",
+                )
+            with contextlib.suppress(TimeoutError):
+                echo = await asyncio.wait_for(a.recv(), scaled(0.3))
+                raise Mismatch(
+                    "Gönderen kendi yayınını da aldı.",
+                    expected="yayın yalnız ötekilere",
+                    got=repr(echo),
+                    hint="Yayın kümesinden gönderenin kendisini çıkarın: `sohbet_istemcileri - {websocket}`.",
+                )
+        except ConnectionClosed as exc:
+            raise Mismatch(
+                "Bağlantı beklenmedik biçimde kapandı.",
+                expected="açık bağlantı",
+                got=f"kapanış kodu {close_code(exc)}",
+                hint="1011: handler bir hata verdi.",
+            ) from None
+        finally:
+            await a.close()
+            await b.close()
+
+
+# 5.7 ---------------------------------------------------------------------------------------
+
+
+async def _ask(ws: ClientConnection, message: str, what: str) -> str:
+    await ws.send(message)
+    return str(await receive(ws, what))
+
+
+@exercise("5.7", title="Event loop'u bloklamadan ağır iş", points=3)
+async def non_blocking(ns: Namespace) -> None:
+    app = ns.get("hesap_app", FastAPI, what="bir FastAPI uygulaması")
+    async with run_app(app) as server:
+        heavy = await open_ws(server.ws_url("/hesap"))
+        other = await open_ws(server.ws_url("/hesap"))
+        try:
+            if await _ask(other, "ping", "'ping' yanıtı") != "pong":
+                raise Mismatch("'ping' mesajına 'pong' gelmedi.", expected="'pong'", hint="'ping' → 'pong'.")
+            await heavy.send("rapor")
+            planned = time.perf_counter() + 0.1
+            await asyncio.sleep(0.1)
+            await other.send("ping")
+            pong = await receive(other, "rapor hazırlanırken 'ping' yanıtı")
+            late = (time.perf_counter() - planned) * 1000
+            if pong != "pong":
+                raise Mismatch("'ping' mesajına 'pong' gelmedi.", expected="'pong'", got=repr(pong))
+            report = await receive(heavy, "'rapor' yanıtı")
+            if report != "rapor hazır":
+                raise Mismatch(
+                    "Rapor yanıtı yanlış.",
+                    expected="'rapor hazır'",
+                    got=repr(report),
+                    hint="`rapor_hazirla()`'nın döndürdüğünü gönderin.",
+                )
+            if late > 250:
+                raise Mismatch(
+                    "Rapor hazırlanırken öteki istemci bekledi: event loop bloklandı.",
+                    expected="'ping' yanıtının 250 ms içinde gelmesi",
+                    got=f"{late:.0f} ms sonra geldi",
+                    hint="`rapor_hazirla()` senkron ve yavaş; `await asyncio.to_thread(rapor_hazirla)` ile bir iş "
+                    "parçacığında çalıştırın.",
+                )
+        finally:
+            await heavy.close()
+            await other.close()
