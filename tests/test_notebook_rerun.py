@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
+
 from kernel import kernel_session
 from labtools import ROOT
 

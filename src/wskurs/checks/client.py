@@ -11,7 +11,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from ..timing import scaled
 from .core import Mismatch
 
-__all__ = ["STEP", "close_all", "close_code", "open_ws", "receive", "short", "wait_closed"]
+__all__ = ["STEP", "close_all", "close_code", "open_ws", "receive", "send", "short", "wait_closed"]
 
 STEP = 2.0
 """Tek bir adımı (bağlanma, bir mesaj) beklerken tanınan süre (saniye, ölçeklenir)."""
@@ -48,25 +48,30 @@ def close_code(exc: ConnectionClosed) -> int:
     return exc.rcvd.code if exc.rcvd is not None else 1006
 
 
-async def receive(ws: ClientConnection, what: str, *, text: bool = True) -> str | bytes:
+async def receive(
+    ws: ClientConnection, what: str, *, text: bool = True, timeout: float | None = None, hint: str | None = None
+) -> str | bytes:
     """Bir mesaj bekler.
 
     Args:
         ws: Açık bağlantı.
         what: Beklenen mesajın insanca adı (geri bildirimde görünür).
         text: ``True`` ise mesajın metin olması beklenir.
+        timeout: En fazla beklenecek saniye; verilmezse ``scaled(STEP)``.
+        hint: Mesaj zamanında gelmezse gösterilecek ipucu.
 
     Raises:
         Mismatch: Mesaj zamanında gelmezse, bağlantı kapanırsa ya da türü yanlışsa.
     """
+    limit = scaled(STEP) if timeout is None else timeout
     try:
-        message = await asyncio.wait_for(ws.recv(), timeout=scaled(STEP))
+        message = await asyncio.wait_for(ws.recv(), timeout=limit)
     except TimeoutError:
         raise Mismatch(
             f"{what} gelmedi.",
             expected=what,
-            got=f"{scaled(STEP):g} saniyede hiçbir mesaj gelmedi",
-            hint="Sunucu mesajı `await websocket.send_text(...)` ile gönderiyor mu?",
+            got=f"{limit:g} saniyede hiçbir mesaj gelmedi",
+            hint=hint or "Sunucu mesajı `await websocket.send_text(...)` ile gönderiyor mu?",
         ) from None
     except ConnectionClosed as exc:
         raise Mismatch(
@@ -79,10 +84,23 @@ async def receive(ws: ClientConnection, what: str, *, text: bool = True) -> str 
         raise Mismatch(
             f"{what} metin olmalı.",
             expected="metin (str)",
-            got=f"ikili veri: {message!r}",
+            got=f"ikili veri: {short(message)}",
             hint="`send_text` kullanın, `send_bytes` değil.",
         )
     return message
+
+
+async def send(ws: ClientConnection, message: str | bytes, *, hint: str) -> None:
+    """Bir mesaj gönderir; bağlantı kapanmışsa bunu ``hint`` ile açıklar."""
+    try:
+        await ws.send(message)
+    except ConnectionClosed as exc:
+        raise Mismatch(
+            f"{short(message)} gönderilemedi: bağlantı kapanmıştı.",
+            expected="bağlantının açık kalması",
+            got=f"bağlantı kapandı (kod {close_code(exc)})",
+            hint=hint,
+        ) from None
 
 
 def short(value: Any, limit: int = 100) -> str:
