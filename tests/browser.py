@@ -31,9 +31,13 @@ def chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Başsız (headless) Chromium; Chromium ya da Playwright yoksa test atlanır."""
+    """Başsız (headless) Chromium; Chromium ya da Playwright yoksa test atlanır.
+
+    Modül kapsamlıdır: Playwright'ın senkron API'si açıkken ana iş parçacığında bir event loop
+    çalışır ve sonraki testlerin ``asyncio.run(...)`` çağrıları başarısız olurdu.
+    """
     path = chromium_path()
     if path is None:
         pytest.skip(INSTALL_HINT)

@@ -4,3 +4,5 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from browser import browser  # noqa: F401  (fixture: gerçek Chromium)

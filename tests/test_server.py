@@ -84,6 +84,29 @@ def test_same_name_replaces_on_the_same_port():
     asyncio.run(main())
 
 
+def test_restart_after_stop_reuses_the_port_or_falls_back():
+    """Durdurulup aynı adla başlatılan sunucu aynı portu alır; o port doluysa boş bir port alır."""
+
+    async def main():
+        first = await start_server(make_app(), name="tekrar")
+        port = first.port
+        await first.stop()
+        second = await start_server(make_app(), name="tekrar")
+        assert second.port == port
+        await second.stop()
+        blocker = socket.socket()
+        blocker.bind(("127.0.0.1", port))
+        blocker.listen()
+        try:
+            third = await start_server(make_app(), name="tekrar")
+            assert third.port != port and third.running
+            await third.stop()
+        finally:
+            blocker.close()
+
+    asyncio.run(main())
+
+
 def test_busy_port_is_a_clear_turkish_error():
     """İstenen port doluysa SystemExit değil, Türkçe bir ServerStartError gelir."""
     blocker = socket.socket()

@@ -46,6 +46,8 @@ LOG_LIMIT = 2000
 
 _current: contextvars.ContextVar[RunningServer | None] = contextvars.ContextVar("wskurs_current_server", default=None)
 _registry: dict[str, RunningServer] = {}
+_last_ports: dict[str, int] = {}
+"""Her adın son portu: durdurulup aynı adla yeniden başlatılan sunucu önce onu dener."""
 
 
 class ServerStartError(RuntimeError):
@@ -318,8 +320,9 @@ async def start_server(
     """Bir ASGI uygulamasını (ör. FastAPI) çalışan event loop'ta uvicorn ile başlatır.
 
     Sunucu yalnız 127.0.0.1'i dinler. Aynı ``name`` ile çalışan bir sunucu varsa önce o
-    durdurulur ve yenisi (``port`` verilmediyse) aynı portta başlar; böylece başlatma
-    hücresini yeniden çalıştırmak güvenlidir.
+    durdurulur. ``port`` verilmediyse yeni sunucu o adın son portunu dener (çalışıyor ya da
+    durdurulmuş olsun), port doluysa boş bir port alır; böylece başlatma hücresini yeniden
+    çalıştırmak güvenlidir ve tarayıcıdaki bir sayfa aynı adrese yeniden bağlanabilir.
 
     Args:
         app: Çalıştırılacak ASGI uygulaması.
@@ -339,13 +342,11 @@ async def start_server(
     old = _registry.pop(name, None)
     if old is not None:
         await old.stop()
-        if port is None:
-            port = old.port
-    wanted = 0 if port is None else port
+    wanted = port if port is not None else _last_ports.get(name, 0)
     try:
         sock = _bind(host, wanted)
     except OSError as exc:
-        if port is not None and old is None:
+        if port is not None:
             raise ServerStartError(
                 f"'{name}' sunucusu başlatılamadı: {host}:{port} adresi kullanılamıyor ({exc.strerror})."
                 " Başka bir port verin ya da port=None bırakın."
@@ -353,6 +354,7 @@ async def start_server(
         sock = _bind(host, 0)
     server = RunningServer(app, name, host, sock.getsockname()[1], dict(config))
     _registry[name] = server
+    _last_ports[name] = server.port
     try:
         await server._start(sock)
     except BaseException:
