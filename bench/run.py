@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from wskurs.grading import lab_pytest_command
 from wskurs.notebooks import execute_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,21 +28,7 @@ def time_grading(lab: Path) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                "--nbval-lax",
-                "--nbval-current-env",
-                "-o",
-                "addopts=",
-                "--rootdir",
-                tmp,
-                str(lab),
-            ],
+            lab_pytest_command(lab, Path(tmp)),
             capture_output=True,
             text=True,
             cwd=tmp,

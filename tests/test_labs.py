@@ -6,14 +6,13 @@ from __future__ import annotations
 import csv
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from wskurs.checks import exercises_of
-from wskurs.grading import grade_folder
+from wskurs.grading import grade_folder, lab_pytest_command
 from wskurs.labgen import cell_role
 from wskurs.timing import scaled
 
@@ -142,20 +141,7 @@ def test_generated_lab_fails_exactly_its_check_cells(file_name, tmp_path):
     code = [cell for cell in lab.cells if cell.cell_type == "code"]  # nbval yalnız kod hücrelerini sayar
     check_cells = {i for i, cell in enumerate(code) if (role := cell_role(cell)) and role[0] == "check"}
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-rf",
-            "-p",
-            "no:cacheprovider",
-            "--nbval-lax",
-            "--nbval-current-env",
-            "-o",
-            "addopts=",
-            str(LABS / file_name),
-        ],
+        lab_pytest_command(LABS / file_name, tmp_path),
         cwd=tmp_path,
         capture_output=True,
         text=True,

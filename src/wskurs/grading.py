@@ -29,7 +29,7 @@ import nbformat
 from .checks.core import exercises_of
 from .labgen import cell_role
 
-__all__ = ["Grade", "add_grading_parser", "grade_folder", "grade_submission", "merge_answers"]
+__all__ = ["Grade", "add_grading_parser", "grade_folder", "grade_submission", "lab_pytest_command", "merge_answers"]
 
 
 class SubmissionError(ValueError):
@@ -91,24 +91,29 @@ def merge_answers(canonical: Any, submission: Any) -> tuple[Any, list[str]]:
     return merged, notes
 
 
+def lab_pytest_command(
+    notebook: Path, workdir: Path, *, cell_timeout: float | None = None, result: Path | None = None
+) -> list[str]:
+    """Bir lab defterini öğrencinin komutuyla (pytest + nbval + wskurs eklentisi) notlandıran
+    komut satırı; projenin pytest ayarlarından bağımsızdır.
+
+    Args:
+        notebook: Notlandırılacak defter.
+        workdir: pytest'in kök klasörü (çalışma klasörü de bu olmalı).
+        cell_timeout: Hücre başına saniye; ``None`` ise nbval'in varsayılanı.
+        result: Verilirse not tablosu bu JSON dosyasına yazılır.
+    """
+    command = [sys.executable, "-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "--nbval-lax"]
+    command += ["--nbval-current-env", "-o", "addopts=", "--rootdir", str(workdir)]
+    if cell_timeout is not None:
+        command.append(f"--nbval-cell-timeout={cell_timeout:g}")
+    if result is not None:
+        command.append(f"--wskurs-json={result}")
+    return [*command, str(notebook)]
+
+
 def _run_pytest(notebook: Path, result: Path, cell_timeout: float, workdir: Path) -> str:
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "--nbval-lax",
-        "--nbval-current-env",
-        f"--nbval-cell-timeout={cell_timeout:g}",
-        f"--wskurs-json={result}",
-        "-o",
-        "addopts=",
-        "--rootdir",
-        str(workdir),
-        str(notebook),
-    ]
+    command = lab_pytest_command(notebook, workdir, cell_timeout=cell_timeout, result=result)
     cells = len(nbformat.read(notebook, as_version=4).cells)
     limit = 60 + cell_timeout * (cells + 2)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
