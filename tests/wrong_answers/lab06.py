@@ -1,7 +1,7 @@
-"""Lab 6 için makul yanlış cevaplar: çoğu, seed'in kendi kusurları."""
+"""Lab 6 için makul yanlış cevaplar: çoğu, kaynak metnin kendi kusurları."""
 
 WRONG = {
-    # Seed gibi: temizlik yalnız `except WebSocketDisconnect` içinde; bozuk JSON hayalet üye bırakır.
+    # Kaynak metin gibi: temizlik yalnız `except WebSocketDisconnect` içinde; bozuk JSON hayalet üye bırakır.
     "6.1": """
         await websocket.accept()
         katilim_odalari.setdefault(oda, set()).add(websocket)
@@ -16,7 +16,7 @@ WRONG = {
             if not katilim_odalari[oda]:
                 del katilim_odalari[oda]
     """,
-    # Seed'in sohbet yayını gibi: gönderen de kendi mesajını geri alır.
+    # Kaynak metnin sohbet yayını gibi: gönderen de kendi mesajını geri alır.
     "6.2": """
         await websocket.accept()
         uyeler = yayin_odalari.setdefault(oda, set())
@@ -32,7 +32,7 @@ WRONG = {
         finally:
             uyeler.discard(websocket)
     """,
-    # Seed'in `asyncio.gather` yayını: en yavaş üyeyi bekler, okumayan üye odayı durdurur.
+    # Kaynak metnin `asyncio.gather` yayını: en yavaş üyeyi bekler, okumayan üye odayı durdurur.
     "6.3": """
         await websocket.accept()
         uyeler = kuyruk_odalari.setdefault(oda, {})
@@ -48,7 +48,7 @@ WRONG = {
         finally:
             uyeler.pop(websocket, None)
     """,
-    # Seed gibi: sistem mesajı da istemcinin union'ında; istemci sunucu adına konuşabilir.
+    # Kaynak metin gibi: sistem mesajı da istemcinin union'ında; istemci sunucu adına konuşabilir.
     "6.4": """
         class IstemciModeli(BaseModel):
             model_config = ConfigDict(extra="forbid")
@@ -129,7 +129,7 @@ WRONG = {
                     "messages": self.mesajlar[max(bitis - page_size, 0) : max(bitis, 0)],
                 }
     """,
-    # Seed'in `on_event("startup")`'ı gibi: görev başlatılıyor ama hiç durdurulmuyor.
+    # Kaynak metnin `on_event("startup")`'ı gibi: görev başlatılıyor ama hiç durdurulmuyor.
     "6.7": """
         asyncio.create_task(duyur())
         yield

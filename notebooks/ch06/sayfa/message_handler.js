@@ -1,4 +1,4 @@
-// Seed'in (6.2.4) mesaj türleri ve MessageHandler sınıfı, olduğu gibi.
+// Kaynak metnin (6.2.4) mesaj türleri ve MessageHandler sınıfı, olduğu gibi.
 // Sayfa (sohbet.js) MESSAGE_TYPES'ı sunucunun JSON Schema'sından gelen türlerle tamamlar.
 
 // Mesaj tipleri

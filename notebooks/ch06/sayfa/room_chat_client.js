@@ -1,5 +1,5 @@
-// Seed'in (6.1.4) RoomChatClient sınıfı. Değişen satırlar "DÜZELTME" diye işaretli:
-// 1) Kullanıcı disconnect() dediyse yeniden bağlanmaz (seed'de onclose her seferinde bağlanıyordu).
+// Kaynak metnin (6.1.4) RoomChatClient sınıfı. Değişen satırlar "DÜZELTME" diye işaretli:
+// 1) Kullanıcı disconnect() dediyse yeniden bağlanmaz (kaynak metinde onclose her seferinde bağlanıyordu).
 // 2) Yeniden bağlanınca katıldığı odalara yeniden katılır: sunucu yeniden başlayınca üyelikleri unutur.
 // Sunucu adresi sınıfa dışarıdan verilir; sayfa onu kendi adresinden (location) kurar: bkz. sohbet.js.
 

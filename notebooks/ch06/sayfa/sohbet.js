@@ -1,4 +1,4 @@
-// Sayfayı seed'in iki sınıfına bağlayan kod: RoomChatClient (bağlantı) + MessageHandler (türe göre işleme).
+// Sayfayı kaynak metnin iki sınıfına bağlayan kod: RoomChatClient (bağlantı) + MessageHandler (türe göre işleme).
 
 // Sunucunun adresi sayfanın kendi adresinden kurulur: port ya da makine adı sabit yazılmaz.
 const wsScheme = location.protocol === 'https:' ? 'wss' : 'ws';
@@ -67,7 +67,7 @@ messageHandler
         addLine('error', `Hata: ${data.message}`);
     });
 
-// Seed'de olmayan (sunucunun şemasından gelen) türler için işleyiciler.
+// Kaynak metinde olmayan (sunucunun şemasından gelen) türler için işleyiciler.
 const extraHandlers = {
     room_list: (data) => fillList('rooms', data.rooms.map((r) => `${r.room_id} (${r.member_count})`)),
     room_members: (data) => {
@@ -97,7 +97,7 @@ async function loadProtocol() {
         }
         $('types').textContent = types.join(', ');
     } catch (error) {
-        // Şema yoksa (ör. 6.1'in sunucusu) seed'in listesiyle devam edilir.
+        // Şema yoksa (ör. 6.1'in sunucusu) kaynak metnin listesiyle devam edilir.
         for (const [type, handler] of Object.entries(extraHandlers)) messageHandler.registerHandler(type, handler);
         $('types').textContent = `${Object.values(MESSAGE_TYPES).join(', ')} (şema yok: ${error.message})`;
     }

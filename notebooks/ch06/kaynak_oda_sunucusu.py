@@ -1,4 +1,4 @@
-# Seed, 6.1.2: oda tabanlı WebSocket yöneticisi — olduğu gibi (6. bölüm defteri bu dosyayı içe aktarır).
+# Kaynak metin, 6.1.2: oda tabanlı WebSocket yöneticisi — olduğu gibi (6. bölüm defteri bu dosyayı içe aktarır).
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect, Path, Query, Depends, HTTPException
 from typing import Dict, List, Set, Optional
 import asyncio
