@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from ..ch02_clients import stalled_client, wait_until
+from ..clients import open_stalled_client, wait_until
 from ..server import RunningServer
 from ..timing import scaled
 from .client import STEP, close_all, close_code, open_ws, receive, short, wait_closed
@@ -247,7 +247,7 @@ async def drop_stalled_peer(ns: Namespace) -> None:
     async with run_app(app) as server:
         url = server.ws_url("/ws")
         sender_ws, reader_ws = await open_ws(url), await open_ws(url)
-        stalled = await stalled_client(url)
+        stalled = await open_stalled_client(url)
         sender = _Inbox(sender_ws, lambda i: ECHO.format(payload) if i < STALL_MESSAGES else ECHO.format("son"))
         reader = _Inbox(reader_ws, lambda i: OTHERS.format(payload) if i < STALL_MESSAGES else OTHERS.format("son"))
         try:
@@ -281,7 +281,7 @@ async def drop_stalled_peer(ns: Namespace) -> None:
                     ),
                 )
             # Takılan alıcı şimdi aniden kayboluyor: gönderen ve okuyan etkilenmemeli.
-            stalled.transport.abort()
+            stalled.abort()
             await sender_ws.send("son")
             finished = await wait_until(lambda: sender.count > STALL_MESSAGES and reader.count > STALL_MESSAGES, STEP)
             if not finished:
@@ -294,7 +294,7 @@ async def drop_stalled_peer(ns: Namespace) -> None:
                     "yakalanmalı ve yalnız o alıcıyı çıkarmalı.",
                 )
         finally:
-            stalled.transport.abort()
+            stalled.abort()
             await sender.stop()
             await reader.stop()
             await close_all(sender_ws, reader_ws)

@@ -15,7 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from ..ch06_olcum import stalled_client
+from ..clients import stalled_client
 from ..server import RunningServer, ServerStartError
 from ..timing import scaled
 from .client import STEP, open_ws, receive
