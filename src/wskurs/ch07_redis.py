@@ -1,0 +1,263 @@
+"""7. bölüm için gerçek bir ``redis-server`` süreci: başlat, ``PING``'e yanıt verene dek bekle,
+pid'iyle durdur.
+
+Ders Redis pub/sub'ı *öğretir*; bir Redis sunucusunu ayağa kaldırmayı öğretmez. Bu modül
+onu çekirdekten (ya da bir betikten, bir kontrolden) başlatır::
+
+    redis = await start_redis()
+    redis.url          # 'redis://127.0.0.1:<port>/0'
+    await redis.stop()
+
+Sunucu yalnız 127.0.0.1'i dinler, diske hiçbir şey yazmaz (``--save ''``,
+``--appendonly no``) ve geçici bir klasörde çalışır. Aynı adla yeniden başlatmak eskisini
+durdurur (başlatma hücresini iki kez çalıştırmak güvenlidir). Python süreci biterken
+durdurulmamış sunucular da durdurulur.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import itertools
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+from .timing import scaled
+
+__all__ = [
+    "INSTALL_HINT",
+    "RedisNotFound",
+    "RedisServer",
+    "death_signal",
+    "redis_server",
+    "require_redis",
+    "start_redis",
+]
+
+INSTALL_HINT = "sudo apt-get install redis-server"
+"""Debian/Ubuntu'da ``redis-server``'ı kuran komut."""
+
+_registry: dict[str, RedisServer] = {}
+_started: dict[int, RedisServer] = {}
+_names = itertools.count(1)
+
+
+class RedisNotFound(RuntimeError):
+    """``redis-server`` programı PATH'te yok; mesaj kurulum komutunu söyler."""
+
+
+def require_redis() -> str:
+    """``redis-server`` programının tam yolunu döndürür.
+
+    Raises:
+        RedisNotFound: Program PATH'te yoksa (mesajda kurulum komutu vardır).
+    """
+    found = shutil.which("redis-server")
+    if found is None:
+        raise RedisNotFound(
+            "redis-server bulunamadı: bu bölümün Redis örnekleri gerçek bir Redis sunucusu ister.\n"
+            f"Kurmak için (Debian/Ubuntu): {INSTALL_HINT}\n"
+            "macOS (Homebrew): brew install redis"
+        )
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def death_signal() -> Callable[[], None] | None:
+    """``preexec_fn`` için: Linux'ta, çocuğu başlatan iş parçacığı ölürse çocuğa SIGTERM gelsin
+    (çekirdek çökse bile geride sunucu kalmasın). Kütüphane ebeveynde yüklenir; çocukta
+    yalnız tek bir sistem çağrısı yapılır. Linux dışında ``None``."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+    def set_death_signal() -> None:  # pragma: no cover - çocuk süreçte çalışır
+        prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+    return set_death_signal
+
+
+class RedisServer:
+    """Çalışan bir ``redis-server`` süreci; ``start_redis`` ile elde edilir."""
+
+    def __init__(self, name: str, port: int, process: asyncio.subprocess.Process, workdir: Path) -> None:
+        self.name = name
+        self.host = "127.0.0.1"
+        self.port = port
+        self.process = process
+        self.workdir = workdir
+
+    @property
+    def pid(self) -> int:
+        """Sunucu sürecinin kimliği."""
+        return self.process.pid
+
+    @property
+    def url(self) -> str:
+        """``redis://127.0.0.1:<port>/0`` — ``redis.asyncio.from_url(...)`` bunu alır."""
+        return f"redis://{self.host}:{self.port}/0"
+
+    @property
+    def running(self) -> bool:
+        return self.process.returncode is None
+
+    @property
+    def log(self) -> list[str]:
+        """Redis'in kendi günlüğünün satırları (yalnız uyarı ve hatalar)."""
+        path = self.workdir / "redis.log"
+        try:
+            return path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return []
+
+    async def ping(self, timeout: float = 1.0) -> bool:
+        """Sunucu ``PING``'e ``+PONG`` ile yanıt veriyor mu?"""
+        return await _ping(self.host, self.port, timeout)
+
+    async def stop(self) -> None:
+        """Sunucuyu pid'ine SIGTERM göndererek durdurur; kapanmazsa SIGKILL. Birden çok kez
+        çağrılabilir."""
+        if self.process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.process.wait(), timeout=scaled(3))
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGKILL)
+                await self.process.wait()
+        _started.pop(self.pid, None)
+        if _registry.get(self.name) is self:
+            del _registry[self.name]
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    async def __aenter__(self) -> RedisServer:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    def __repr__(self) -> str:
+        state = "çalışıyor" if self.running else "durdu"
+        return f"<RedisServer {self.name!r} {self.url} pid={self.pid} {state}>"
+
+
+async def _ping(host: str, port: int, timeout: float) -> bool:
+    writer = None
+    try:
+        async with asyncio.timeout(timeout):
+            reader, writer = await asyncio.open_connection(host, port)
+            writer.write(b"PING\r\n")
+            await writer.drain()
+            return await reader.readline() == b"+PONG\r\n"
+    except (OSError, TimeoutError, asyncio.IncompleteReadError):
+        return False
+    finally:
+        if writer is not None:
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+
+
+async def _launch(name: str, port: int, program: str) -> RedisServer:
+    workdir = Path(tempfile.mkdtemp(prefix="wskurs-redis-"))
+    args = [
+        program,
+        "--port", str(port),
+        "--bind", "127.0.0.1",
+        "--save", "",
+        "--appendonly", "no",
+        "--protected-mode", "yes",
+        "--daemonize", "no",
+        "--loglevel", "warning",
+        "--logfile", str(workdir / "redis.log"),
+        "--dir", str(workdir),
+    ]  # fmt: skip
+    process = await asyncio.create_subprocess_exec(
+        *args,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+        preexec_fn=death_signal(),
+    )
+    server = RedisServer(name, port, process, workdir)
+    _started[server.pid] = server
+    return server
+
+
+async def start_redis(*, name: str = "redis", port: int | None = None) -> RedisServer:
+    """127.0.0.1'de boş bir portta (ya da ``port``'ta) bir ``redis-server`` başlatır ve
+    ``PING``'e yanıt verene dek bekler.
+
+    Args:
+        name: Sunucunun adı; aynı adla çalışan bir sunucu varsa önce o durdurulur ve
+            (``port`` verilmediyse) yenisi aynı portta başlar.
+        port: İstenen port; ``None`` ise boş bir port.
+
+    Returns:
+        Çalışan sunucu.
+
+    Raises:
+        RedisNotFound: ``redis-server`` kurulu değilse.
+        RuntimeError: Sunucu birkaç saniyede yanıt vermezse (mesajda Redis günlüğünün sonu).
+    """
+    program = require_redis()
+    old = _registry.pop(name, None)
+    if old is not None:
+        await old.stop()
+        if port is None:
+            port = old.port
+    attempts = 1 if port is not None else 3
+    problem = ""
+    for _ in range(attempts):
+        server = await _launch(name, port if port is not None else _free_port(), program)
+        deadline = asyncio.get_running_loop().time() + scaled(5)
+        while server.running and asyncio.get_running_loop().time() < deadline:
+            if await server.ping(timeout=0.5):
+                _registry[name] = server
+                return server
+            await asyncio.sleep(0.02)
+        tail = "\n".join(server.log[-5:])
+        problem = "süreç hemen kapandı" if not server.running else "5 saniyede PING'e yanıt vermedi"
+        problem += f" (port {server.port})" + (f"\nRedis günlüğünün sonu:\n{tail}" if tail else "")
+        await server.stop()
+    raise RuntimeError(f"redis-server başlatılamadı: {problem}")
+
+
+@contextlib.asynccontextmanager
+async def redis_server(*, name: str | None = None) -> AsyncIterator[RedisServer]:
+    """``start_redis`` gibi başlatır, blok bitince (hata olsa da) durdurur::
+
+    async with redis_server() as redis:
+        ...
+    """
+    server = await start_redis(name=name or f"gecici-{next(_names)}")
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@atexit.register
+def _stop_leftovers() -> None:
+    """Python biterken hâlâ çalışan sunucuları pid'leriyle durdurur."""
+    for pid in list(_started):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGTERM)

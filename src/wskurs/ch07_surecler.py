@@ -1,0 +1,237 @@
+"""7. bölüm için süreçler: ``uvicorn modul:app --workers N``'i ayrı bir süreç olarak çalıştırmak
+ve bir süreç havuzuna gönderilebilecek CPU'yu yoran bir iş.
+
+Ders, birden çok işçi sürecinin (``--workers``) ve süreç havuzunun *ne yaptığını* öğretir;
+bir alt süreci başlatıp günlüğünü toplamayı ve pid'iyle durdurmayı öğretmez. O iş burada::
+
+    surec = await start_uvicorn("ch07.yayin:app", workers=2)
+    surec.ws_url("/yerel")        # 'ws://127.0.0.1:<port>/yerel'
+    surec.worker_pids             # [12345, 12346]
+    await surec.stop()
+
+uvicorn 127.0.0.1'de ``--port 0`` ile başlar: işletim sistemi boş bir port verir, ana süreç
+soketi açıp işçilere devreder ve gerçek portu günlüğüne yazar; buradan okunur.
+
+``agir_hesap`` bir süreç havuzunda çalışabilsin diye bir modülde durur: havuzun işçi
+süreçleri fonksiyonu adıyla içe aktarır; bir defter hücresinde tanımlanan fonksiyonu
+bulamazlar.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import hashlib
+import itertools
+import os
+import re
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
+
+from .ch07_redis import death_signal
+from .timing import scaled
+
+__all__ = ["UvicornProcess", "agir_hesap", "start_uvicorn", "uvicorn_process"]
+
+LOG_LIMIT = 2000
+"""Bir sürecin günlüğünde tutulan en fazla satır sayısı."""
+
+_PORT = re.compile(r"Uvicorn running on https?://127\.0\.0\.1:(\d+)")
+_WORKER = re.compile(r"Started server process \[(\d+)\]")
+_registry: dict[str, UvicornProcess] = {}
+_started: dict[int, UvicornProcess] = {}
+_names = itertools.count(1)
+
+
+def agir_hesap(saniye: float) -> int:
+    """CPU'yu ``saniye`` boyunca meşgul eden saf Python bir hesap (art arda SHA-256).
+
+    Bu sürede GIL'i bırakmaz, hiçbir şey beklemez; tıpkı büyük bir JSON'u ayrıştırmak ya da
+    bir resmi işlemek gibi. Süre makinenin hızına bağlı değildir; yapılan iş bağlıdır.
+
+    Args:
+        saniye: Hesabın süreceği zaman.
+
+    Returns:
+        Bu sürede hesaplanan özet sayısı.
+    """
+    bitis = time.perf_counter() + saniye
+    ozet = b"wskurs"
+    adet = 0
+    while time.perf_counter() < bitis:
+        ozet = hashlib.sha256(ozet).digest()
+        adet += 1
+    return adet
+
+
+class UvicornProcess:
+    """Ayrı bir süreçte çalışan uvicorn (ana süreç ve işçileri); ``start_uvicorn`` ile elde edilir."""
+
+    def __init__(self, name: str, command: list[str], process: asyncio.subprocess.Process) -> None:
+        self.name = name
+        self.command = command
+        self.process = process
+        self.host = "127.0.0.1"
+        self.port: int | None = None
+        self.worker_pids: list[int] = []
+        self._lines: deque[str] = deque(maxlen=LOG_LIMIT)
+        self._reader: asyncio.Task[None] | None = None
+
+    @property
+    def pid(self) -> int:
+        """Ana (``--workers`` ile: gözetmen) sürecin kimliği."""
+        return self.process.pid
+
+    @property
+    def running(self) -> bool:
+        return self.process.returncode is None
+
+    @property
+    def log(self) -> list[str]:
+        """uvicorn'un (ana süreç ve işçiler) şimdiye dek yazdığı satırlar."""
+        return list(self._lines)
+
+    def show_log(self, last: int | None = 20, *, contains: str | None = None) -> None:
+        """Günlüğün son satırlarını yazdırır; ``contains`` verilirse yalnız onu içerenleri."""
+        lines = [line for line in self._lines if line and (contains is None or contains in line)]
+        if last is not None:
+            lines = lines[-last:]
+        print("\n".join(lines) if lines else "(günlük boş)")
+
+    def url(self, path: str = "/") -> str:
+        return f"http://{self.host}:{self.port}" + (path if path.startswith("/") else "/" + path)
+
+    def ws_url(self, path: str = "/ws") -> str:
+        return f"ws://{self.host}:{self.port}" + (path if path.startswith("/") else "/" + path)
+
+    def shown_command(self) -> str:
+        """Çalıştırılan komut, terminalde yazılacağı biçimde (Python yolu ``python`` olarak)."""
+        parts = ["python" if part == sys.executable else part for part in self.command]
+        return " ".join(parts)
+
+    async def _collect(self) -> None:
+        stream = self.process.stderr
+        assert stream is not None
+        while True:
+            raw = await stream.readline()
+            if not raw:
+                return
+            line = raw.decode(errors="replace").rstrip()
+            self._lines.append(line)
+            if self.port is None and (found := _PORT.search(line)):
+                self.port = int(found.group(1))
+            if found := _WORKER.search(line):
+                self.worker_pids.append(int(found.group(1)))
+
+    async def stop(self) -> None:
+        """Ana sürece SIGTERM gönderir (uvicorn işçilerini kapatıp bekler); birkaç saniyede
+        bitmezse ana süreci ve bilinen işçileri pid'leriyle SIGKILL ile durdurur. Birden çok
+        kez çağrılabilir."""
+        if self.process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.process.wait(), timeout=scaled(5))
+            except TimeoutError:
+                for pid in [self.pid, *self.worker_pids]:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+                await self.process.wait()
+        if self._reader is not None:
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(self._reader, timeout=scaled(1))
+        _started.pop(self.pid, None)
+        if _registry.get(self.name) is self:
+            del _registry[self.name]
+
+    async def __aenter__(self) -> UvicornProcess:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    def __repr__(self) -> str:
+        state = "çalışıyor" if self.running else "durdu"
+        return f"<UvicornProcess {self.name!r} port={self.port} işçi={len(self.worker_pids)} {state}>"
+
+
+async def start_uvicorn(
+    target: str,
+    *,
+    workers: int = 2,
+    name: str = "uvicorn",
+    app_dir: str | os.PathLike[str] = ".",
+    env: Mapping[str, str] | None = None,
+) -> UvicornProcess:
+    """``python -m uvicorn <target> --host 127.0.0.1 --port 0 --workers N`` süreci başlatır ve
+    her işçi "Application startup complete" diyene dek bekler.
+
+    Args:
+        target: ``"paket.modul:app"``; ``app_dir`` klasörüne göre içe aktarılır.
+        workers: İşçi süreç sayısı.
+        name: Aynı adla çalışan bir süreç varsa önce o durdurulur (hücreyi yeniden
+            çalıştırmak güvenlidir).
+        app_dir: Sürecin çalışma klasörü; ``target`` buradan içe aktarılır.
+        env: Ortama eklenecek değişkenler (ör. ``{"REDIS_URL": ...}``).
+
+    Returns:
+        Çalışan süreç; ``port`` ve ``worker_pids`` dolu.
+
+    Raises:
+        RuntimeError: Süreç kapanırsa ya da işçiler 20 saniyede hazır olmazsa (mesajda günlüğün sonu).
+    """
+    old = _registry.pop(name, None)
+    if old is not None:
+        await old.stop()
+    command = [
+        sys.executable, "-m", "uvicorn", target,
+        "--host", "127.0.0.1", "--port", "0",
+        "--workers", str(workers),
+    ]  # fmt: skip
+    environment = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
+    process = await asyncio.create_subprocess_exec(
+        *command,
+        cwd=Path(app_dir),
+        env=environment,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+        preexec_fn=death_signal(),
+    )
+    server = UvicornProcess(name, command, process)
+    _started[server.pid] = server
+    server._reader = asyncio.create_task(server._collect(), name=f"wskurs-uvicorn-{name}")
+    deadline = asyncio.get_running_loop().time() + scaled(20)
+    while sum("Application startup complete" in line for line in server._lines) < workers:
+        if not server.running or asyncio.get_running_loop().time() > deadline:
+            problem = "süreç kapandı" if not server.running else "işçiler 20 saniyede hazır olmadı"
+            await server.stop()
+            tail = "\n".join(server.log[-8:])
+            raise RuntimeError(f"uvicorn başlatılamadı: {problem}." + (f"\nGünlüğün sonu:\n{tail}" if tail else ""))
+        await asyncio.sleep(0.02)
+    _registry[name] = server
+    return server
+
+
+@contextlib.asynccontextmanager
+async def uvicorn_process(target: str, **options: object) -> AsyncIterator[UvicornProcess]:
+    """``start_uvicorn`` gibi başlatır, blok bitince (hata olsa da) durdurur."""
+    options.setdefault("name", f"gecici-{next(_names)}")
+    server = await start_uvicorn(target, **options)  # type: ignore[arg-type]
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@atexit.register
+def _stop_leftovers() -> None:
+    """Python biterken hâlâ çalışan uvicorn süreçlerini pid'leriyle durdurur."""
+    for pid in list(_started):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGTERM)
