@@ -20,7 +20,7 @@ from wskurs.grading import lab_pytest_command
 from wskurs.notebooks import execute_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGETS = {"05": 20.0, "06": 20.0}
+TARGETS = {"05": 20.0, "06": 20.0, "07": 20.0}
 
 
 def time_grading(lab: Path) -> float:

@@ -7,7 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 __all__ = ["PACKAGES", "show_versions"]
 
-PACKAGES = ("fastapi", "starlette", "uvicorn", "websockets", "pydantic", "httpx", "ipykernel", "nest-asyncio")
+PACKAGES = ("fastapi", "starlette", "uvicorn", "websockets", "pydantic", "httpx", "ipykernel", "nest-asyncio", "redis")
 
 
 def show_versions() -> None:
