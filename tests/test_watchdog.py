@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import threading
 import time
 
 import pytest
 
 from wskurs.watchdog import LoopBlocked, loop_watchdog
+
+
+def busy(seconds: float) -> None:
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        pass
 
 
 def test_blocking_loop_is_broken_by_the_watchdog():
@@ -24,6 +32,21 @@ def test_blocking_loop_is_broken_by_the_watchdog():
     report, elapsed = asyncio.run(main())
     assert report.fired and report.blocked_for >= 0.5
     assert elapsed < 5
+
+
+def test_a_late_second_signal_does_not_interrupt_twice():
+    """Ağır yükte aynı kilit için geç gelen ikinci sinyal, yakalanmış ilk kesmenin ardından
+    yeniden LoopBlocked fırlatmaz."""
+
+    async def main():
+        async with loop_watchdog(0.3) as report:
+            with pytest.raises(LoopBlocked):
+                busy(10)
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)  # geç kalan kopya
+            busy(0.05)
+        return report
+
+    assert asyncio.run(main()).fired
 
 
 def test_blocking_sleep_is_interrupted():

@@ -52,6 +52,11 @@ async def loop_watchdog(limit: float) -> AsyncIterator[WatchdogReport]:
         return
     last = time.monotonic()
     stop = threading.Event()
+    # Bir kilitlenme için yalnız bir kez kes: ağır yükte geç kalan ikinci bir sinyal, ilk
+    # LoopBlocked yakalanırken (loop henüz nefes almadan) gelip onu ele geçirmesin. Kod kesmeyi
+    # yutup kilitlemeyi sürdürürse 2 * limit sonra yeniden kesilir.
+    cut_beat: float | None = None
+    cut_at = 0.0
 
     async def heartbeat() -> None:
         nonlocal last
@@ -60,18 +65,26 @@ async def loop_watchdog(limit: float) -> AsyncIterator[WatchdogReport]:
             await asyncio.sleep(_TICK)
 
     def on_signal(signum: int, frame: object) -> None:
-        if time.monotonic() - last < limit:
-            return  # loop bu arada kurtuldu: kimseyi kesme
-        raise LoopBlocked(f"event loop {time.monotonic() - last:.1f} saniyedir kilitli")
+        nonlocal cut_beat, cut_at
+        now = time.monotonic()
+        if now - last < limit or (cut_beat == last and now - cut_at < 2 * limit):
+            return  # loop bu arada kurtuldu ya da bu kilit zaten kesildi
+        cut_beat, cut_at = last, now
+        raise LoopBlocked(f"event loop {now - last:.1f} saniyedir kilitli")
 
     def watch() -> None:
+        sent_beat: float | None = None
+        sent_at = 0.0
         while not stop.wait(_TICK):
-            blocked = time.monotonic() - last
-            if blocked > limit:
-                report.fired = True
-                report.blocked_for = max(report.blocked_for, blocked)
-                signal.pthread_kill(threading.main_thread().ident or 0, _SIGNAL)
-                stop.wait(limit)
+            beat, now = last, time.monotonic()
+            if now - beat <= limit:
+                continue
+            report.fired = True
+            report.blocked_for = max(report.blocked_for, now - beat)
+            if sent_beat == beat and now - sent_at < 2 * limit:
+                continue
+            sent_beat, sent_at = beat, now
+            signal.pthread_kill(threading.main_thread().ident or 0, _SIGNAL)
 
     previous = signal.signal(_SIGNAL, on_signal)
     beat = asyncio.create_task(heartbeat())
