@@ -36,6 +36,7 @@ lab: $(STAMP) $(LAB_SETTINGS)
 
 ## Bütün testler: paket, notebook'lar (kayıtlı çıktılarıyla), çözümler ve lab'lar.
 test: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench
 	$(PY) -m wskurs.cli lab-uret --kontrol
 	$(PYTEST) tests
 	$(PYTEST) --nbval $(NBVAL) notebooks
@@ -62,8 +63,8 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache
