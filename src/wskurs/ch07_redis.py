@@ -17,25 +17,21 @@ durdurulmamış sunucular da durdurulur.
 from __future__ import annotations
 
 import asyncio
-import atexit
 import contextlib
 import itertools
-import os
 import shutil
-import signal
 import socket
-import sys
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+from .processes import death_signal, terminate, track
 from .timing import scaled
 
 __all__ = [
     "INSTALL_HINT",
     "RedisNotFound",
     "RedisServer",
-    "death_signal",
     "redis_server",
     "require_redis",
     "start_redis",
@@ -45,7 +41,6 @@ INSTALL_HINT = "sudo apt-get install redis-server"
 """Debian/Ubuntu'da ``redis-server``'ı kuran komut."""
 
 _registry: dict[str, RedisServer] = {}
-_started: dict[int, RedisServer] = {}
 _names = itertools.count(1)
 
 
@@ -73,25 +68,6 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def death_signal() -> Callable[[], None] | None:
-    """``preexec_fn`` için: Linux'ta, çocuğu başlatan iş parçacığı ölürse çocuğa SIGTERM gelsin
-    (çekirdek çökse bile geride sunucu kalmasın). Kütüphane ebeveynde yüklenir; çocukta
-    yalnız tek bir sistem çağrısı yapılır. Linux dışında ``None``."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        import ctypes
-
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-
-    def set_death_signal() -> None:  # pragma: no cover - çocuk süreçte çalışır
-        prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-    return set_death_signal
 
 
 class RedisServer:
@@ -134,16 +110,7 @@ class RedisServer:
     async def stop(self) -> None:
         """Sunucuyu pid'ine SIGTERM göndererek durdurur; kapanmazsa SIGKILL. Birden çok kez
         çağrılabilir."""
-        if self.process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGTERM)
-            try:
-                await asyncio.wait_for(self.process.wait(), timeout=scaled(3))
-            except TimeoutError:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(self.pid, signal.SIGKILL)
-                await self.process.wait()
-        _started.pop(self.pid, None)
+        await terminate(self.process, grace=scaled(3))
         if _registry.get(self.name) is self:
             del _registry[self.name]
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -198,7 +165,7 @@ async def _launch(name: str, port: int, program: str) -> RedisServer:
         preexec_fn=death_signal(),
     )
     server = RedisServer(name, port, process, workdir)
-    _started[server.pid] = server
+    track(server.pid)
     return server
 
 
@@ -253,11 +220,3 @@ async def redis_server(*, name: str | None = None) -> AsyncIterator[RedisServer]
         yield server
     finally:
         await server.stop()
-
-
-@atexit.register
-def _stop_leftovers() -> None:
-    """Python biterken hâlâ çalışan sunucuları pid'leriyle durdurur."""
-    for pid in list(_started):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGTERM)

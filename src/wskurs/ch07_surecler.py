@@ -20,20 +20,18 @@ bulamazlar.
 from __future__ import annotations
 
 import asyncio
-import atexit
 import contextlib
 import hashlib
 import itertools
 import os
 import re
-import signal
 import sys
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 
-from .ch07_redis import death_signal
+from .processes import death_signal, terminate, track
 from .timing import scaled
 
 __all__ = ["UvicornProcess", "agir_hesap", "start_uvicorn", "uvicorn_process"]
@@ -44,7 +42,6 @@ LOG_LIMIT = 2000
 _PORT = re.compile(r"Uvicorn running on https?://127\.0\.0\.1:(\d+)")
 _WORKER = re.compile(r"Started server process \[(\d+)\]")
 _registry: dict[str, UvicornProcess] = {}
-_started: dict[int, UvicornProcess] = {}
 _names = itertools.count(1)
 
 
@@ -132,20 +129,10 @@ class UvicornProcess:
         """Ana sürece SIGTERM gönderir (uvicorn işçilerini kapatıp bekler); birkaç saniyede
         bitmezse ana süreci ve bilinen işçileri pid'leriyle SIGKILL ile durdurur. Birden çok
         kez çağrılabilir."""
-        if self.process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGTERM)
-            try:
-                await asyncio.wait_for(self.process.wait(), timeout=scaled(5))
-            except TimeoutError:
-                for pid in [self.pid, *self.worker_pids]:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGKILL)
-                await self.process.wait()
+        await terminate(self.process, grace=scaled(5), also=self.worker_pids)
         if self._reader is not None:
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(self._reader, timeout=scaled(1))
-        _started.pop(self.pid, None)
         if _registry.get(self.name) is self:
             del _registry[self.name]
 
@@ -204,7 +191,7 @@ async def start_uvicorn(
         preexec_fn=death_signal(),
     )
     server = UvicornProcess(name, command, process)
-    _started[server.pid] = server
+    track(server.pid)
     server._reader = asyncio.create_task(server._collect(), name=f"wskurs-uvicorn-{name}")
     deadline = asyncio.get_running_loop().time() + scaled(20)
     while sum("Application startup complete" in line for line in server._lines) < workers:
@@ -227,11 +214,3 @@ async def uvicorn_process(target: str, **options: object) -> AsyncIterator[Uvico
         yield server
     finally:
         await server.stop()
-
-
-@atexit.register
-def _stop_leftovers() -> None:
-    """Python biterken hâlâ çalışan uvicorn süreçlerini pid'leriyle durdurur."""
-    for pid in list(_started):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGTERM)
