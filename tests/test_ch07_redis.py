@@ -3,34 +3,19 @@ dinler ve pid'iyle durdurulur; program yoksa hata kurulum komutunu söyler."""
 
 from __future__ import annotations
 
-import asyncio
-import os
 import shutil
 import socket
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from wskurs import ch07_redis
 from wskurs.ch07_redis import INSTALL_HINT, RedisNotFound, redis_server, require_redis, start_redis
 
+from helpers import alive, run
+
 needs_redis = pytest.mark.skipif(
     shutil.which("redis-server") is None, reason=f"redis-server kurulu değil; kurmak için: {INSTALL_HINT}"
 )
-
-
-def run(coro_fn):
-    """``asyncio.run`` ayrı bir iş parçacığında: oturumda çalışan başka bir loop varken de çalışır."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: asyncio.run(coro_fn())).result()
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def port_is_free(port: int) -> bool:

@@ -4,16 +4,15 @@ süre kadar CPU harcar."""
 
 from __future__ import annotations
 
-import asyncio
-import os
 import textwrap
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
 from wskurs.ch07_surecler import agir_hesap, start_uvicorn, uvicorn_process
+
+from helpers import alive, run
 
 APP = textwrap.dedent(
     """
@@ -28,19 +27,6 @@ APP = textwrap.dedent(
         return {"pid": os.getpid(), "ortam": os.environ.get("WSKURS_DENEME")}
     """
 )
-
-
-def run(coro_fn):
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: asyncio.run(coro_fn())).result()
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def test_agir_hesap_takes_the_requested_time():
