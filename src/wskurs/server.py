@@ -169,6 +169,13 @@ class RunningServer:
         """Bu sunucudaki bir WebSocket yolunun tam adresi."""
         return self.base_ws_url + _with_slash(path)
 
+    def browser_url(self, path: str = "/") -> str:
+        """Öğrencinin tarayıcısının bu sunucudaki bir HTTP yoluna ulaştığı adres.
+
+        Çekirdekteki istemciler ``url``/``ws_url`` kullanır; tarayıcıda açılan sayfalar bunu.
+        """
+        return self.url(path)
+
     # Günlük -------------------------------------------------------------------
 
     def _append(self, text: str, stream: str) -> None:
