@@ -139,7 +139,9 @@ class SubmissionGrade:
             return replace(self, exercises=rows)
         if problems:
             reason = "Not iyi biçimli değil: " + "; ".join(problems)
-            return replace(SubmissionGrade.zero(self.submission, self.lab, specs, SubmissionStatus.SUSPICIOUS, reason),
-                           seconds=self.seconds)
+            return replace(
+                SubmissionGrade.zero(self.submission, self.lab, specs, SubmissionStatus.SUSPICIOUS, reason),
+                seconds=self.seconds,
+            )
         order = {spec.id: index for index, spec in enumerate(specs)}
         return replace(self, exercises=tuple(sorted(self.exercises, key=lambda row: order[row.exercise])))
