@@ -1,16 +1,18 @@
 """`wskurs.ch07_surecler`: `uvicorn --workers 2` gerçek bir alt süreç olarak başlar, iki işçisi de
 bağlantı alır, pid'iyle durdurulur; başlayamazsa günlüğün sonunu söyler. `agir_hesap` verilen
-süre kadar CPU harcar."""
+süre kadar CPU harcar; `zamanli_hesap` hesabın anlarını bir süreç havuzundan da doğru getirir."""
 
 from __future__ import annotations
 
+import multiprocessing
 import textwrap
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import httpx
 import pytest
 
-from wskurs.ch07_surecler import agir_hesap, start_uvicorn, uvicorn_process
+from wskurs.ch07_surecler import agir_hesap, start_uvicorn, uvicorn_process, zamanli_hesap
 
 from helpers import alive, run
 
@@ -36,6 +38,19 @@ def test_agir_hesap_takes_the_requested_time():
     took = time.perf_counter() - started
     assert 0.1 <= took < 0.5
     assert isinstance(count, int) and count > 0
+
+
+def test_zamanli_hesap_reports_its_window_from_a_process_pool():
+    """Süreç havuzundaki `zamanli_hesap`'ın bildirdiği başlangıç ve bitiş anları, çekirdekte
+    çağrının öncesi ve sonrası arasında kalır ve aralarında istenen süre vardır (saat ortaktır)."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(agir_hesap, 0.01).result(timeout=60)  # işçi süreç açılsın
+        before = time.perf_counter()
+        count, started, finished = pool.submit(zamanli_hesap, 0.1).result(timeout=60)
+        after = time.perf_counter()
+    assert count > 0
+    assert before < started < finished < after
+    assert finished - started >= 0.1
 
 
 def test_two_workers_serve_and_stop_by_pid(tmp_path):

@@ -12,16 +12,15 @@ bir alt süreci başlatıp günlüğünü toplamayı ve pid'iyle durdurmayı ö�
 uvicorn 127.0.0.1'de ``--port 0`` ile başlar: işletim sistemi boş bir port verir, ana süreç
 soketi açıp işçilere devreder ve gerçek portu günlüğüne yazar; buradan okunur.
 
-``agir_hesap`` bir süreç havuzunda çalışabilsin diye bir modülde durur: havuzun işçi
-süreçleri fonksiyonu adıyla içe aktarır; bir defter hücresinde tanımlanan fonksiyonu
-bulamazlar.
+``agir_hesap`` ve ``zamanli_hesap`` bir süreç havuzunda çalışabilsin diye bir modülde durur:
+havuzun işçi süreçleri fonksiyonu adıyla içe aktarır; bir defter hücresinde tanımlanan
+fonksiyonu bulamazlar.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import itertools
 import os
 import re
@@ -34,7 +33,7 @@ from pathlib import Path
 from .processes import death_signal, terminate, track
 from .timing import scaled
 
-__all__ = ["UvicornProcess", "agir_hesap", "start_uvicorn", "uvicorn_process"]
+__all__ = ["UvicornProcess", "agir_hesap", "start_uvicorn", "uvicorn_process", "zamanli_hesap"]
 
 LOG_LIMIT = 2000
 """Bir sürecin günlüğünde tutulan en fazla satır sayısı."""
@@ -46,24 +45,46 @@ _names = itertools.count(1)
 
 
 def agir_hesap(saniye: float) -> int:
-    """CPU'yu ``saniye`` boyunca meşgul eden saf Python bir hesap (art arda SHA-256).
+    """CPU'yu ``saniye`` boyunca meşgul eden saf Python bir hesap: bir tamsayı dizisini
+    (doğrusal eşlikli üreteç, ``x → (a·x + c) mod 2³¹``) turlar hâlinde ilerletir.
 
-    Bu sürede GIL'i bırakmaz, hiçbir şey beklemez; tıpkı büyük bir JSON'u ayrıştırmak ya da
-    bir resmi işlemek gibi. Süre makinenin hızına bağlı değildir; yapılan iş bağlıdır.
+    Her adım Python bayt kodudur: C'ye inip GIL'i bırakan ya da bir şey bekleyen bir çağrı
+    yoktur. Bir iş parçacığında çalışırken GIL'i kendiliğinden hiç bırakmaz; yorumlayıcı onu
+    yalnızca geçiş aralığında (``sys.getswitchinterval()``, varsayılan 5 ms) bıraktırır. Saf
+    Python'la yazılmış bir ayrıştırıcı, doğrulayıcı ya da hesap döngüsü de böyledir. Süre
+    makinenin hızına bağlı değildir; yapılan iş bağlıdır.
 
     Args:
         saniye: Hesabın süreceği zaman.
 
     Returns:
-        Bu sürede hesaplanan özet sayısı.
+        Bu sürede tamamlanan tur sayısı (her tur 1000 adım).
     """
     bitis = time.perf_counter() + saniye
-    ozet = b"wskurs"
-    adet = 0
+    sayi, adet = 1, 0
     while time.perf_counter() < bitis:
-        ozet = hashlib.sha256(ozet).digest()
+        for _ in range(1000):
+            sayi = (sayi * 1103515245 + 12345) & 0x7FFFFFFF
         adet += 1
     return adet
+
+
+def zamanli_hesap(saniye: float) -> tuple[int, float, float]:
+    """``agir_hesap(saniye)``'yi çalıştırır; sonucu, hesabın başladığı ve bittiği anla döndürür.
+
+    Anlar ``time.perf_counter()`` değerleridir. Linux'ta bu saat ``CLOCK_MONOTONIC``'tir ve
+    bütün süreçlerde ortaktır: bir süreç havuzunda ölçülen anlar, çekirdekte ölçülen anlarla
+    karşılaştırılabilir. Süreç havuzunda çalışabilsin diye bu modüldedir.
+
+    Args:
+        saniye: Hesabın süreceği zaman.
+
+    Returns:
+        ``(agir_hesap'ın sonucu, başlangıç anı, bitiş anı)``.
+    """
+    baslangic = time.perf_counter()
+    sonuc = agir_hesap(saniye)
+    return sonuc, baslangic, time.perf_counter()
 
 
 class UvicornProcess:
