@@ -26,8 +26,8 @@ import redis.asyncio as redis
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 
 KANAL = "sohbet"
-yerel_baglantilar: set[WebSocket] = set()   # yalnız bu süreçtekiler
-ortak_baglantilar: set[WebSocket] = set()   # yalnız bu süreçtekiler; mesajlar Redis'ten gelir
+yerel_baglantilar: set[WebSocket] = set()   # yalnızca bu süreçtekiler
+ortak_baglantilar: set[WebSocket] = set()   # yalnızca bu süreçtekiler; mesajlar Redis'ten gelir
 
 
 async def bu_surece_yay(baglantilar: set[WebSocket], mesaj: str) -> None:
