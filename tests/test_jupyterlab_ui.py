@@ -152,6 +152,12 @@ class Traffic:
 
     requests: list[str] = field(default_factory=list)
     websockets: list[str] = field(default_factory=list)
+    by_frame: list[tuple[str, str]] = field(default_factory=list)
+    """(isteği yapan çerçevenin adresi, isteğin adresi)"""
+
+    def record(self, request) -> None:
+        self.requests.append(request.url)
+        self.by_frame.append((request.frame.url, request.url))
 
 
 @pytest.fixture(scope="module")
@@ -161,11 +167,12 @@ def ui(browser, lab) -> Iterator[tuple[object, Traffic]]:
     page = context.new_page()
     page.set_default_timeout(scaled(30) * 1000)
     traffic = Traffic()
-    page.on("request", lambda request: traffic.requests.append(request.url))
+    page.on("request", traffic.record)
     page.on("websocket", lambda websocket: traffic.websockets.append(websocket.url))
     page.goto(lab.url(f"lab?token={lab.token}"))
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell")
     page.evaluate("() => window.jupyterapp.restored")
+    page.evaluate("() => window.jupyterapp.shell.collapseLeft()")  # ekran görüntülerinde defter geniş dursun
     try:
         yield page, traffic
     finally:
@@ -262,6 +269,14 @@ def _unexpected_errors(cells: list[dict]) -> list[str]:
     ]
 
 
+# JupyterLab Mermaid bloğunu bir SVG olarak çizer: satır içi <svg> ya da data:image/svg+xml resmi.
+# Sayılan, gerçekten yüklenmiş (genişliği olan) SVG'ler.
+MERMAID_SVGS = """[...document.querySelectorAll('.jp-MarkdownCell .jp-RenderedMermaid')].filter((m) =>
+    [...m.querySelectorAll('svg')].some((svg) => svg.getBoundingClientRect().width > 0)
+    || [...m.querySelectorAll('img')].some((img) => img.src.startsWith('data:image/svg+xml')
+        && img.complete && img.naturalWidth > 0)).length"""
+
+
 def _mermaid_blocks(cells: list[dict]) -> int:
     return sum(len(re.findall(r"^```mermaid\s*$", c["source"], re.M)) for c in cells if c["type"] == "markdown")
 
@@ -297,13 +312,14 @@ def test_chapter_runs_in_the_jupyterlab_ui(ui, lab, name, record_property):
         expected = _mermaid_blocks(cells)
         mermaid = page.locator(".jp-MarkdownCell .jp-RenderedMermaid")
         if expected:
-            page.wait_for_function(
-                "(n) => document.querySelectorAll('.jp-MarkdownCell .jp-RenderedMermaid svg').length >= n",
-                arg=expected,
-                timeout=scaled(30) * 1000,
-            )
+            try:
+                page.wait_for_function(f"(n) => ({MERMAID_SVGS}) >= n", arg=expected, timeout=scaled(30) * 1000)
+            except Exception:
+                first = next(c["index"] for c in cells if "```mermaid" in c["source"])
+                html = page.locator(".jp-Notebook .jp-Cell").nth(first).inner_html()
+                raise AssertionError(f"{name}: Mermaid çizilmedi; hücre {first}:\n{html[:3000]}") from None
         assert mermaid.count() == expected, f"{name}: {expected} Mermaid bloğundan {mermaid.count()} çizildi"
-        assert page.locator(".jp-MarkdownCell .jp-RenderedMermaid svg").count() == expected
+        assert page.evaluate(f"() => {MERMAID_SVGS}") == expected
         assert page.locator(".jp-RenderedMermaid-Details").count() == 0  # çizilemeyen blok kaynak gösterilir
 
         if name.startswith("03_"):
@@ -371,8 +387,7 @@ def _chapter3_page_through_proxy(ui, lab: Lab) -> None:
         "user": "Ali",
         "message": "Merhaba",
     }
-    direct = f"http://127.0.0.1:{port}/"
-    assert not [url for url in traffic.requests if url.startswith(direct)], "tarayıcı sunucuya doğrudan gitti"
+    _assert_only_proxy_traffic(page, lab, traffic, port)
     _scroll_to_cell(page, cell["index"])
     _shot(page, "03_istemciler")
 
@@ -401,10 +416,24 @@ def _chapter6_pages_through_proxy(ui, lab: Lab) -> None:
     frames["Ayşe"].fill("#messageInput", "Proxy'den merhaba Bora")
     frames["Ayşe"].click("#sendBtn")
     _wait_for_line(frames["Bora"], "#messages li.chat", "Ayşe: Proxy'den merhaba Bora")
-    direct = f"http://127.0.0.1:{port}/"
-    assert not [url for url in traffic.requests if url.startswith(direct)], "tarayıcı sunucuya doğrudan gitti"
+    _assert_only_proxy_traffic(page, lab, traffic, port)
     _scroll_to_cell(page, cell["index"])
     _shot(page, "06_ileri_seviye")
+
+
+def _assert_only_proxy_traffic(page, lab: Lab, traffic: Traffic, port: int) -> None:
+    """Proxy'den açılan sayfanın her isteği de proxy'den gider (göreli adresler). Defter sayfayı
+    ``show_page`` ile gösteriyorsa tarayıcı çekirdekteki sunucuya hiç doğrudan gitmez."""
+    proxied = f"{lab.origin}{BASE_URL}proxy/{port}/"
+    direct = f"http://127.0.0.1:{port}/"
+    strays = [url for frame, url in traffic.by_frame if frame.startswith(proxied) and not url.startswith(proxied)]
+    assert not strays, f"proxy'deki sayfa başka bir adrese gitti: {strays}"
+    sources = "\n".join(c["source"] for c in page.evaluate(CELLS)[:-2])
+    if "show_page(" in sources:
+        direct_hits = [
+            url for url in traffic.requests + traffic.websockets if direct in url.replace("ws://", "http://")
+        ]
+        assert not direct_hits, f"tarayıcı sunucuya doğrudan gitti: {direct_hits}"
 
 
 def _wait_for_line(frame, selector: str, text: str) -> None:
