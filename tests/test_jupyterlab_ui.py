@@ -45,14 +45,14 @@ VIEWPORT = {"width": 1400, "height": 1000}
 FAST_CH03 = "?taban=200&tavan=800&deneme=8&kalp=300"
 
 # JupyterLab kullanıcı ayarları (yalnızca bu testin geçici ayar klasöründe). Haber/güncelleme
-# sorgusu make lab'daki gibi kapalı. Pencereleme kapalı: ekran dışındaki hücreler de çizilsin ki
-# her Mermaid bloğu ve her çıktı aynı anda denetlenebilsin (öğrenci kaydırdıkça aynısını görür).
+# sorgusu make lab'daki gibi kapalı; otomatik kayıt kapalı (kopya defterler zaten geçici).
+# Defter pencereleme kipi öğrencininki gibi varsayılan (contentVisibility): bütün hücreler
+# DOM'dadır, ekran dışındaki Mermaid blokları da çizilir.
 SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
         "fetchNews": "false",
         "checkForUpdates": False,
     },
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
 
@@ -374,13 +374,19 @@ def _run_cell(page, code: str) -> dict:
 
 def _chapter3_page_through_proxy(ui, lab: Lab) -> None:
     """3. bölümün istemci sayfası JupyterLab'ın içinde, proxy üzerinden: metin ve JSON mesajları
-    gidip gelir, WebSocket /user/ogrenci/proxy/<port>/ws adresine açılır."""
+    gidip gelir, WebSocket /user/ogrenci/proxy/<port>/ws adresine açılır; proxy oturumsuz
+    isteği geri çevirir."""
     page, traffic = ui
     port = int("".join(_run_cell(page, "print(sunucu.port)")["outputs"][0]["text"]).strip())
     cell = _run_cell(page, f"from wskurs.pages import show_page\n\nshow_page(sunucu, '/{FAST_CH03}', height=520)")
     assert cell["outputs"][0]["data"]["text/plain"] == f"[sayfa: /{FAST_CH03}]"
     src, frame = _frame_of(page, cell["index"])
     assert _proxy_port(lab, src, "/") == port
+    # Proxy kimlik doğrulaması ister: çerezsiz/token'sız istek sayfayı alamaz, token'lı alır.
+    anonymous = httpx.get(f"{lab.origin}{src}", follow_redirects=False, timeout=10)
+    assert anonymous.status_code in (302, 403), anonymous.status_code
+    signed = httpx.get(f"{lab.origin}{src}", headers={"Authorization": f"token {lab.token}"}, timeout=10)
+    assert signed.status_code == 200 and "WebSocket İstemcisi" in signed.text
     frame.wait_for_function("() => window.wsLog && wsLog.some(e => e.type === 'open')", timeout=scaled(15) * 1000)
     ws_url = frame.evaluate("() => wsLog.find(e => e.type === 'connecting').url")
     assert ws_url == f"{lab.origin.replace('http://', 'ws://')}{BASE_URL}proxy/{port}/ws"
