@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 
 import httpx
@@ -11,6 +12,7 @@ from fastapi import FastAPI, WebSocket
 from websockets.asyncio.client import connect
 
 from wskurs import ServerStartError, running_servers, serve, serve_in_thread, start_server, stop_all
+from wskurs.browser_base import BrowserMode, browser_base
 
 
 def make_app() -> FastAPI:
@@ -147,3 +149,129 @@ def test_serve_in_thread_for_synchronous_code():
     with serve_in_thread(make_app()) as server:
         assert httpx.get(server.url("/"), timeout=5).json() == {"ok": True}
     assert not server.running
+
+
+# Tarayıcı adresi (browser_url) ------------------------------------------------------------
+
+BROWSER_ENV = ("WSKURS_BROWSER_BASE", "JUPYTERHUB_SERVICE_PREFIX", "JPY_PARENT_PID")
+
+
+@pytest.fixture
+def browser_env(monkeypatch, tmp_path):
+    """Jupyter'den gelebilecek ortam değişkenleri temizlenmiş, çalışma dizini boş bir ortam."""
+    for name in BROWSER_ENV:
+        monkeypatch.delenv(name, raising=False)
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
+    return monkeypatch, runtime
+
+
+def _browser_urls(*paths):
+    async def main():
+        async with serve(make_app()) as server:
+            return server.port, server.url("/"), [server.browser_url(path) for path in paths]
+
+    return asyncio.run(main())
+
+
+def test_browser_url_is_direct_without_a_jupyter_server(browser_env):
+    """Jupyter sunucusu yoksa (betik, pytest) tarayıcı adresi doğrudan adrestir ve çalışır."""
+    port, direct, (root, page) = _browser_urls("/", "sayfa/")
+    assert root == direct == f"http://127.0.0.1:{port}/"
+    assert page == f"http://127.0.0.1:{port}/sayfa/"
+
+    async def fetch():
+        async with serve(make_app()) as server, httpx.AsyncClient() as client:
+            return (await client.get(server.browser_url("/"))).json()
+
+    assert asyncio.run(fetch()) == {"ok": True}
+
+
+def test_browser_url_uses_the_hub_prefix(browser_env):
+    """JupyterHub/Binder'da (JUPYTERHUB_SERVICE_PREFIX) adres <önek>proxy/<port>/<yol> olur;
+    yol ve sorgu korunur, ASCII dışı harfler yüzde kodlanır."""
+    monkeypatch, _ = browser_env
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ogrenci/")
+    port, direct, (root, chat) = _browser_urls("/", "/sayfa/?username=Ayşe")
+    assert direct == f"http://127.0.0.1:{port}/"
+    assert root == f"/user/ogrenci/proxy/{port}/"
+    assert chat == f"/user/ogrenci/proxy/{port}/sayfa/?username=Ay%C5%9Fe"
+
+
+def test_browser_url_finds_the_jupyter_server_that_started_the_kernel(browser_env):
+    """Çekirdeği başlatan sunucunun (JPY_PARENT_PID) jpserver-<pid>.json dosyasındaki base_url
+    kullanılır; başka bir sürecin dosyası kullanılmaz."""
+    monkeypatch, runtime = browser_env
+    (runtime / "jpserver-4242.json").write_text(json.dumps({"base_url": "/user/ogrenci/", "port": 8888}))
+    (runtime / "jpserver-5151.json").write_text(json.dumps({"base_url": "/baska/", "port": 8889}))
+    monkeypatch.setenv("JPY_PARENT_PID", "4242")
+    port, _, (root,) = _browser_urls("/")
+    assert root == f"/user/ogrenci/proxy/{port}/"
+    assert browser_base().source == "jpserver-4242.json"
+
+    monkeypatch.setenv("JPY_PARENT_PID", "999999")
+    _, direct, (root,) = _browser_urls("/")
+    assert root == direct
+
+
+def test_browser_url_root_server_and_bad_json(browser_env):
+    """Kök adreste çalışan bir JupyterLab (base_url '/') '/proxy/<port>/' verir; bozuk bir
+    jpserver dosyası görmezden gelinir."""
+    monkeypatch, runtime = browser_env
+    (runtime / "jpserver-4242.json").write_text(json.dumps({"base_url": "/"}))
+    (runtime / "jpserver-4343.json").write_text("{bozuk")
+    monkeypatch.setenv("JPY_PARENT_PID", "4242")
+    port, _, (root,) = _browser_urls("/")
+    assert root == f"/proxy/{port}/"
+    monkeypatch.setenv("JPY_PARENT_PID", "4343")
+    _, direct, (root,) = _browser_urls("/")
+    assert root == direct
+
+
+def test_browser_url_override_wins(browser_env):
+    """WSKURS_BROWSER_BASE her şeyden önce gelir: temel adres, {port} şablonu ya da 'dogrudan'."""
+    monkeypatch, runtime = browser_env
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ogrenci/")
+    (runtime / "jpserver-4242.json").write_text(json.dumps({"base_url": "/lab-sunucu/"}))
+    monkeypatch.setenv("JPY_PARENT_PID", "4242")
+
+    monkeypatch.setenv("WSKURS_BROWSER_BASE", "https://sinif.example.org/jupyter")
+    port, _, (root,) = _browser_urls("/")
+    assert root == f"https://sinif.example.org/jupyter/proxy/{port}/"
+
+    monkeypatch.setenv("WSKURS_BROWSER_BASE", "https://ad-{port}.app.github.dev/")
+    port, _, (page,) = _browser_urls("/sayfa/")
+    assert page == f"https://ad-{port}.app.github.dev/sayfa/"
+
+    monkeypatch.setenv("WSKURS_BROWSER_BASE", "dogrudan")
+    _, direct, (root,) = _browser_urls("/")
+    assert root == direct
+    assert browser_base().mode is BrowserMode.DIRECT
+
+
+def test_show_page_shows_only_frames_and_a_turkish_label(browser_env):
+    """show_page yalnızca çerçeve(ler) ve 'yeni sekmede aç' bağlantısı gösterir; düz metni kısa
+    bir Türkçe etikettir (nesne gösterimi, port yok); adres browser_url'dir."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from wskurs.pages import show_page
+
+    monkeypatch, _ = browser_env
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ogrenci/")
+    shell = InteractiveShell.instance()
+    shown = []
+    monkeypatch.setattr(shell.display_pub, "publish", lambda data, **kw: shown.append(data))
+
+    async def main():
+        async with serve(make_app()) as server:
+            show_page(server, ["/sayfa/?username=Ayşe", "/sayfa/?username=Bora"], height=430)
+            return server.port
+
+    port = asyncio.run(main())
+    [data] = shown
+    assert data["text/plain"] == "[sayfa: /sayfa/?username=Ayşe, /sayfa/?username=Bora]"
+    frames = data["text/html"]
+    assert frames.count("<iframe") == 2 and 'height="430"' in frames
+    assert f'src="/user/ogrenci/proxy/{port}/sayfa/?username=Ay%C5%9Fe"' in frames
+    assert "yeni sekmede" in frames and "IFrame" not in frames

@@ -24,9 +24,11 @@ import sys
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, TextIO
+from urllib.parse import quote
 
 import uvicorn
 
+from .browser_base import browser_base
 from .timing import scaled
 from .watchdog import keep_interruptible
 
@@ -173,8 +175,17 @@ class RunningServer:
         """Öğrencinin tarayıcısının bu sunucudaki bir HTTP yoluna ulaştığı adres.
 
         Çekirdekteki istemciler ``url``/``ws_url`` kullanır; tarayıcıda açılan sayfalar bunu.
+        Jupyter sunucusu yoksa (betik, pytest) doğrudan adrestir, ``url(path)`` ile aynı.
+        Çekirdek bir Jupyter sunucusunun altında çalışıyorsa (JupyterLab, JupyterHub, Binder)
+        ``<base_url>proxy/<port>/<yol>`` olur: tarayıcı başka bir makinede olsa da sayfa
+        jupyter-server-proxy üzerinden açılır. Nasıl karar verildiği: ``wskurs.browser_base``.
+        Yoldaki ASCII dışı harfler yüzde kodlanır (``?username=Ayşe`` → ``Ay%C5%9Fe``).
+
+        Args:
+            path: ``/`` ile başlayan yol; sorgu kısmı olabilir (``/sayfa/?username=Ali``).
         """
-        return self.url(path)
+        path = quote(_with_slash(path), safe="/?&=#%:;,+@!$'()*~")
+        return browser_base().url(self.http_url + path, self.port, path)
 
     # Günlük -------------------------------------------------------------------
 

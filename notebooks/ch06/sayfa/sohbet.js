@@ -1,8 +1,11 @@
 // Sayfayı kaynak metnin iki sınıfına bağlayan kod: RoomChatClient (bağlantı) + MessageHandler (türe göre işleme).
 
-// Sunucunun adresi sayfanın kendi adresinden kurulur: port ya da makine adı sabit yazılmaz.
-const wsScheme = location.protocol === 'https:' ? 'wss' : 'ws';
-const serverUrl = `${wsScheme}://${location.host}`;
+// Sunucunun adresi sayfanın kendi adresine göre (göreli) kurulur: port ya da makine adı sabit
+// yazılmaz. Sayfa sunucunun /sayfa/ yolundadır; ".." sunucunun köküdür: doğrudan açılınca
+// ws://127.0.0.1:<port>, bir proxy'nin altından açılınca wss://…/proxy/<port>.
+const serverRoot = new URL('..', location.href);
+serverRoot.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+const serverUrl = serverRoot.href.replace(/\/$/, '');
 
 // ?username=Ayşe ile açılırsa o ad kullanılır (RoomChatClient adı localStorage'dan okur).
 const params = new URLSearchParams(location.search);
@@ -87,7 +90,7 @@ const extraHandlers = {
 // MESSAGE_TYPES'ı sunucunun JSON Schema'sından tamamla: şema ne diyorsa sayfa onu tanır.
 async function loadProtocol() {
     try {
-        const response = await fetch('/protokol.json');
+        const response = await fetch(new URL('../protokol.json', location.href));
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         const schema = await response.json();
         const types = Object.keys(schema.server.discriminator.mapping);
