@@ -53,6 +53,20 @@ def test_serve_gives_real_addresses_and_stops():
         pass
 
 
+def test_accepted_connections_send_small_messages_without_delay():
+    """Sunucunun kabul ettiği her bağlantıda TCP_NODELAY açıktır (art arda küçük mesajlar Nagle
+    algoritmasına takılmaz)."""
+
+    async def main():
+        async with serve(make_app()) as server, connect(server.ws_url("/ws")):
+            assert server._server is not None
+            sockets = [c.transport.get_extra_info("socket") for c in server._server.server_state.connections]
+            return [s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for s in sockets]
+
+    flags = asyncio.run(main())
+    assert flags and all(flags), flags
+
+
 def test_print_and_access_log_go_to_the_server_log(capsys):
     """Uygulamanın `print`'i ve uvicorn'un erişim günlüğü ekrana değil sunucunun günlüğüne yazılır."""
 

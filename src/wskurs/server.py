@@ -318,7 +318,10 @@ def _with_slash(path: str) -> str:
 
 
 def _bind(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # proto açıkça IPPROTO_TCP: asyncio kabul ettiği bağlantılarda TCP_NODELAY'i yalnızca öyleyse
+    # açar. Açılmazsa Nagle algoritması art arda giden küçük mesajların ikincisini karşı tarafın
+    # gecikmeli ACK'ine (~40 ms) kadar bekletir.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
