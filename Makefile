@@ -9,7 +9,7 @@ PYTEST := $(PY) -m pytest
 CELL_TIMEOUT ?= 120
 NBVAL  := --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: lab lab-ayarlari tarayici test test-py test-notebooks grade notebooks labs bench lint clean
+.PHONY: lab lab-ayarlari sinif-baglantisi tarayici test test-py test-notebooks grade notebooks labs bench lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYVER)" || { echo "Python bulunamadı: PYTHON=$(PYTHON)"; exit 1; }
@@ -35,6 +35,15 @@ $(LAB_SETTINGS): Makefile | $(STAMP)
 lab-ayarlari:
 	@mkdir -p $(dir $(LAB_SETTINGS))
 	@echo '$(LAB_OVERRIDES)' > $(LAB_SETTINGS)
+
+## Öğretmen için nbgitpuller bağlantısı (öğrencinin JupyterHub'ında depoyu çeker, 00_baslarken'i açar):
+## make sinif-baglantisi HUB=<JupyterHub adresi> DEPO=<deponun git adresi>
+sinif-baglantisi:
+	@test -n "$(HUB)" && test -n "$(DEPO)" || { echo "Kullanım: make sinif-baglantisi HUB=<JupyterHub adresi> DEPO=<deponun git adresi>"; exit 2; }
+	@$(PYTHON) -c 'import sys, urllib.parse as u; hub, repo = sys.argv[1].rstrip("/"), sys.argv[2]; \
+		folder = repo.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git"); \
+		query = {"repo": repo, "branch": "main", "urlpath": f"lab/tree/{folder}/notebooks/00_baslarken.ipynb?autodecode"}; \
+		print(f"{hub}/hub/user-redirect/git-pull?{u.urlencode(query)}")' "$(HUB)" "$(DEPO)"
 
 ## Kursu JupyterLab'da açar (ilk seferde her şeyi kurar).
 lab: $(STAMP) $(LAB_SETTINGS)
