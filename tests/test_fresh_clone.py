@@ -41,7 +41,7 @@ def clone(tmp_path_factory) -> Path:
 
 
 def bare_env(clone: Path) -> dict[str, str]:
-    """PATH'te yalnız sanal ortamın programları; klonun paketi öne alınmış bir ortam."""
+    """PATH'te yalnızca sanal ortamın programları; klonun paketi öne alınmış bir ortam."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("WSKURS_CHROMIUM", "PYTEST_"))}
     env["PATH"] = str(VENV_BIN)
     env["PYTHONPATH"] = str(clone / "src")

@@ -19,7 +19,7 @@ Valkey, Redis'in açık kaynaklı devamıdır: aynı protokolü konuşur, ``redi
 ona değişmeden bağlanır. Önce pip'in getirdiğine bakılır, çünkü onun sürümü sabittir: defterin
 kayıtlı çıktıları ve testler her makinede aynı sunucuyla üretilir.
 
-Sunucu yalnız 127.0.0.1'i dinler, diske hiçbir şey yazmaz (``--save ''``,
+Sunucu yalnızca 127.0.0.1'i dinler, diske hiçbir şey yazmaz (``--save ''``,
 ``--appendonly no``) ve geçici bir klasörde çalışır. Aynı adla yeniden başlatmak eskisini
 durdurur (başlatma hücresini iki kez çalıştırmak güvenlidir). Python süreci biterken
 durdurulmamış sunucular da durdurulur.
@@ -147,7 +147,7 @@ class RedisServer:
 
     @property
     def log(self) -> list[str]:
-        """Sunucunun kendi günlüğünün satırları (yalnız uyarı ve hatalar)."""
+        """Sunucunun kendi günlüğünün satırları (yalnızca uyarı ve hatalar)."""
         path = self.workdir / "redis.log"
         try:
             return path.read_text(encoding="utf-8", errors="replace").splitlines()
