@@ -9,7 +9,7 @@ PYTEST := $(PY) -m pytest
 CELL_TIMEOUT ?= 120
 NBVAL  := --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: lab test test-py test-notebooks grade notebooks labs bench lint clean
+.PHONY: lab lab-ayarlari sinif-baglantisi tarayici test test-py test-notebooks grade notebooks labs bench lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYVER)" || { echo "Python bulunamadı: PYTHON=$(PYTHON)"; exit 1; }
@@ -23,27 +23,61 @@ $(STAMP): pyproject.toml constraints.txt
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_ARGS ?=
 
-# Sınıfta ağ olmayabilir: JupyterLab haber ve güncelleme sormasın.
-LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
-$(LAB_SETTINGS): | $(STAMP)
-	@mkdir -p $(dir $@)
-	@echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $@
+# JupyterLab'ın varsayılan ayarları: arayüz Türkçe (dil paketi pyproject.toml'da; Ayarlar → Dil
+# menüsünden English'e geçilebilir) ve sınıfta ağ olmayabilir: haber ve güncelleme sorulmaz.
+LAB_SETTINGS ?= $(VENV)/share/jupyter/lab/settings/overrides.json
+LAB_OVERRIDES := {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}, \
+	"@jupyterlab/translation-extension:plugin": {"locale": "tr_TR"}}
+$(LAB_SETTINGS): Makefile | $(STAMP)
+	@$(MAKE) --no-print-directory lab-ayarlari LAB_SETTINGS=$@
+
+## Yalnızca JupyterLab ayarlarını LAB_SETTINGS dosyasına yazar (Binder'ın postBuild'i de bunu kullanır).
+lab-ayarlari:
+	@mkdir -p $(dir $(LAB_SETTINGS))
+	@echo '$(LAB_OVERRIDES)' > $(LAB_SETTINGS)
+
+## Öğretmen için nbgitpuller bağlantısı (öğrencinin JupyterHub'ında depoyu çeker, 00_baslarken'i açar):
+## make sinif-baglantisi HUB=<JupyterHub adresi> DEPO=<deponun git adresi>
+sinif-baglantisi:
+	@test -n "$(HUB)" && test -n "$(DEPO)" || { echo "Kullanım: make sinif-baglantisi HUB=<JupyterHub adresi> DEPO=<deponun git adresi>"; exit 2; }
+	@$(PYTHON) -c 'import sys, urllib.parse as u; hub, repo = sys.argv[1].rstrip("/"), sys.argv[2]; \
+		folder = repo.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git"); \
+		query = {"repo": repo, "branch": "main", "urlpath": f"lab/tree/{folder}/notebooks/00_baslarken.ipynb?autodecode"}; \
+		print(f"{hub}/hub/user-redirect/git-pull?{u.urlencode(query)}")' "$(HUB)" "$(DEPO)"
 
 ## Kursu JupyterLab'da açar (ilk seferde her şeyi kurar).
 lab: $(STAMP) $(LAB_SETTINGS)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
 		--LabApp.default_url=/lab/tree/notebooks/00_baslarken.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
+# Tarayıcı testleri Debian'ın Chromium'unu kullanır (Playwright'ın kendi tarayıcı indirmesi
+# kullanılmaz). root isek ve yoksa apt-get ile kurulur; değilsek tarayıcı testleri, kurulum
+# komutunu söyleyerek atlanır. CI'da (CI=true) kurulamaması hatadır.
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300
+
+## Test kurulumu: tarayıcı testleri için Chromium (root isek Debian paketi).
+tarayici: $(STAMP)
+	@if $(PY) tests/browser.py >/dev/null; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Tarayıcı testleri için Chromium kuruluyor: apt-get install chromium"; \
+		{ $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium >/dev/null; } \
+			|| echo "Uyarı: apt-get install chromium başarısız oldu." >&2; \
+		$(PY) tests/browser.py || [ -z "$$CI" ] || { echo "CI'da tarayıcı testleri atlanamaz: Chromium kurulamadı." >&2; exit 1; }; \
+	else \
+		$(PY) tests/browser.py || true; \
+	fi
+
 ## Bütün testler: paket, notebook'lar (kayıtlı çıktılarıyla), çözümler ve lab'lar.
-test: $(STAMP)
+test: $(STAMP) tarayici
 	$(VENV)/bin/ruff check src tests bench
 	$(PY) -m wskurs.cli lab-uret --kontrol
-	$(PYTEST) tests
+	$(PYTEST) -rs tests
 	$(PYTEST) --nbval $(NBVAL) notebooks
 	$(PYTEST) --nbval-lax $(NBVAL) solutions
 
-test-py: $(STAMP)
-	$(PYTEST) tests
+test-py: $(STAMP) tarayici
+	$(PYTEST) -rs tests
 
 ## Bir lab'ı notlandırır: make grade LAB=01
 grade: $(STAMP)

@@ -1,7 +1,11 @@
 """Gerçek bir Chromium (Debian paketi) ile tarayıcı testleri için ortak fixture.
 
-Playwright'ın kendi tarayıcı indirmesi bu ortamda çalışmaz; sistemin Chromium'u kullanılır.
-Yoksa testler, kurulum komutunu söyleyerek atlanır.
+Playwright'ın kendi tarayıcı indirmesi bu ortamda çalışmaz; sistemin Chromium'u kullanılır
+(``make test`` root olarak çalışıyorsa Debian'ın ``chromium`` paketini kendisi kurar). Yoksa
+testler, kurulum komutunu söyleyerek atlanır; hiçbir zaman başarısız olmaz.
+
+Betik olarak (``python tests/browser.py``) bulunan tarayıcının yolunu yazar; yoksa kurulum
+komutunu yazar ve 1 ile çıkar (Makefile bununla karar verir).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Iterator
 import pytest
 
 INSTALL_HINT = "Tarayıcı testleri için Chromium gerekli: sudo apt-get install chromium (Debian/Ubuntu)"
+"""Chromium yokken tarayıcı testlerinin atlanma nedeni."""
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -51,3 +56,11 @@ def browser() -> Iterator[object]:
             yield instance
         finally:
             instance.close()
+
+
+if __name__ == "__main__":
+    found = chromium_path()
+    if found is None:
+        print(f"Not: Chromium bulunamadı, tarayıcı testleri atlanacak. {INSTALL_HINT}")
+        raise SystemExit(1)
+    print(found)

