@@ -55,13 +55,20 @@ lab: $(STAMP) $(LAB_SETTINGS)
 # komutunu söyleyerek atlanır. CI'da (CI=true) kurulamaması hatadır.
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300
 
+# Testler isteğe bağlı Dask ekini de kurar (toplu notlandırmanın --dask yolu bir
+# distributed.LocalCluster'la sınanır); make lab onu kurmaz.
+DASK_STAMP := $(VENV)/.kurulum-dask-$(PYVER)
+$(DASK_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,dask]'
+	@touch $@
+
 ## Test kurulumu: tarayıcı testleri için Chromium (root isek Debian paketi).
 tarayici: $(STAMP)
 	@if $(PY) tests/browser.py >/dev/null; then \
 		:; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "Tarayıcı testleri için Chromium kuruluyor: apt-get install chromium"; \
-		{ $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium >/dev/null; } \
+		echo "Tarayıcı testleri için Chromium kuruluyor: apt-get install chromium fonts-noto-color-emoji"; \
+		{ $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium fonts-noto-color-emoji >/dev/null; } \
 			|| echo "Uyarı: apt-get install chromium başarısız oldu." >&2; \
 		$(PY) tests/browser.py || [ -z "$$CI" ] || { echo "CI'da tarayıcı testleri atlanamaz: Chromium kurulamadı." >&2; exit 1; }; \
 	else \
@@ -69,14 +76,14 @@ tarayici: $(STAMP)
 	fi
 
 ## Bütün testler: paket, notebook'lar (kayıtlı çıktılarıyla), çözümler ve lab'lar.
-test: $(STAMP) tarayici
+test: $(STAMP) $(DASK_STAMP) tarayici
 	$(VENV)/bin/ruff check src tests bench
 	$(PY) -m wskurs.cli lab-uret --kontrol
 	$(PYTEST) -rs tests
 	$(PYTEST) --nbval $(NBVAL) notebooks
 	$(PYTEST) --nbval-lax $(NBVAL) solutions
 
-test-py: $(STAMP) tarayici
+test-py: $(STAMP) $(DASK_STAMP) tarayici
 	$(PYTEST) -rs tests
 
 ## Bir lab'ı notlandırır: make grade LAB=01
