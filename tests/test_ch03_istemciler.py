@@ -94,24 +94,25 @@ def test_show_block_takes_the_language_from_the_file():
 
 
 def test_reconnect_lanes_from_measured_events():
-    """Olaylar üç şeride dönüşür: sunucunun çalıştığı, istemcinin bağlı olduğu ve beklediği aralıklar (ms)."""
+    """Olaylar üç şeride (sunucu çalışıyor, istemci bağlı, bekliyor; ms) ve işaretlere dönüşür."""
     events = [
-        (10.0, "açıldı", 0.0),
-        (10.1, "kapandı", 0.0),
+        (10.0, "açıldı", 1),
+        (10.1, "kapandı", 1012),
         (10.1, "başarısız", 0.05),
         (10.15, "başarısız", 0.1),
-        (10.25, "açıldı", 0.0),
-        (10.3, "bitti", 0.0),
+        (10.25, "açıldı", 2),
+        (10.3, "bitti", None),
     ]
     lanes, marks = reconnect_lanes(events, stopped=10.1, started=10.2)
     rounded = {name: [(round(a), round(b)) for a, b in spans] for name, spans in lanes.items()}
     assert rounded == {
-        "sunucu çalışıyor": [(0, 100), (200, 300)],
+        "sunucu çalışıyor": [(0, 100), (200, 375)],
         "istemci bağlı": [(0, 100), (250, 300)],
         "istemci bekliyor": [(100, 150), (150, 250)],
     }
     assert [label for _, label in marks["istemci bekliyor"]] == ["✗1", "✗2"]
     assert [label for _, label in marks["sunucu çalışıyor"]] == ["durdu", "başladı"]
+    assert [label for _, label in marks["istemci bağlı"]] == ["1. oturum", "kod 1012", "2. oturum"]
 
 
 def _echo_app() -> FastAPI:

@@ -170,15 +170,17 @@ def reconnect_lanes(
     """Yeniden bağlanan bir istemcinin olaylarını zaman çizelgesi şeritlerine çevirir.
 
     Args:
-        events: ``(an, olay, süre)`` üçlüleri, an saniye (``time.perf_counter()``). Olaylar:
-            ``"açıldı"`` (bir oturum açıldı), ``"kapandı"`` (oturum kapandı), ``"başarısız"``
-            (bir deneme başarısız; süre, bir sonraki denemeden önce beklenen saniye), ``"bitti"``.
+        events: ``(an, olay, ayrıntı)`` üçlüleri, an saniye (``time.perf_counter()``). Olaylar:
+            ``"açıldı"`` (ayrıntı: oturum numarası), ``"kapandı"`` (ayrıntı: kapanış kodu),
+            ``"başarısız"`` (bir deneme başarısız; ayrıntı, bir sonraki denemeden önce beklenen
+            saniye), ``"bitti"`` (istemci işini bitirdi).
         stopped: Sunucunun durdurulduğu an; ``started``: yeniden başladığı an.
         origin: Sıfır anı (verilmezse ilk olayın anı).
 
     Returns:
         ``(şeritler, işaretler)``: ``wskurs.plots.timeline``'ın ``lanes`` ve ``marks``'ı, ms cinsinden.
-        Şeritler: ``"sunucu çalışıyor"``, ``"istemci bağlı"``, ``"istemci bekliyor"``.
+        Şeritler: ``"sunucu çalışıyor"``, ``"istemci bağlı"``, ``"istemci bekliyor"``. Sunucunun
+        şeridi son olaydan sonra da biraz sürer (sunucu çalışmaya devam ediyor; etiketlere yer kalır).
     """
     times = [at for at, _, _ in events]
     zero = origin if origin is not None else min([*times, stopped])
@@ -187,21 +189,25 @@ def reconnect_lanes(
     def ms(at: float) -> float:
         return (at - zero) * 1000
 
-    server = [(0.0, ms(stopped)), (ms(started), ms(end))]
+    tail = end + 0.25 * (end - zero)
+    server = [(0.0, ms(stopped)), (ms(started), ms(tail))]
     connected: list[tuple[float, float]] = []
     waiting: list[tuple[float, float]] = []
-    marks: dict[str, list[tuple[float, str]]] = {"istemci bekliyor": [], "sunucu çalışıyor": []}
+    marks: dict[str, list[tuple[float, str]]] = {"istemci bağlı": [], "istemci bekliyor": []}
     opened_at: float | None = None
     attempt = 0
-    for at, kind, duration in events:
+    for at, kind, detail in events:
         if kind == "açıldı":
             opened_at = at
+            marks["istemci bağlı"].append((ms(at), f"{detail}. oturum"))
         elif kind in ("kapandı", "bitti") and opened_at is not None:
             connected.append((ms(opened_at), ms(at)))
             opened_at = None
+            if kind == "kapandı":
+                marks["istemci bağlı"].append((ms(at), f"kod {detail}"))
         elif kind == "başarısız":
             attempt += 1
-            waiting.append((ms(at), ms(at + duration)))
+            waiting.append((ms(at), ms(at + detail)))
             marks["istemci bekliyor"].append((ms(at), f"✗{attempt}"))
     if opened_at is not None:
         connected.append((ms(opened_at), ms(end)))
