@@ -106,9 +106,9 @@ _LANGUAGES = {".js": "javascript", ".py": "python", ".html": "html"}
 _QUOTED = re.compile(r"""'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"|`(?:\\.|[^`\\])*`""")
 
 
-def _braces(line: str) -> int:
-    code = _QUOTED.sub("", line).split("//", 1)[0]
-    return code.count("{") - code.count("}")
+def _code(line: str) -> str:
+    """Satırın tırnak içleri ve ``//`` yorumu atılmış hâli (parantez saymak için)."""
+    return _QUOTED.sub("", line).split("//", 1)[0]
 
 
 def block(path: str | Path, start: str, *, end: str | None = None) -> str:
@@ -142,8 +142,9 @@ def block(path: str | Path, start: str, *, end: str | None = None) -> str:
     else:
         depth, opened = 0, False
         for i in range(first, len(lines)):
-            depth += _braces(lines[i])
-            opened = opened or "{" in _QUOTED.sub("", lines[i]).split("//", 1)[0]
+            code = _code(lines[i])
+            depth += code.count("{") - code.count("}")
+            opened = opened or "{" in code
             if opened and depth <= 0:
                 last = i
                 break
@@ -161,7 +162,7 @@ def show_block(path: str | Path, start: str, *, end: str | None = None, language
 
 
 def reconnect_lanes(
-    events: Sequence[tuple[float, str, float]],
+    events: Sequence[tuple[float, str, Any]],
     *,
     stopped: float,
     started: float,
