@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 
 from wskurs import serve
-from wskurs.ch03_istemciler import region, regions, show_region, terminal
+from wskurs.ch03_istemciler import block, reconnect_lanes, region, regions, show_block, show_region, terminal
 
 ROOT = Path(__file__).resolve().parents[1]
 CH03 = ROOT / "notebooks" / "ch03"
@@ -22,7 +22,7 @@ def test_regions_of_the_page_and_the_script():
     page = regions(CH03 / "istemci.html")
     assert {"ayarlar", "baglanti", "yeniden", "mesajlar", "gonderme", "kapanis", "kalp"} <= set(page)
     assert all(text.strip() for text in page.values())
-    assert "location.host" in page["ayarlar"]
+    assert "location" in page["ayarlar"]  # adres sayfanın kendi adresinden kurulur
     script = regions(SCRIPT)
     assert {"okuyucu", "gorevler", "istemci"} <= set(script)
     assert script["okuyucu"].startswith("def start_stdin_reader")
@@ -53,6 +53,66 @@ def test_show_region_is_a_markdown_code_block():
     """Gösterim, dil adıyla açılan bir Markdown kod bloğudur."""
     shown = show_region(CH03 / "istemci.html", "kalp")
     assert shown.data.startswith("```javascript\n") and shown.data.endswith("\n```")
+
+
+def test_block_follows_braces_and_ignores_braces_in_strings(tmp_path):
+    """JavaScript bloğu süslü parantezler dengelenince biter; tırnak ve yorum içindekiler sayılmaz."""
+    file = tmp_path / "a.js"
+    file.write_text(
+        "class A {\n    f() {\n        const s = '}';  // }\n        return `${s}{`;\n    }\n    g() {}\n}\n",
+        encoding="utf-8",
+    )
+    assert block(file, "f() {") == "f() {\n    const s = '}';  // }\n    return `${s}{`;\n}"
+    assert block(file, "g() {") == "g() {}"
+    assert block(file, "const s", end="return") == "const s = '}';  // }\nreturn `${s}{`;"
+
+
+def test_block_of_a_python_function_ends_with_its_indentation(tmp_path):
+    """Python'da blok, girintisi başlangıçtakinden derin satırlar bitince biter (boş satırlar içeride)."""
+    file = tmp_path / "a.py"
+    file.write_text("def f():\n    x = 1\n\n    return x\n\n\ndef g():\n    pass\n", encoding="utf-8")
+    assert block(file, "def f") == "def f():\n    x = 1\n\n    return x"
+
+
+def test_block_reports_what_it_did_not_find(tmp_path):
+    """Olmayan bir başlangıç, bulunmayan bir son ve kapanmayan bir blok açık bir hata verir."""
+    file = tmp_path / "a.js"
+    file.write_text("function f() {\n  return 1;\n", encoding="utf-8")
+    for start, end, message in [
+        ("yok", None, "geçen bir satır yok"),
+        ("function", "yok", "sonra"),
+        ("function", None, "kapanmıyor"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            block(file, start, end=end)
+
+
+def test_show_block_takes_the_language_from_the_file():
+    """Gösterilen blok, dosyanın dilini taşıyan bir Markdown kod bloğudur ve gerçek dosyadan gelir."""
+    shown = show_block(ROOT / "notebooks" / "ch06" / "sayfa" / "message_handler.js", "handleMessage(")
+    assert shown.data.startswith("```javascript\nhandleMessage(") and shown.data.endswith("}\n```")
+
+
+def test_reconnect_lanes_from_measured_events():
+    """Olaylar üç şeride (sunucu çalışıyor, istemci bağlı, bekliyor; ms) ve işaretlere dönüşür."""
+    events = [
+        (10.0, "açıldı", 1),
+        (10.1, "kapandı", 1012),
+        (10.1, "başarısız", 0.05),
+        (10.15, "başarısız", 0.1),
+        (10.25, "açıldı", 2),
+        (10.3, "bitti", None),
+    ]
+    lanes, marks = reconnect_lanes(events, stopped=10.1, started=10.2)
+    rounded = {name: [(round(a), round(b)) for a, b in spans] for name, spans in lanes.items()}
+    assert rounded == {
+        "sunucu çalışıyor": [(0, 100), (200, 375)],
+        "istemci bağlı": [(0, 100), (250, 300)],
+        "istemci bekliyor": [(100, 150), (150, 250)],
+    }
+    assert [label for _, label in marks["istemci bekliyor"]] == ["✗1", "✗2"]
+    assert [label for _, label in marks["sunucu çalışıyor"]] == ["durdu", "başladı"]
+    assert [label for _, label in marks["istemci bağlı"]] == ["1. oturum", "kod 1012", "2. oturum"]
 
 
 def _echo_app() -> FastAPI:
