@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-__all__ = ["timeline"]
+__all__ = ["deliveries", "timeline"]
 
 
 def timeline(
@@ -43,6 +43,69 @@ def timeline(
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def deliveries(
+    arrivals: Mapping[str, Sequence[float]],
+    *,
+    title: str,
+    end: float | None = None,
+    events: Sequence[tuple[float, str]] = (),
+    xlabel: str = "zaman (s)",
+    ylabel: str = "alınan mesaj (toplam)",
+):
+    """Her alıcı için, zamana göre o ana dek aldığı mesaj sayısını basamaklı bir çizgiyle çizer.
+
+    Hiç mesaj almayan bir alıcının çizgisi sıfırda düz kalır; takılan bir yayın, bütün
+    çizgilerin aynı anda düzleşmesi olarak görünür.
+
+    Args:
+        arrivals: Alıcının adı → mesajlarının geliş anları (``xlabel`` biriminde, artan sırada
+            olması gerekmez).
+        title: Grafiğin başlığı.
+        end: Çizgilerin uzatılacağı son an; verilmezse en son geliş ya da olay anı.
+        events: ``(an, etiket)`` olayları (ör. "Cem koptu"); dikey kesikli çizgiyle işaretlenir.
+        xlabel: Yatay eksenin adı.
+        ylabel: Dikey eksenin adı.
+
+    Returns:
+        matplotlib ``Figure``'ı (Jupyter'de hücrenin son ifadesi olunca çizilir).
+    """
+    import matplotlib.pyplot as plt
+
+    moments = [t for times in arrivals.values() for t in times] + [t for t, _ in events]
+    last = end if end is not None else max(moments, default=0.0)
+    fig, ax = plt.subplots(figsize=(10, 3.8))
+    for index, (name, times) in enumerate(arrivals.items()):
+        ordered = sorted(times)
+        xs = [0.0, *ordered, last]
+        ys = [0, *range(1, len(ordered) + 1), len(ordered)]
+        width = max(3.0 - 0.7 * index, 1.4)  # üst üste binen çizgiler de görünsün
+        ax.step(xs, ys, where="post", color=f"C{index}", linewidth=width, label=f"{name}: {len(ordered)}")
+    top = max((len(times) for times in arrivals.values()), default=0)
+    for at, label in events:
+        ax.axvline(at, color="grey", linestyle="--", linewidth=1)
+        ax.annotate(
+            label,
+            (at, top),
+            xytext=(3, 0),
+            textcoords="offset points",
+            rotation=90,
+            fontsize=8,
+            va="top",
+            ha="left",
+            color="dimgrey",
+        )
+    ax.set_xlim(0, last * 1.02 if last > 0 else 1)
+    ax.set_ylim(-0.05 * max(top, 10), max(top, 1) * 1.08)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
     fig.tight_layout()
     plt.close(fig)
     return fig
