@@ -118,10 +118,11 @@ async def gathered(websockets: Iterable[Any], text: str) -> None:
 class QueuedMember:
     """Bir bağlantı: sınırlı bir kuyruk ve onu boşaltan bir yazıcı görev (6. bölümdeki ``Member``).
 
-    ``send`` hiç beklemez; kuyruk dolarsa üye "yavaş" sayılır ve yazıcısı biter. Yazıcının iki
-    hâli vardır: ``write_loop`` (6. bölümdeki düz hâl: mesaj başına ``wait_for``) ve
-    ``write_batches`` (kuyrukta biriken her şeyi tek uyanışta, tek bir zaman aşımı altında
-    gönderir).
+    ``send`` hiç beklemez; kuyruk dolarsa üye "yavaş" sayılır ve yazıcısı biter. Yazıcının üç
+    hâli vardır: ``write_loop`` (6. bölümdeki düz hâl: mesaj başına ``wait_for``; Python
+    3.11'de bu her mesaj için yeni bir görev demektir), ``write_each`` (aynısı, zaman aşımı görev
+    açmayan ``asyncio.timeout`` ile) ve ``write_batches`` (kuyrukta biriken her şeyi tek
+    uyanışta, tek bir zaman aşımı altında gönderir).
     """
 
     def __init__(self, websocket: Any) -> None:
@@ -143,6 +144,16 @@ class QueuedMember:
             text = await self.outbox.get()
             try:
                 await asyncio.wait_for(self.websocket.send_text(text), SEND_TIMEOUT)
+            except TimeoutError:
+                break
+        self.dropped = True
+
+    async def write_each(self) -> None:
+        while not self.overflowed:
+            text = await self.outbox.get()
+            try:
+                async with asyncio.timeout(SEND_TIMEOUT):
+                    await self.websocket.send_text(text)
             except TimeoutError:
                 break
         self.dropped = True
@@ -179,7 +190,7 @@ class BroadcastHub:
         return list(self.members)
 
     def start_writers(self, method: str) -> None:
-        """Her üye için ``method`` (``"write_loop"`` ya da ``"write_batches"``) yazıcısını başlatır."""
+        """Her üye için ``method`` yazıcısını başlatır: ``"write_loop"``, ``"write_each"`` ya da ``"write_batches"``."""
         self.stop_writers()
         for member in self.members.values():
             member.overflowed = member.dropped = False
@@ -515,21 +526,42 @@ class StallResult:
 
 @dataclass
 class StrategyResult:
-    """Bir yayın yolunun ölçümü: her turdaki teslim hızı (mesaj/saniye) ve takılma davranışı."""
+    """Bir yayın yolunun ölçümü: her turdaki teslim hızı ve takılma davranışı.
+
+    ``rates``: sunucunun event loop iş parçacığının harcadığı işlemci saniyesi başına teslim
+    (yolun kendi bedeli; makinedeki öteki süreçlerin yükünden az etkilenir). ``wall_rates``:
+    duvar saatiyle, yayının başından son mesajın istemciye varışına dek saniye başına teslim.
+    """
 
     name: str
     rates: list[float] = field(default_factory=list)
+    wall_rates: list[float] = field(default_factory=list)
     stall: StallResult | None = None
 
     @property
     def median(self) -> float:
         return statistics.median(self.rates)
 
+    @property
+    def wall_median(self) -> float:
+        return statistics.median(self.wall_rates)
 
-STRATEGIES = ("sıralı döngü", "gather", "kuyruk + yazıcı", "kuyruk + yazıcı, partili", "broadcast()")
+
+STRATEGIES = (
+    "sıralı döngü",
+    "gather",
+    "kuyruk + yazıcı",
+    "kuyruk + yazıcı, görevsiz",
+    "kuyruk + yazıcı, partili",
+    "broadcast()",
+)
 """Ölçülen yollar, raporlardaki adlarıyla (ilki kaynak metnin döngüsü, oranların paydası)."""
 
-_WRITERS = {"kuyruk + yazıcı": "write_loop", "kuyruk + yazıcı, partili": "write_batches"}
+_WRITERS = {
+    "kuyruk + yazıcı": "write_loop",
+    "kuyruk + yazıcı, görevsiz": "write_each",
+    "kuyruk + yazıcı, partili": "write_batches",
+}
 
 
 async def measure_broadcast(
@@ -541,11 +573,12 @@ async def measure_broadcast(
     stall_wait: float = 2.0,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, StrategyResult]:
-    """Dört yayın yolunu aynı çalıştırmada ölçer.
+    """Yayın yollarını aynı çalıştırmada ölçer.
 
     Her turda her yol ``per_round`` mesajı ``count`` istemcinin hepsine yayar; hız, yayının
     başlamasından son mesajın istemci sürecine ulaşmasına dek geçen süreyle hesaplanır
-    (``count × per_round`` teslim / saniye). Yollar turlar içinde sırayla çalışır ki makinenin
+    (``count × per_round`` teslim / saniye) — hem sunucu iş parçacığının işlemci süresiyle hem
+    duvar saatiyle. Yollar turlar içinde sırayla çalışır ki makinenin
     o anki yükü hepsine benzer düşsün. Sonra her yol, hiç okumayan bir üye eklenmiş hâlde
     ``stall_messages`` mesaj yayar; ``stall_wait`` saniye içinde okuyanlara ne kadarının
     ulaştığı ve yayının bitip bitmediği kaydedilir.
@@ -562,16 +595,18 @@ async def measure_broadcast(
     texts = messages(per_round)
     hub = BroadcastHub()
 
-    async def timed(load: LoadClient, start: Callable[[], Awaitable[None] | None]) -> float:
+    async def timed(load: LoadClient, start: Callable[[], Awaitable[None] | None]) -> tuple[float, float]:
+        # (işlemci saniyesi başına, duvar saati saniyesi başına) teslim
         target = load.total + count * per_round
-        began = time.monotonic()
+        began, cpu = time.monotonic(), time.thread_time()
         pending = start()
         if pending is not None:
             await pending
         done_at, _ = await load.wait_total(target, scaled(60))
+        cpu = time.thread_time() - cpu
         if done_at is None:
             raise RuntimeError("yayın süre sınırında istemcilere ulaşmadı")
-        return count * per_round / (done_at - began)
+        return count * per_round / cpu, count * per_round / (done_at - began)
 
     async def stalled_round(load: LoadClient, start: Callable[[], Awaitable[None] | None]) -> tuple[float, bool]:
         # Yayın ya biter ya da stall_wait saniye içinde bitmez (takıldı). Sonra istemci, hedefe
@@ -601,7 +636,8 @@ async def measure_broadcast(
                     hub.start_writers(_WRITERS[name])
                 rate = await timed(load, lambda name=name: _start_round(hub, name, texts))
                 hub.stop_writers()
-                results[name].rates.append(rate)
+                results[name].rates.append(rate[0])
+                results[name].wall_rates.append(rate[1])
             say(f"FastAPI: tur {turn + 1}/{rounds} bitti")
 
         stall_texts = messages(stall_messages)
@@ -639,7 +675,9 @@ async def measure_broadcast(
                 broadcast(members, text)
 
         for _ in range(rounds):
-            results["broadcast()"].rates.append(await timed(load, lambda: run_broadcast(texts)))
+            rate = await timed(load, lambda: run_broadcast(texts))
+            results["broadcast()"].rates.append(rate[0])
+            results["broadcast()"].wall_rates.append(rate[1])
         readers = set(connections)
         stalled_client = await open_stalled_client(url)
         try:
