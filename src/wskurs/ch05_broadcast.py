@@ -86,7 +86,8 @@ STALL_FILL = 8 << 20
 
 def messages(count: int, size: int = MESSAGE_SIZE) -> list[str]:
     """``count`` tane, her biri tam ``size`` bayt olan ve sıra numarası taşıyan metin mesajı."""
-    return [f"yayın {k:06d} ".ljust(size, ".") for k in range(count)]
+    prefixes = [f"yayın {k:06d} " for k in range(count)]
+    return [prefix + "." * (size - len(prefix.encode())) for prefix in prefixes]
 
 
 def rss_bytes() -> int:
