@@ -36,13 +36,15 @@ def test_messages_are_exactly_64_bytes_and_distinct():
 
 def test_frame_counter_counts_whole_frames_across_chunks():
     """Sayaç yalnızca tamamlanmış veri çerçevelerini sayar; bölünmüş çerçeve ve 126'lık uzunluk
-    alanı sonraki parçayla tamamlanınca sayılır, ping gibi denetim çerçeveleri sayılmaz."""
-    counter = _Counting(socket.socket(), "127.0.0.1", 1, "/ws")
-    counter.sock.close()
-    data = frame(b"a" * 64) + frame(b"", opcode=9) + frame(b"b" * 300) + frame(b"c" * 10, opcode=2)
-    counts = [counter.count(data[i : i + 7]) for i in range(0, len(data), 7)]
-    assert sum(counts) == 3
-    assert counter.buffer == b""
+    alanı sonraki parçayla tamamlanınca sayılır, ping sayılmaz ama maskeli bir pong'la yanıtlanır."""
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        counter = _Counting(ours, "127.0.0.1", 1, "/ws")
+        data = frame(b"a" * 64) + frame(b"ab", opcode=9) + frame(b"b" * 300) + frame(b"c" * 10, opcode=2)
+        counts = [counter.count(data[i : i + 7]) for i in range(0, len(data), 7)]
+        assert sum(counts) == 3
+        assert counter.buffer == b""
+        assert theirs.recv(100) == bytes([0x8A, 0x82, 0, 0, 0, 0]) + b"ab"
 
 
 def test_load_client_counts_deliveries_and_closes_cleanly():

@@ -295,8 +295,13 @@ class _Counting:
                 length, head = int.from_bytes(buffer[start + 2 : start + 10], "big"), 10
             if size - start < head + length:
                 break
-            if buffer[start] & 0x0F in (1, 2):
+            opcode = buffer[start] & 0x0F
+            if opcode in (1, 2):
                 frames += 1
+            elif opcode == 9:  # ping: uvicorn yanıtsız kalan bağlantıyı kapatır; pong, maske 0000
+                payload = bytes(buffer[start + head : start + head + length])
+                with contextlib.suppress(OSError):
+                    self.sock.send(bytes([0x8A, 0x80 | length, 0, 0, 0, 0]) + payload)
             start += head + length
         self.buffer = buffer[start:]
         return frames
