@@ -68,6 +68,7 @@ __all__ = [
     "messages",
     "rss_bytes",
     "sequential",
+    "source_of",
     "websockets_server",
 ]
 
@@ -97,6 +98,15 @@ def rss_bytes() -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024
     raise RuntimeError("VmRSS okunamadı (yalnızca Linux)")
+
+
+def source_of(*objects: Any) -> Any:
+    """Fonksiyonların ya da sınıfların kaynak kodunu bir defter hücresinde renkli gösterir."""
+    import inspect
+
+    from IPython.display import Code
+
+    return Code("\n\n".join(inspect.getsource(obj).rstrip() for obj in objects), language="python")
 
 
 # --- (a) ve (b): kaynak metnin döngüsü ve gather ------------------------------------------
