@@ -538,6 +538,8 @@ class StallResult:
     """Yayın süre sınırında bitmedi (yayıncı okumayan üyeyi bekliyor)."""
     member_dropped: bool | None = None
     """Okumayan üye yönetici tarafından bırakıldı mı (yalnızca kuyruklu yolda anlamlı)."""
+    readers_dropped: int | None = None
+    """Yöneticinin yanlışlıkla bıraktığı *okuyan* üye sayısı (yalnızca kuyruklu yolda anlamlı)."""
 
 
 @dataclass
@@ -666,17 +668,18 @@ async def measure_broadcast(
                 if name in _WRITERS:
                     hub.start_writers(_WRITERS[name])
                 share, stalled = await stalled_round(load, lambda name=name: _start_round(hub, name, stall_texts))
-                dropped = None
+                dropped = wrongly = None
                 if name in _WRITERS:
                     member = hub.members[slow]
                     with contextlib.suppress(TimeoutError):
                         await _until(lambda member=member: member.dropped, timeout=4 * SEND_TIMEOUT)
                     dropped = member.dropped
+                    wrongly = sum(m.dropped for ws, m in hub.members.items() if ws is not slow)
                 hub.stop_writers()
             finally:
                 stalled_client.abort()
             await _until(lambda: len(hub.members) <= count)
-            results[name].stall = StallResult(share, stalled, dropped)
+            results[name].stall = StallResult(share, stalled, dropped, wrongly)
         say("FastAPI: okumayan üyeli turlar bitti")
 
     connections: set[Any] = set()
