@@ -441,6 +441,21 @@ def _client(url: str, count: int, parallel: int, lifetime: float) -> None:
     print("KAPANDI", flush=True)
 
 
+async def _spawn(*args: str) -> asyncio.subprocess.Process:
+    """Bu modülü ayrı bir süreçte başlatır (stdin/stdout borularıyla); çekirdek ölürse o da ölür."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "wskurs.ch05_broadcast",
+        *args,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        preexec_fn=death_signal(),
+    )
+    track(process.pid)
+    return process
+
+
 class LoadClient:
     """Ayrı süreçteki sayan istemciyle konuşan taraf (çekirdekte ya da ``make bench``'te).
 
@@ -466,20 +481,7 @@ class LoadClient:
         Raises:
             RuntimeError: Bağlantıların hepsi açılamadıysa (ilk hatayla).
         """
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "wskurs.ch05_broadcast",
-            "istemci",
-            url,
-            str(count),
-            "--sure",
-            str(lifetime),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            preexec_fn=death_signal(),
-        )
-        track(process.pid)
+        process = await _spawn("istemci", url, str(count), "--sure", str(lifetime))
         try:
             first = await cls._line(process, scaled(30 + count / 50))
             if first.startswith("HATA"):
@@ -787,19 +789,7 @@ class MemoryResult:
 async def measure_idle_memory(kind: str, count: int = 5000) -> MemoryResult:
     """Ayrı bir sunucu sürecine (``kind``: ``"fastapi"`` ya da ``"websockets"``) ``count`` boşta
     bağlantı açar ve sunucunun RSS artışını ölçer."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "wskurs.ch05_broadcast",
-        "sunucu",
-        kind,
-        "--baglanti",
-        str(count),
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        preexec_fn=death_signal(),
-    )
-    track(process.pid)
+    process = await _spawn("sunucu", kind, "--baglanti", str(count))
     try:
         words = (await LoadClient._line(process, scaled(30))).split()
         port, before = int(words[1]), int(words[3])
