@@ -53,6 +53,7 @@ async def _measure(repeats: int, clients: int, idle: int) -> dict[str, Any]:
                 "okumayan_uyeyle_okuyanlara_teslim": round(stall.reader_share, 3) if stall else None,
                 "okumayan_uyeyle_yayinci_takildi": stall.broadcaster_stalled if stall else None,
                 "okumayan_uye_birakildi": stall.member_dropped if stall else None,
+                "yanlislikla_birakilan_okuyan": stall.readers_dropped if stall else None,
             }
         )
     taught = results[TAUGHT]
