@@ -1,7 +1,7 @@
 """Bölüm 5'in yük istemcisi: başka bir süreçten binlerce WebSocket bağlantısı açar.
 
 Ders bu kodu *kullanır*, öğretmez. İstemciler ayrı bir süreçte çalışır ki çekirdekte
-ölçülen bellek yalnız sunucu tarafının bedeli olsun. Süreçle satır satır konuşulur::
+ölçülen bellek yalnızca sunucu tarafının bedeli olsun. Süreçle satır satır konuşulur::
 
     python -m wskurs.ch05_load ws://127.0.0.1:PORT/ws 1000
 
@@ -33,7 +33,7 @@ __all__ = ["main", "raise_fd_limit", "run"]
 def raise_fd_limit(wanted: int) -> tuple[int, int]:
     """Açık dosya (soket) sınırının yumuşak değerini gerekirse ``wanted``'a yükseltir.
 
-    Yumuşak sınır sert sınırı aşamaz; yükseltme yalnız bu süreci (ve sonra başlattığı
+    Yumuşak sınır sert sınırı aşamaz; yükseltme yalnızca bu süreci (ve sonra başlattığı
     süreçleri) etkiler.
 
     Args:
