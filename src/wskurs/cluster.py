@@ -15,9 +15,12 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .grades import SubmissionGrade, SubmissionStatus
+
+if TYPE_CHECKING:
+    from distributed import Future
 
 __all__ = ["DaskUnavailable", "grade_on_dask"]
 
@@ -77,7 +80,7 @@ def grade_on_dask(
     try:
         lab_data = lab_path.read_bytes()
         lab_future = client.scatter(lab_data, broadcast=False)
-        futures: dict[Any, str] = {}
+        futures: dict[Future[SubmissionGrade], str] = {}
         for path in submissions:
             size = path.stat().st_size
             if size > MAX_SUBMISSION_BYTES:
