@@ -29,6 +29,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from .processes import death_signal, terminate, track
 from .timing import scaled
@@ -226,11 +227,20 @@ async def start_uvicorn(
     return server
 
 
+class _UvicornOptions(TypedDict, total=False):
+    """``start_uvicorn``'ın anahtar sözcüklü argümanları (``uvicorn_process`` onları olduğu gibi geçirir)."""
+
+    workers: int
+    name: str
+    app_dir: str | os.PathLike[str]
+    env: Mapping[str, str] | None
+
+
 @contextlib.asynccontextmanager
-async def uvicorn_process(target: str, **options: object) -> AsyncIterator[UvicornProcess]:
+async def uvicorn_process(target: str, **options: Unpack[_UvicornOptions]) -> AsyncIterator[UvicornProcess]:
     """``start_uvicorn`` gibi başlatır, blok bitince (hata olsa da) durdurur."""
     options.setdefault("name", f"gecici-{next(_names)}")
-    server = await start_uvicorn(target, **options)  # type: ignore[arg-type]
+    server = await start_uvicorn(target, **options)
     try:
         yield server
     finally:

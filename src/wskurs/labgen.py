@@ -21,11 +21,13 @@ from __future__ import annotations
 import copy
 import re
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import nbformat
+from nbformat import NotebookNode
 
 from .checks.core import exercises_of, lab_module_name
 
@@ -67,7 +69,7 @@ def check_id(source: str) -> str | None:
     return match.group("id") if match else None
 
 
-def cell_role(cell: Any) -> tuple[str, str] | None:
+def cell_role(cell: Mapping[str, Any]) -> tuple[str, str] | None:
     """Bir lab hücresinin rolü ve alıştırması: ``("answer"|"check", "1.2")`` ya da ``None``.
 
     Önce hücrenin meta verisine, yoksa kaynağına bakar.
@@ -137,7 +139,7 @@ def _stub(indent: str, exercise_id: str) -> list[str]:
     return [comment, "..."]
 
 
-def make_lab(solution: Any, *, name: str = "") -> Any:
+def make_lab(solution: NotebookNode, *, name: str = "") -> NotebookNode:
     """Bir çözüm defterinden öğrenci lab'ını üretir (çözüm defteri değişmez).
 
     Raises:
@@ -146,7 +148,7 @@ def make_lab(solution: Any, *, name: str = "") -> Any:
     """
     where = f"{name}: " if name else ""
     lab = copy.deepcopy(solution)
-    pending: list[Any] = []
+    pending: list[NotebookNode] = []
     seen: list[str] = []
     answered: set[str] = set()
     for index, cell in enumerate(lab.cells, start=1):
@@ -195,8 +197,9 @@ def make_lab(solution: Any, *, name: str = "") -> Any:
     return lab
 
 
-def _dump(nb: Any) -> str:
-    return nbformat.writes(nb) + "\n"
+def _dump(nb: NotebookNode) -> str:
+    # nbformat.writes tür işaretsizdir; metin (str) döndürür.
+    return cast(str, nbformat.writes(nb)) + "\n"
 
 
 def generate(solutions: Path, labs: Path) -> dict[Path, str]:

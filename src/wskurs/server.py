@@ -27,6 +27,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from .browser_base import browser_base
 from .timing import scaled
@@ -138,7 +139,7 @@ class RunningServer:
     ``start_server`` ya da ``serve`` ile elde edilir; doğrudan oluşturulmaz.
     """
 
-    def __init__(self, app: Any, name: str, host: str, port: int, config: dict[str, Any]) -> None:
+    def __init__(self, app: ASGIApp, name: str, host: str, port: int, config: dict[str, Any]) -> None:
         self.app = app
         self.name = name
         self.host = host
@@ -332,7 +333,7 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 async def start_server(
-    app: Any,
+    app: ASGIApp,
     *,
     name: str = "sunucu",
     port: int | None = None,
@@ -386,7 +387,7 @@ async def start_server(
 
 
 @contextlib.asynccontextmanager
-async def serve(app: Any, *, name: str | None = None, **config: Any) -> AsyncIterator[RunningServer]:
+async def serve(app: ASGIApp, *, name: str | None = None, **config: Any) -> AsyncIterator[RunningServer]:
     """``start_server`` gibi başlatır, blok bitince durdurur::
 
         async with serve(app) as sunucu:
@@ -411,7 +412,7 @@ def _next_id() -> int:
 
 
 @contextlib.contextmanager
-def serve_in_thread(app: Any, **config: Any) -> Iterator[RunningServer]:
+def serve_in_thread(app: ASGIApp, **config: Any) -> Iterator[RunningServer]:
     """Senkron kod için (ör. Playwright'ın senkron API'si): sunucuyu kendi event loop'u olan
     bir iş parçacığında çalıştırır, blok bitince durdurur::
 
