@@ -36,9 +36,12 @@ import sys
 import textwrap
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .timing import scaled
+
+if TYPE_CHECKING:
+    from IPython.display import Markdown
 
 __all__ = [
     "ScriptSession",
@@ -94,7 +97,7 @@ def region(path: str | Path, name: str) -> str:
     return found[name]
 
 
-def show_region(path: str | Path, name: str, language: str = "javascript") -> Any:
+def show_region(path: str | Path, name: str, language: str = "javascript") -> Markdown:
     """Bölümü Markdown kod bloğu olarak döndürür (Jupyter'de hücrenin son ifadesi olunca
     renklendirilmiş görünür; düz metin çıktısı sabittir)."""
     from IPython.display import Markdown
@@ -153,7 +156,7 @@ def block(path: str | Path, start: str, *, end: str | None = None) -> str:
     return textwrap.dedent("\n".join(lines[first : last + 1])).strip("\n")
 
 
-def show_block(path: str | Path, start: str, *, end: str | None = None, language: str | None = None) -> Any:
+def show_block(path: str | Path, start: str, *, end: str | None = None, language: str | None = None) -> Markdown:
     """``block(...)``'u Markdown kod bloğu olarak döndürür (dil verilmezse dosya uzantısından)."""
     from IPython.display import Markdown
 
@@ -256,6 +259,7 @@ class ScriptSession:
             AssertionError: Süre dolarsa ya da betik o satırı yazmadan biterse; mesaj
                 betiğin o ana dek yazdıklarını gösterir.
         """
+        line: str | None
         for line in self.lines[self._seen :]:
             self._seen += 1
             if text in line:
