@@ -6,6 +6,10 @@ Ders bunu *kullanır*, öğretmez. Hiç okumayan istemci ``wskurs.clients`` mod�
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["cumulative_plot"]
 
@@ -18,7 +22,7 @@ def cumulative_plot(
     until: float | None = None,
     xlabel: str = "zaman (ms)",
     ylabel: str = "teslim edilen mesaj",
-):
+) -> Figure:
     """Her senaryo için "o ana dek teslim edilen mesaj sayısı" eğrisi çizer.
 
     Args:

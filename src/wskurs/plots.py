@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["deliveries", "timeline"]
 
@@ -14,7 +18,7 @@ def timeline(
     xlabel: str = "zaman (ms)",
     marks: Mapping[str, Sequence[tuple[float, str]]] | None = None,
     colors: Mapping[str, str] | None = None,
-):
+) -> Figure:
     """Her satırı bir şerit (ör. bir bağlantı) olan bir zaman çizelgesi çizer.
 
     Args:
@@ -56,7 +60,7 @@ def deliveries(
     events: Sequence[tuple[float, str]] = (),
     xlabel: str = "zaman (s)",
     ylabel: str = "alınan mesaj (toplam)",
-):
+) -> Figure:
     """Her alıcı için, zamana göre o ana dek aldığı mesaj sayısını basamaklı bir çizgiyle çizer.
 
     Hiç mesaj almayan bir alıcının çizgisi sıfırda düz kalır; takılan bir yayın, bütün
