@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 __all__ = ["frame_parts", "header_figure"]
 
 _BIT_FIELDS = [
@@ -37,7 +42,7 @@ def frame_parts(frame: bytes) -> list[tuple[str, bytes]]:
     return parts
 
 
-def header_figure(frame: bytes, *, max_bytes: int = 16):
+def header_figure(frame: bytes, *, max_bytes: int = 16) -> Figure:
     """İlk iki baytı bit bit, bütün çerçeveyi bayt bayt gösteren bir resim çizer.
 
     Args:
@@ -89,21 +94,21 @@ def header_figure(frame: bytes, *, max_bytes: int = 16):
     x, shown = 0.0, 0
     for label, data in frame_parts(frame):
         color = colors[label.split()[0]]
-        start = x
+        left = x
         for byte in data:
             if shown >= max_bytes:
                 break
             ax.add_patch(Rectangle((x, -2.2), scale, 0.9, facecolor=color, edgecolor="black"))
             ax.text(x + scale / 2, -1.75, f"{byte:02x}", ha="center", va="center", fontsize=10, family="monospace")
             x, shown = x + scale, shown + 1
-        if x > start:
+        if x > left:
             ax.annotate(
                 "",
-                xy=(start, -2.45),
+                xy=(left, -2.45),
                 xytext=(x, -2.45),
                 arrowprops={"arrowstyle": "<->", "color": "dimgray", "linewidth": 0.8},
             )
-            ax.text((start + x) / 2, -2.6, label, ha="center", va="top", fontsize=8.5)
+            ax.text((left + x) / 2, -2.6, label, ha="center", va="top", fontsize=8.5)
     if shown < len(frame):
         ax.text(x + 0.1, -1.75, "…", fontsize=12, va="center")
     ax.set_title(f"Bir WebSocket çerçevesi ({len(frame)} bayt): ilk iki bayt bit bit, sonra bütün çerçeve", fontsize=11)
