@@ -35,6 +35,7 @@ import argparse
 import asyncio
 import base64
 import contextlib
+import functools
 import gc
 import hashlib
 import os
@@ -43,15 +44,18 @@ import socket
 import statistics
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 
 from .ch05_load import raise_fd_limit
 from .processes import death_signal, terminate, track
 from .timing import scaled
+
+if TYPE_CHECKING:
+    from IPython.display import Code
 
 __all__ = [
     "MESSAGE_SIZE",
@@ -100,7 +104,7 @@ def rss_bytes() -> int:
     raise RuntimeError("VmRSS okunamadı (yalnızca Linux)")
 
 
-def source_of(*objects: Any) -> Any:
+def source_of(*objects: Any) -> Code:
     """Fonksiyonların ya da sınıfların kaynak kodunu bir defter hücresinde renkli gösterir."""
     import inspect
 
@@ -213,7 +217,7 @@ class BroadcastHub:
         self._writers.clear()
 
 
-def hub_app(hub: BroadcastHub) -> Any:
+def hub_app(hub: BroadcastHub) -> FastAPI:
     """Ölçümün FastAPI uygulaması: ``/ws`` bağlantıyı kabul eder, hub'a kaydeder, kapanana dek okur."""
     app = FastAPI()
 
@@ -236,7 +240,7 @@ def hub_app(hub: BroadcastHub) -> Any:
 
 
 @contextlib.asynccontextmanager
-async def websockets_server(connections: set[Any]):
+async def websockets_server(connections: set[Any]) -> AsyncIterator[str]:
     """``websockets`` kütüphanesinin sunucusu (127.0.0.1, boş bir port); açık bağlantılar ``connections``'ta.
 
     Returns:
@@ -475,7 +479,7 @@ class LoadClient:
 
     @classmethod
     @contextlib.asynccontextmanager
-    async def start(cls, url: str, count: int, *, lifetime: float = 300.0):
+    async def start(cls, url: str, count: int, *, lifetime: float = 300.0) -> AsyncIterator[LoadClient]:
         """İstemci sürecini başlatır, ``count`` bağlantının açılmasını bekler; blok bitince kapatır.
 
         Raises:
@@ -654,7 +658,7 @@ async def measure_broadcast(
             for name in STRATEGIES[:-1]:
                 if name in _WRITERS:
                     hub.start_writers(_WRITERS[name])
-                rate = await timed(load, lambda name=name: _start_round(hub, name, texts))
+                rate = await timed(load, functools.partial(_start_round, hub, name, texts))
                 hub.stop_writers()
                 results[name].rates.append(rate[0])
                 results[name].wall_rates.append(rate[1])
@@ -669,12 +673,16 @@ async def measure_broadcast(
                 await slow.send_text("x" * STALL_FILL)  # tamponları bir kerede doldurur
                 if name in _WRITERS:
                     hub.start_writers(_WRITERS[name])
-                share, stalled = await stalled_round(load, lambda name=name: _start_round(hub, name, stall_texts))
+                share, stalled = await stalled_round(load, functools.partial(_start_round, hub, name, stall_texts))
                 dropped = wrongly = None
                 if name in _WRITERS:
                     member = hub.members[slow]
+
+                    def member_dropped(member: QueuedMember = member) -> bool:
+                        return member.dropped
+
                     with contextlib.suppress(TimeoutError):
-                        await _until(lambda member=member: member.dropped, timeout=4 * SEND_TIMEOUT)
+                        await _until(member_dropped, timeout=4 * SEND_TIMEOUT)
                     dropped = member.dropped
                     wrongly = sum(m.dropped for ws, m in hub.members.items() if ws is not slow)
                 hub.stop_writers()
