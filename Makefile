@@ -78,6 +78,8 @@ tarayici: $(STAMP)
 ## Bütün testler: paket, notebook'lar (kayıtlı çıktılarıyla), çözümler ve lab'lar.
 test: $(STAMP) $(DASK_STAMP) tarayici
 	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
 	$(PY) -m wskurs.cli lab-uret --kontrol
 	$(PYTEST) -rs tests
 	$(PYTEST) --nbval $(NBVAL) notebooks
@@ -106,6 +108,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache
