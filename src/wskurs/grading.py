@@ -163,6 +163,7 @@ def grade_from_records(
     *,
     output: str = "",
     timed_out: float | None = None,
+    cell_timeouts: Sequence[str] = (),
     notes: Sequence[str] = (),
 ) -> SubmissionGrade:
     """Yargıcın kaydından (ve yalnızca ondan) bir not çıkarır.
@@ -173,6 +174,7 @@ def grade_from_records(
 
     Args:
         timed_out: Gönderim bütünüyle zaman aşımına uğradıysa tanınan süre (saniye).
+        cell_timeouts: Hücresi zaman aşımına uğrayan alıştırmalar (gönderimin çıktısından; puansız).
     """
     known = {spec.id: spec for spec in specs}
     verdicts: dict[str, dict[str, Any]] = {}
@@ -217,10 +219,17 @@ def grade_from_records(
         status = SubmissionStatus.KERNEL_DIED
         reason = f"Çekirdek alıştırma {where} kontrol edilmeden öldü."
         unrun = reason
-    elif missing and _CELL_TIMEOUT.search(output):
+    elif cell_timeouts or (missing and _CELL_TIMEOUT.search(output)):
         status = SubmissionStatus.TIMED_OUT
-        reason = f"Alıştırma {where}: bir hücre zaman aşımına uğradı (sonsuz döngü ya da dönmeyen bir await)."
+        which = ", ".join(dict.fromkeys(cell_timeouts)) or str(where)
+        reason = (
+            f"Alıştırma {which}: bir hücre zaman aşımına uğradı ve kesildi (sonsuz döngü ya da dönmeyen bir "
+            "await); diğer alıştırmalar notlandırıldı."
+        )
         unrun = "Hücre zaman aşımına uğradı; kontrol yargıca ulaşmadı."
+        others = [ex for ex in missing if ex not in cell_timeouts]
+        if cell_timeouts and others:
+            reason += f" Kontrolleri yargıca ulaşmayan başka alıştırmalar da var: {', '.join(others)}."
     elif missing:
         status = SubmissionStatus.SUSPICIOUS
         reason = (
@@ -376,10 +385,31 @@ def _grade(path: Path, canonical: Any, lab: str, specs: list[ExerciseSpec], opti
             records = judge.stop()
     finally:
         leftover = remove_tree(base)
-    grade = grade_from_records(path.name, lab, specs, records, output=output, timed_out=timed_out, notes=notes)
+    grade = grade_from_records(
+        path.name,
+        lab,
+        specs,
+        records,
+        output=output,
+        timed_out=timed_out,
+        cell_timeouts=_timed_out_exercises(merged, output),
+        notes=notes,
+    )
     if leftover:
         grade = replace(grade, notes=(*grade.notes, leftover))
     return grade
+
+
+def _timed_out_exercises(notebook: Any, output: str) -> list[str]:
+    """nbval'in "Cell N: Timeout of" satırlarından zaman aşımına uğrayan alıştırmalar."""
+    code = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
+    found = []
+    for match in re.finditer(r"Cell (\d+): Timeout of", re.sub(r"\x1b\[[0-9;]*m", "", output)):
+        index = int(match.group(1))
+        role = cell_role(code[index]) if index < len(code) else None
+        if role is not None:
+            found.append(role[1])
+    return list(dict.fromkeys(found))
 
 
 # Bir klasör ---------------------------------------------------------------------------
@@ -487,6 +517,8 @@ def _write(grades: list[SubmissionGrade], lab: str, specs: Sequence[ExerciseSpec
             )
     for grade in grades:
         (feedback_dir / f"{Path(grade.submission).stem}.md").write_text(_feedback(grade), encoding="utf-8")
+    data = {"lab": lab, "submissions": [grade.as_json() for grade in grades]}
+    (output / "notlar.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def _run(args: argparse.Namespace) -> int:
