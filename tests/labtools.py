@@ -33,6 +33,11 @@ def wrong_answers(file_name: str) -> dict[str, str]:
     return importlib.import_module(f"wrong_answers.{lab_name(file_name)}").WRONG
 
 
+def edge_answers(file_name: str) -> dict[str, str]:
+    """Sınır mutantları (``EDGES``, isteğe bağlı): alıştırma kimliği → cevap bölgesine konacak kod."""
+    return getattr(importlib.import_module(f"wrong_answers.{lab_name(file_name)}"), "EDGES", {})
+
+
 def answer_cells(lab: Any) -> list[tuple[Any, str]]:
     """Lab'ın cevap hücreleri ve alıştırmaları, sırayla."""
     return [(cell, role[1]) for cell in lab.cells if (role := cell_role(cell)) and role[0] == "answer"]

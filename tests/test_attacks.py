@@ -193,6 +193,8 @@ except OSError as _e:
 }
 
 LAB01_ATTACKS = ("check_yeniden", "sys_modules", "os_exit")
+SMALL_FLOOD = "import os\nfor _ in range(4):\n    os.write(1, b'A' * 500_000)\n    os.write(2, b'B' * 500_000)"
+"""Dürüst bir çözümün başında, hücre zaman aşımına yetmeyecek kadar stdout/stderr gürültüsü."""
 
 
 def _inject(file_name: str, code: str) -> object:
@@ -243,7 +245,7 @@ def attacked(tmp_path_factory):
     solution = submission(LAB02)
     solved_flood = submission(LAB02)
     first = next(c for c in solved_flood.cells if c.metadata.get("wskurs", {}).get("role") == "answer")
-    first.source = ATTACKS["sel"].strip() + "\n\n" + first.source
+    first.source = SMALL_FLOOD + "\n\n" + first.source
     return _batch(LAB02, None, tmp_path_factory, {"cozum": solution, "cozum_sel": solved_flood})
 
 
@@ -289,8 +291,8 @@ def test_attack_status_names_what_happened(attacked, name, status):
 
 
 def test_honest_submissions_in_the_same_batch_get_full_marks(attacked):
-    """Aynı çalışmadaki dürüst çözüm (ve çıktıyı sel gibi basan çözüm) tam puan alır: saldırılar
-    başka gönderimlere dokunamaz."""
+    """Aynı çalışmadaki dürüst çözüm (ve stdout/stderr'e megabaytlarca basan çözüm) tam puan alır:
+    saldırılar başka gönderimlere dokunamaz."""
     result, _, _, _ = attacked
     assert result["grades"]["cozum"]["total"] == 10, result["grades"]["cozum"]
     assert result["grades"]["cozum_sel"]["total"] == 10, result["grades"]["cozum_sel"]

@@ -23,6 +23,7 @@ from labtools import (
     LAB_FILES,
     LABS,
     converted,
+    edge_answers,
     grade_batch,
     read,
     self_check,
@@ -58,6 +59,8 @@ def _samples(file_name: str) -> dict[str, object]:
     first_answer = next(cell for cell in noisy.cells if cell.metadata.get("wskurs", {}).get("role") == "answer")
     first_answer.source = NOISE + first_answer.source
     samples["uyarili"] = noisy
+    for exercise_id, code in edge_answers(file_name).items():
+        samples[f"kenar_{exercise_id}"] = submission(file_name, {exercise_id: code})
     return samples
 
 
@@ -119,6 +122,18 @@ def test_every_exercise_has_a_failing_wrong_answer(graded):
     result, ids, _, _ = graded
     g = result["grades"]["yanlis"]
     assert _statuses(g) == ["kaldı"] * len(ids), g
+
+
+def test_edge_mutants_are_caught(graded):
+    """Sınırda yanlış olan cevaplar (``EDGES``: boş mesaj, aynı anda açık bağlantılar…) yalnızca
+    kendi alıştırmalarında kalır."""
+    result, ids, _, _ = graded
+    for name, grade in result["grades"].items():
+        if not name.startswith("kenar_"):
+            continue
+        mutated = name.removeprefix("kenar_")
+        statuses = {row["exercise"]: row["status"] for row in grade["exercises"]}
+        assert statuses == {i: "kaldı" if i == mutated else "geçti" for i in ids}, grade
 
 
 def test_self_check_agrees_with_the_batch_grader(graded):

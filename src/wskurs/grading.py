@@ -41,6 +41,7 @@ from .checks.core import specs_of
 from .grades import ExerciseOutcome, ExerciseResult, ExerciseSpec, SubmissionGrade, SubmissionStatus
 from .judge import JudgeProcess
 from .labgen import cell_role
+from .pytest_plugin import DEAD_MARK
 from .sandbox import Limits, OutputCapture, Sandbox, detect, kill_group, kill_uid, remove_tree, uid_slot
 
 __all__ = [
@@ -164,6 +165,7 @@ def grade_from_records(
     output: str = "",
     timed_out: float | None = None,
     cell_timeouts: Sequence[str] = (),
+    died_at: str | None = None,
     notes: Sequence[str] = (),
 ) -> SubmissionGrade:
     """Yargıcın kaydından (ve yalnızca ondan) bir not çıkarır.
@@ -175,6 +177,7 @@ def grade_from_records(
     Args:
         timed_out: Gönderim bütünüyle zaman aşımına uğradıysa tanınan süre (saniye).
         cell_timeouts: Hücresi zaman aşımına uğrayan alıştırmalar (gönderimin çıktısından; puansız).
+        died_at: Çekirdeğin öldüğü hücrenin alıştırması (gönderimin çıktısından; puansız).
     """
     known = {spec.id: spec for spec in specs}
     verdicts: dict[str, dict[str, Any]] = {}
@@ -215,9 +218,9 @@ def grade_from_records(
     elif violations:
         status = SubmissionStatus.SUSPICIOUS
         reason = "Yargıçla konuşma kurallara uymadı: " + "; ".join(dict.fromkeys(violations))
-    elif missing and _DEAD.search(output):
+    elif missing and (died_at or _DEAD.search(output)):
         status = SubmissionStatus.KERNEL_DIED
-        reason = f"Çekirdek alıştırma {where} kontrol edilmeden öldü."
+        reason = f"Çekirdek alıştırma {died_at or where} sırasında öldü; sonraki kontroller çalışmadı."
         unrun = reason
     elif cell_timeouts or (missing and _CELL_TIMEOUT.search(output)):
         status = SubmissionStatus.TIMED_OUT
@@ -393,11 +396,24 @@ def _grade(path: Path, canonical: Any, lab: str, specs: list[ExerciseSpec], opti
         output=output,
         timed_out=timed_out,
         cell_timeouts=_timed_out_exercises(merged, output),
+        died_at=_died_exercise(merged, output),
         notes=notes,
     )
     if leftover:
         grade = replace(grade, notes=(*grade.notes, leftover))
     return grade
+
+
+def _exercise_of_cell(notebook: Any, index: int) -> str | None:
+    code = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
+    role = cell_role(code[index]) if 0 <= index < len(code) else None
+    return role[1] if role is not None else None
+
+
+def _died_exercise(notebook: Any, output: str) -> str | None:
+    """Eklentinin "Çekirdek öldü: Cell N" satırından çekirdeğin öldüğü alıştırma."""
+    match = re.search(re.escape(DEAD_MARK) + r" (\d+)", output)
+    return _exercise_of_cell(notebook, int(match.group(1))) if match else None
 
 
 def _timed_out_exercises(notebook: Any, output: str) -> list[str]:

@@ -37,6 +37,9 @@ __all__ = ["LabReport", "grade_rows"]
 _LAB_NAME = re.compile(r"^(lab\d\d)")
 _KEY = pytest.StashKey["dict[str, LabReport]"]()
 _OUTSIDE = pytest.StashKey["str | None"]()
+_DEAD = pytest.StashKey["list[int]"]()
+DEAD_MARK = "[wskurs] Çekirdek öldü: Cell"
+"""Çekirdeği ölen hücrenin satırı (toplu notlandırma bunu durumu adlandırmak için okur; puan vermez)."""
 
 
 @dataclass
@@ -124,6 +127,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_KEY] = {}
     config.stash[_OUTSIDE] = os.environ.get(protocol.ENV)
+    config.stash[_DEAD] = []
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -199,6 +203,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     cell = getattr(item, "cell", None)
     if cell is None or call.when != "call":
         return
+    kernel = getattr(item.parent, "kernel", None)
+    dead = item.config.stash[_DEAD]
+    if report.failed and not dead and kernel is not None and not kernel.is_alive():
+        dead.append(int(getattr(item, "cell_num", -1)))
     role = cell_role(cell)
     if role is None:
         return
@@ -216,6 +224,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for cell_num in config.stash.get(_DEAD, []):
+        terminalreporter.write_line(f"{DEAD_MARK} {cell_num}")
     reports = config.stash.get(_KEY, {})
     if not reports or config.stash[_OUTSIDE] is not None:
         return
