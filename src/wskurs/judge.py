@@ -27,6 +27,7 @@ import hmac
 import os
 import random
 import secrets
+import socket
 import subprocess
 import sys
 import threading
@@ -153,21 +154,31 @@ class JudgeProcess:
         command = [sys.executable, "-m", "wskurs.judge", "--kayit", "--ilk"] + (["--gizli"] if hidden else [])
         if seed is not None:
             command.append(f"--tohum={seed}")
+        # Soket burada açılır ve yargıca devredilir: adres hemen bilinir, yargıç yüklenirken gelen
+        # bağlantılar kuyrukta bekler (çekirdek yargıçla aynı anda başlayabilir).
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        command.append(f"--soket={listener.fileno()}")
         self.max_records = max_records
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            encoding="utf-8",
-            start_new_session=True,
-        )
+        try:
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                encoding="utf-8",
+                start_new_session=True,
+                pass_fds=(listener.fileno(),),
+            )
+            port = listener.getsockname()[1]
+        finally:
+            listener.close()
         assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.write(token + "\n")
         self.process.stdin.flush()
-        ready = protocol.loads(self.process.stdout.readline() or "{}")
-        self.address = protocol.judge_address(int(ready["port"]), token)
+        self.address = protocol.judge_address(port, token)
         self.records: list[dict[str, Any]] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -175,6 +186,8 @@ class JudgeProcess:
     def _read(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
+            if '"type": "ready"' in line[:40]:
+                continue
             if len(self.records) < self.max_records:
                 with contextlib.suppress(protocol.ProtocolError):
                     self.records.append(protocol.loads(line))
@@ -207,12 +220,20 @@ async def _serve(args: argparse.Namespace, token: str, out: TextIO) -> None:
     record = out if args.kayit else None
     judge = Judge(token, hidden=args.gizli, first_only=args.ilk, seed=args.tohum, record=record)
     stop = asyncio.Event()
-    async with serve(judge.handle, "127.0.0.1", 0, max_size=protocol.MAX_MESSAGE, ping_interval=None) as server:
+    where: dict[str, Any] = {"host": "127.0.0.1", "port": 0}
+    if args.soket is not None:
+        where = {"sock": socket.socket(fileno=args.soket)}
+    async with serve(judge.handle, **where, max_size=protocol.MAX_MESSAGE, ping_interval=None) as server:
         port = next(iter(server.sockets)).getsockname()[1]
         out.write(protocol.dumps({"type": "ready", "port": port, "seed": judge.seed}) + "\n")
         out.flush()
         _watch_stdin(asyncio.get_running_loop(), stop)
         await stop.wait()
+        # Girdi kapandı: yürüyen bir kontrol varsa (ör. çekirdek az önce öldü) kaydı bitsin.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(scaled(5)):
+                async with judge._lock:
+                    pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ilk", action="store_true", help="her alıştırmanın yalnızca ilk kararı sayılsın")
     parser.add_argument("--kayit", action="store_true", help="kararları standart çıktıya JSON satırları olarak yaz")
     parser.add_argument("--tohum", type=int, default=None, help="rastgele girdilerin tohumu")
+    parser.add_argument("--soket", type=int, default=None, help="dinlenecek, önceden açılmış soketin dosya tanıtıcısı")
     args = parser.parse_args(argv)
     token = sys.stdin.readline().strip()
     if not token:
