@@ -375,7 +375,7 @@ def _grade(path: Path, canonical: Any, lab: str, specs: list[ExerciseSpec], opti
         folder.mkdir()
         notebook = folder / f"{lab}_gonderim.ipynb"
         nbformat.write(merged, notebook)
-        judge = JudgeProcess(hidden=options.hidden, seed=options.seed)
+        judge = JudgeProcess(hidden=options.hidden, seed=options.seed, lab=lab)
         try:
             if sandbox.separate_uid:
                 with uid_slot() as uid:

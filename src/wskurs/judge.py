@@ -38,7 +38,7 @@ from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from . import protocol
-from .checks.core import Exercise, find_exercise, format_feedback, run_exercise
+from .checks.core import Exercise, exercises_of, find_exercise, format_feedback, run_exercise
 from .checks.errors import AgentGone
 from .checks.remote import Channel, RemoteNamespace
 from .timing import scaled
@@ -149,11 +149,15 @@ class JudgeProcess:
     ``address`` çekirdeğe ``WSKURS_JUDGE`` olarak verilir; ``stop()`` yargıcı durdurup kaydı döndürür.
     """
 
-    def __init__(self, *, hidden: bool = False, seed: int | None = None, max_records: int = 10_000) -> None:
+    def __init__(
+        self, *, hidden: bool = False, seed: int | None = None, lab: str | None = None, max_records: int = 10_000
+    ) -> None:
         token = secrets.token_urlsafe(24)
         command = [sys.executable, "-m", "wskurs.judge", "--kayit", "--ilk"] + (["--gizli"] if hidden else [])
         if seed is not None:
             command.append(f"--tohum={seed}")
+        if lab is not None:
+            command.append(f"--lab={lab}")
         # Soket burada açılır ve yargıca devredilir: adres hemen bilinir, yargıç yüklenirken gelen
         # bağlantılar kuyrukta bekler (çekirdek yargıçla aynı anda başlayabilir).
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -242,12 +246,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ilk", action="store_true", help="her alıştırmanın yalnızca ilk kararı sayılsın")
     parser.add_argument("--kayit", action="store_true", help="kararları standart çıktıya JSON satırları olarak yaz")
     parser.add_argument("--tohum", type=int, default=None, help="rastgele girdilerin tohumu")
+    parser.add_argument("--lab", default=None, help="kontrolleri önceden yüklenecek lab (ör. lab01)")
     parser.add_argument("--soket", type=int, default=None, help="dinlenecek, önceden açılmış soketin dosya tanıtıcısı")
     args = parser.parse_args(argv)
     token = sys.stdin.readline().strip()
     if not token:
         print("Hata: token standart girdinin ilk satırında verilmeli.", file=sys.stderr)
         return 2
+    if args.lab:
+        # Kontrol modülünü (FastAPI, httpx, uvicorn…) çekirdek başlarken yükle, ilk kontrolde değil.
+        with contextlib.suppress(LookupError, ValueError):
+            exercises_of(args.lab)
     # Kayıt yalnızca asıl standart çıktıya gider; kontrollerin ya da sunucuların yazdıkları stderr'e.
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
