@@ -319,8 +319,10 @@ def test_input_and_output_folders_cannot_be_written(attacked):
     """Gönderim, gönderim klasörüne ve not klasörüne yazamaz; not defterinde 999 yoktur."""
     _, folder, output, before = attacked
     assert sorted(p.name for p in folder.iterdir()) == before
-    text = (output / "notlar.csv").read_text(encoding="utf-8")
-    assert "999" not in text and "saldiri" not in text
+    with (output / "notlar.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["gonderim"] for row in rows} == set(before)
+    assert all(0 <= int(row["toplam"]) <= int(row["en_yuksek"]) == 10 for row in rows), rows
     assert sorted(p.name for p in output.iterdir()) == ["geri_bildirim", "notlar.csv", "notlar.json"]
     assert all((folder / name).read_text(encoding="utf-8") != "bozuldu" for name in before)
 
