@@ -101,6 +101,19 @@ class SubmissionGrade:
     def scores(self) -> dict[str, int]:
         return {row.exercise: row.earned for row in self.exercises}
 
+    def as_json(self) -> dict[str, object]:
+        return {
+            "submission": self.submission,
+            "lab": self.lab,
+            "status": self.status.value,
+            "reason": self.reason,
+            "total": self.total,
+            "maximum": self.maximum,
+            "seconds": round(self.seconds, 2),
+            "notes": list(self.notes),
+            "exercises": [row.as_json() for row in self.exercises],
+        }
+
     @classmethod
     def zero(
         cls, submission: str, lab: str, specs: Iterable[ExerciseSpec], status: SubmissionStatus, reason: str

@@ -4,9 +4,12 @@
 (alıştırma, puan, sonuç, toplam) yazılır; ``--wskurs-json DOSYA`` aynısını JSON olarak
 kaydeder.
 
-Bir alıştırma, kontrol hücresi hatasız çalıştığında *ve* kontrolün kendi sonucunu
-(``RESULT_MIME``) ürettiğinde geçmiş sayılır: ``pass``'e çevrilmiş ya da silinmiş bir
-kontrol hücresi puan getirmez.
+Tabloyu yargıç belirler: eklenti her lab defteri için bir yargıç (``wskurs.judge``) başlatır
+ve adresini ``WSKURS_JUDGE`` ile çekirdeğe verir; kontrol hücreleri o yargıca bağlanır. Bir
+alıştırma yalnızca yargıcın kaydında geçtiyse puan alır: çekirdeğin gösterdiği hiçbir şey
+notu değiştirmez, ``pass``'e çevrilmiş ya da silinmiş bir kontrol hücresi puan getirmez.
+``WSKURS_JUDGE`` dışarıdan verilmişse (toplu notlandırma) eklenti yargıç başlatmaz ve tablo
+yazmaz: kaydı yargıcı başlatan okur.
 
 nbval bir hücre zaman aşımına uğradığında sonraki bütün hücreleri "beklenen hata" sayar.
 Çekirdek kesmeyle (interrupt) kurtulduysa bu eklenti o işareti kaldırır: sonsuz döngüye
@@ -16,6 +19,7 @@ giren bir cevap yalnız kendi alıştırmasına mal olur.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,13 +27,19 @@ from typing import Any
 
 import pytest
 
-from .checks.core import RESULT_MIME, exercises_of
+from . import protocol
+from .checks.core import exercises_of
+from .judge import JudgeProcess
 from .labgen import cell_role
 
 __all__ = ["LabReport", "grade_rows"]
 
 _LAB_NAME = re.compile(r"^(lab\d\d)")
 _KEY = pytest.StashKey["dict[str, LabReport]"]()
+_OUTSIDE = pytest.StashKey["str | None"]()
+_DEAD = pytest.StashKey["list[int]"]()
+DEAD_MARK = "[wskurs] Çekirdek öldü: Cell"
+"""Çekirdeği ölen hücrenin satırı (toplu notlandırma bunu durumu adlandırmak için okur; puan vermez)."""
 
 
 @dataclass
@@ -46,6 +56,22 @@ class LabReport:
     lab: str
     checks: dict[str, _Outcome] = field(default_factory=dict)
     answer_errors: dict[str, str] = field(default_factory=dict)
+    judge: JudgeProcess | None = None
+
+    def finish(self) -> None:
+        """Yargıcı durdurur; kaydındaki ilk kararlar tabloyu belirler."""
+        if self.judge is None:
+            return
+        records = self.judge.stop()
+        self.judge = None
+        self.checks = {}
+        for entry in records:
+            if entry.get("type") == "verdict" and str(entry.get("exercise")) not in self.checks:
+                self.checks[str(entry["exercise"])] = _Outcome(
+                    entry.get("passed") is True, str(entry.get("feedback", ""))
+                )
+            elif entry.get("type") == "died":
+                self.checks.setdefault(str(entry.get("exercise")), _Outcome(False, "Kontrol sırasında çekirdek öldü."))
 
     def rows(self) -> list[dict[str, Any]]:
         return grade_rows(self.lab, self.checks, self.answer_errors)
@@ -100,6 +126,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_KEY] = {}
+    config.stash[_OUTSIDE] = os.environ.get(protocol.ENV)
+    config.stash[_DEAD] = []
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for report in config.stash.get(_KEY, {}).values():
+        report.finish()
 
 
 def _report_for(item: pytest.Item) -> LabReport | None:
@@ -125,6 +158,15 @@ def _report_for(item: pytest.Item) -> LabReport | None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     parent = item.parent
+    # Defterin çekirdeği bu kancadan sonra başlar: yargıcın adresi ortamda hazır olsun.
+    if getattr(item, "cell", None) is not None and item.config.stash[_OUTSIDE] is None:
+        report = _report_for(item)
+        if report is not None and report.judge is None and not report.checks:
+            for other in item.config.stash[_KEY].values():
+                if other is not report:
+                    other.finish()
+            report.judge = JudgeProcess(lab=report.lab)
+            os.environ[protocol.ENV] = report.judge.address
     if getattr(parent, "timed_out", False):
         kernel = getattr(parent, "kernel", None)
         if kernel is not None and kernel.is_alive():
@@ -161,6 +203,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     cell = getattr(item, "cell", None)
     if cell is None or call.when != "call":
         return
+    kernel = getattr(item.parent, "kernel", None)
+    dead = item.config.stash[_DEAD]
+    if report.failed and not dead and kernel is not None and not kernel.is_alive():
+        dead.append(int(getattr(item, "cell_num", -1)))
     role = cell_role(cell)
     if role is None:
         return
@@ -172,27 +218,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if report.failed:
             lab_report.answer_errors[exercise_id] = _error_text(report)
         return
-    if report.passed:
-        results = [
-            out.get("data", {}).get(RESULT_MIME)
-            for out in getattr(item, "test_outputs", []) or []
-            if out.get("output_type") in ("display_data", "execute_result")
-        ]
-        mine = [r for r in results if isinstance(r, dict) and r.get("exercise") == exercise_id]
-        if mine and mine[-1].get("passed") is True:
-            lab_report.checks[exercise_id] = _Outcome(True, str(mine[-1].get("feedback", "")))
-        else:
-            lab_report.checks[exercise_id] = _Outcome(
-                False, "Kontrol hücresi kontrolü çalıştırmadı (hücre değiştirilmiş olabilir)."
-            )
-    else:
-        lab_report.checks[exercise_id] = _Outcome(False, _check_feedback(report))
+    if lab_report.judge is None and item.config.stash[_OUTSIDE] is not None:
+        # Toplu notlandırmada kaydı yargıcı başlatan okur; burada yalnızca hücrenin sonucu tutulur.
+        lab_report.checks[exercise_id] = _Outcome(report.passed, "" if report.passed else _check_feedback(report))
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for cell_num in config.stash.get(_DEAD, []):
+        terminalreporter.write_line(f"{DEAD_MARK} {cell_num}")
     reports = config.stash.get(_KEY, {})
-    if not reports:
+    if not reports or config.stash[_OUTSIDE] is not None:
         return
+    for report in reports.values():
+        report.finish()
     for report in reports.values():
         data = report.as_json()
         terminalreporter.write_sep("=", f"Not tablosu: {Path(report.path).name}")

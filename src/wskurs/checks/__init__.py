@@ -1,11 +1,14 @@
-"""Lab kontrolleri: ``await check("1.2")`` ve her lab için bir ``labNN`` modülü."""
+"""Lab kontrolleri: ``await check("1.2")`` ve her lab için bir ``labNN`` modülü.
+
+Kontroller yargıç sürecinde çalışır (``wskurs.judge``); çekirdekte ``check`` yalnızca bir
+aracıdır (``wskurs.agent``).
+"""
 
 from __future__ import annotations
 
 from .core import (
     RESULT_MIME,
     CheckFailed,
-    CheckResult,
     Exercise,
     Mismatch,
     Namespace,
@@ -13,14 +16,15 @@ from .core import (
     exercise,
     exercises_of,
     find_exercise,
+    hidden_case,
     lab_module_name,
     run_app,
+    specs_of,
 )
 
 __all__ = [
     "RESULT_MIME",
     "CheckFailed",
-    "CheckResult",
     "Exercise",
     "Mismatch",
     "Namespace",
@@ -28,6 +32,8 @@ __all__ = [
     "exercise",
     "exercises_of",
     "find_exercise",
+    "hidden_case",
     "lab_module_name",
     "run_app",
+    "specs_of",
 ]

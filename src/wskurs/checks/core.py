@@ -1,49 +1,60 @@
 """Lab kontrollerinin ortak düzeni.
 
 Her lab'ın kontrolleri ``wskurs.checks.labNN`` modülündedir; her alıştırma için bir
-``@exercise`` fonksiyonu, öğrencinin çekirdekteki adlarına (``Namespace``) bakar,
-uygulamasını gerçekten çalıştırır, bağlanır, gönderir ve sonucu karşılaştırır. Bir
-şey tutmazsa ``Mismatch`` fırlatır: ne beklendi, ne geldi, bir ipucu.
+``@exercise`` fonksiyonu. Kontroller **yargıç sürecinde** çalışır (``wskurs.judge``):
+öğrencinin adlarına ``RemoteNamespace`` (``ns``) üzerinden bakar, uygulamasını çekirdekte
+``run_app`` ile gerçek bir sunucuda başlatır, ona gerçek bir istemciyle bağlanır ve sonucu
+karşılaştırır. Bir şey tutmazsa ``Mismatch`` fırlatır: ne beklendi, ne geldi, bir ipucu.
 
 Lab'daki kontrol hücresi tek satırdır::
 
     await check("1.2")
+
+Bu satır çekirdekte yalnızca bir aracı çalıştırır (``wskurs.agent``): yargıca bağlanır ve
+yargıç kararını gönderene dek isteklerini yanıtlar. Çekirdeğin gösterdiği geri bildirimdir,
+not değildir: not yargıcın kaydından gelir.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import importlib
-import inspect
 import re
 import sys
-import traceback
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
-from ..server import RunningServer, serve
+from ..grades import ExerciseSpec
 from ..timing import scaled
-from ..watchdog import LoopBlocked, keep_interruptible, loop_watchdog
+from .errors import AgentGone, CheckFailed, Mismatch, RemoteError, RemoteNotImplemented
+from .remote import RemoteNamespace, hidden_case, run_app
+
+Namespace = RemoteNamespace
+"""Kontrol fonksiyonlarının aldığı ``ns``: öğrencinin adları, yargıcın gözünden."""
 
 __all__ = [
+    "BLOCK_LIMIT",
     "RESULT_MIME",
     "CheckFailed",
-    "CheckResult",
     "Exercise",
     "Mismatch",
     "Namespace",
+    "blocked_mismatch",
     "check",
     "exercise",
     "exercises_of",
     "find_exercise",
+    "format_feedback",
+    "hidden_case",
     "lab_module_name",
     "run_app",
+    "run_exercise",
+    "specs_of",
 ]
 
 RESULT_MIME = "application/vnd.wskurs.check+json"
-"""Bir kontrolün sonucunu taşıyan çıktı türü; notlandırma bunu okur."""
+"""Eski sürümlerin kontrol sonucu çıktı türü. Artık not bundan okunmaz (bkz. ``wskurs.judge``)."""
 
 BLOCK_LIMIT = 3.0
 """Bir kontrol sırasında event loop en fazla bu kadar saniye kilitli kalabilir."""
@@ -65,6 +76,10 @@ class Exercise:
     @property
     def lab(self) -> str:
         return lab_module_name(self.id)
+
+    @property
+    def spec(self) -> ExerciseSpec:
+        return ExerciseSpec(self.id, self.title, self.points)
 
 
 def lab_module_name(exercise_id: str) -> str:
@@ -125,154 +140,13 @@ def exercises_of(lab: str) -> list[Exercise]:
     return sorted(found, key=lambda ex: tuple(int(part) for part in ex.id.split(".")))
 
 
-class Mismatch(Exception):
-    """Öğrencinin cevabı beklenenle tutmadı.
-
-    Args:
-        problem: Bir cümleyle ne yanlış.
-        expected: Ne beklendi.
-        got: Ne geldi.
-        hint: Çözüme götüren bir ipucu.
-    """
-
-    def __init__(self, problem: str, *, expected: Any = None, got: Any = None, hint: str | None = None) -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.expected = expected
-        self.got = got
-        self.hint = hint
-        self.server_note: str | None = None
+def specs_of(lab: str) -> list[ExerciseSpec]:
+    """Bir lab'ın kayıtlı alıştırmalarının notlandırmaya gereken yüzü."""
+    return [ex.spec for ex in exercises_of(lab)]
 
 
-class CheckFailed(Exception):
-    """Bir kontrol geçmedi. Mesajı Türkçe geri bildirimin kendisidir."""
-
-    def __init__(self, feedback: str) -> None:
-        super().__init__(feedback)
-        self.feedback = feedback
-
-    def _render_traceback_(self) -> list[str]:
-        # IPython bunu tam bir traceback yerine gösterir: öğrenci yalnız geri bildirimi görür.
-        return self.feedback.splitlines()
-
-
-@dataclass
-class CheckResult:
-    """Bir kontrolün sonucu."""
-
-    exercise: Exercise
-    passed: bool
-    feedback: str
-    details: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def earned(self) -> int:
-        return self.exercise.points if self.passed else 0
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "exercise": self.exercise.id,
-            "title": self.exercise.title,
-            "points": self.exercise.points,
-            "earned": self.earned,
-            "passed": self.passed,
-            "feedback": self.feedback,
-        }
-
-
-class Namespace:
-    """Öğrencinin çekirdekteki adlarına erişim; eksik ya da yanlış türde bir ad açık bir
-    ``Mismatch`` olur."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.values = values
-
-    def get(self, name: str, kind: type | tuple[type, ...] | None = None, *, what: str | None = None) -> Any:
-        """``name`` adlı değeri döndürür.
-
-        Args:
-            name: Öğrencinin tanımlaması gereken ad.
-            kind: Beklenen tür(ler).
-            what: Hata mesajında türün insanca adı (ör. "bir FastAPI uygulaması").
-
-        Raises:
-            Mismatch: Ad yoksa ya da türü beklenen değilse.
-        """
-        if name not in self.values:
-            raise Mismatch(
-                f"`{name}` adında bir tanım bulunamadı.",
-                expected=f"`{name}` tanımlı olsun" + (f" ({what})" if what else ""),
-                got="böyle bir ad yok",
-                hint="Alıştırmanın cevap hücresini doldurup çalıştırdınız mı? Adı aynen yazın.",
-            )
-        value = self.values[name]
-        if kind is not None and not isinstance(value, kind):
-            raise Mismatch(
-                f"`{name}` beklenen türde değil.",
-                expected=what or _type_names(kind),
-                got=f"{type(value).__name__}: {_short(value)}",
-                hint=f"`{name}` adını başka bir değerle ezmiş olabilir misiniz?",
-            )
-        return value
-
-    def function(self, name: str, *, is_async: bool, params: int | None = None) -> Callable[..., Any]:
-        """``name`` adlı fonksiyonu döndürür; ``async def`` olup olmadığına ve parametre
-        sayısına bakar."""
-        func = self.get(name, what="bir fonksiyon")
-        if not callable(func):
-            raise Mismatch(f"`{name}` bir fonksiyon değil.", expected="bir fonksiyon", got=type(func).__name__)
-        if is_async and not inspect.iscoroutinefunction(func):
-            raise Mismatch(
-                f"`{name}` bir `async def` fonksiyonu olmalı.",
-                expected=f"async def {name}(...)",
-                got=f"def {name}(...)",
-                hint="İçinde `await` kullanacaksanız fonksiyon `async def` ile tanımlanır.",
-            )
-        if params is not None:
-            count = len(inspect.signature(func).parameters)
-            if count != params:
-                raise Mismatch(
-                    f"`{name}` {params} parametre almalı.",
-                    expected=f"{params} parametre",
-                    got=f"{count} parametre",
-                )
-        return func
-
-
-def _type_names(kind: type | tuple[type, ...]) -> str:
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " ya da ".join(k.__name__ for k in kinds)
-
-
-def _short(value: Any, limit: int = 120) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-@contextlib.asynccontextmanager
-async def run_app(app: Any) -> AsyncIterator[RunningServer]:
-    """Öğrencinin uygulamasını gerçek bir uvicorn sunucusunda başlatır.
-
-    Blok içinde bir ``Mismatch`` çıkarsa, sunucunun günlüğündeki son hata mesajına eklenir
-    (ör. handler'da yakalanmamış bir ``NotImplementedError``).
-    """
-    async with serve(app, name=f"kontrol-{id(app):x}") as server:
-        try:
-            yield server
-        except Mismatch as mismatch:
-            mismatch.server_note = _last_error(server.log)
-            raise
-
-
-def _last_error(lines: list[str]) -> str | None:
-    for line in reversed(lines):
-        stripped = line.strip()
-        if re.match(r"^[A-Za-z_.]*(Error|Exception|Interrupt|Disconnect)\b.*", stripped):
-            return stripped
-    return None
-
-
-def _format(ex: Exercise, passed: bool, mismatch: Mismatch | None = None) -> str:
+def format_feedback(ex: Exercise, passed: bool, mismatch: Mismatch | None = None) -> str:
+    """Türkçe geri bildirim: ✅ … ya da ❌ Sorun/Beklenen/Gelen/İpucu."""
     head = f"Alıştırma {ex.id} — {ex.title}: "
     if passed:
         return f"✅ {head}{ex.points}/{ex.points} puan"
@@ -290,71 +164,83 @@ def _format(ex: Exercise, passed: bool, mismatch: Mismatch | None = None) -> str
 
 
 def _from_exception(ex: Exercise, exc: BaseException) -> Mismatch:
-    if isinstance(exc, NotImplementedError):
+    if isinstance(exc, RemoteNotImplemented):
         return Mismatch(
             f"Alıştırma {ex.id} henüz çözülmedi.",
             hint="Cevap hücresindeki `raise NotImplementedError(...)` satırını silip kodunuzu yazın.",
         )
-    where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
-    line = f" (satır {where[0].lineno})" if where else ""
+    if isinstance(exc, RemoteError):
+        if exc.kind == "missing":
+            return Mismatch(
+                f"Gereken bir ad tanımlı değil: {exc.error}.",
+                hint="Alıştırmanın cevap hücresini doldurup çalıştırdınız mı? Adı aynen yazın.",
+            )
+        line = f" (satır {exc.line})" if exc.line else ""
+        return Mismatch(
+            "Kodunuz çalışırken bir hata çıktı.",
+            got=f"{exc.error}{line}",
+            hint="Hatanın söylediği satıra bakın; hücreyi tek başına çalıştırıp deneyin.",
+        )
     return Mismatch(
-        "Kodunuz çalışırken bir hata çıktı.",
-        got=f"{type(exc).__name__}: {exc}{line}",
-        hint="Hatanın söylediği satıra bakın; hücreyi tek başına çalıştırıp deneyin.",
+        "Kontrol beklenmedik bir hatayla durdu.",
+        got=f"{type(exc).__name__}: {exc}"[:300],
+        hint="Kodunuzun döndürdüğü değerin türüne bakın; sorun sürerse öğretmeninize haber verin.",
     )
 
 
-async def _run(ex: Exercise, values: dict[str, Any]) -> CheckResult:
-    keep_interruptible()
-    async with loop_watchdog(scaled(BLOCK_LIMIT)) as watchdog:
-        mismatch = await _attempt(ex, values)
-    if watchdog.fired:
-        mismatch = Mismatch(
-            f"Kodunuz event loop'u {watchdog.blocked_for:.0f} saniyeden uzun kilitledi; kontrol onu durdurdu.",
-            expected="her işin kısa sürede bir `await`e varması",
-            got="`await` etmeden dönen bir döngü ya da bekleme (ör. `while True: pass`, `time.sleep(...)`)",
-            hint="Beklemek için `await asyncio.sleep(...)`, uzun hesap için `await asyncio.to_thread(...)` kullanın.",
-        )
-    if mismatch is None:
-        return CheckResult(ex, True, _format(ex, True))
-    return CheckResult(ex, False, _format(ex, False, mismatch))
+def blocked_mismatch(seconds: float) -> Mismatch:
+    """Event loop'u kilitleyen kodun açıklaması (çekirdekteki watchdog onu kesti)."""
+    return Mismatch(
+        f"Kodunuz event loop'u {max(seconds, scaled(BLOCK_LIMIT)):.0f} saniyeden uzun kilitledi; kontrol onu durdurdu.",
+        expected="her işin kısa sürede bir `await`e varması",
+        got="`await` etmeden dönen bir döngü ya da bekleme (ör. `while True: pass`, `time.sleep(...)`)",
+        hint="Beklemek için `await asyncio.sleep(...)`, uzun hesap için `await asyncio.to_thread(...)` kullanın.",
+    )
 
 
-async def _attempt(ex: Exercise, values: dict[str, Any]) -> Mismatch | None:
+def _timeout_mismatch(ex: Exercise) -> Mismatch:
+    return Mismatch(
+        f"Kontrol {scaled(ex.timeout):g} saniye içinde bitmedi.",
+        expected="sunucunun/fonksiyonun kısa sürede yanıt vermesi",
+        got="yanıt gelmedi (zaman aşımı)",
+        hint="Bir `await` hiç dönmüyor olabilir: beklediğiniz mesaj gönderiliyor mu, bağlantı kapanıyor mu?",
+    )
+
+
+async def run_exercise(ex: Exercise, ns: RemoteNamespace) -> Mismatch | None:
+    """Bir alıştırmanın kontrolünü yargıçta çalıştırır; geçtiyse ``None``, kaldıysa nedeni.
+
+    Çekirdekle bağlantı koparsa ``AgentGone`` yukarı çıkar (çekirdek öldü).
+    """
+    mismatch: Mismatch | None
     try:
         async with asyncio.timeout(scaled(ex.timeout)):
-            await ex.func(Namespace(values))
-    except Mismatch as mismatch:
-        return mismatch
+            await ex.func(ns)
+        mismatch = None
+    except Mismatch as found:
+        mismatch = found
     except TimeoutError:
-        return Mismatch(
-            f"Kontrol {scaled(ex.timeout):g} saniye içinde bitmedi.",
-            expected="sunucunun/fonksiyonun kısa sürede yanıt vermesi",
-            got="yanıt gelmedi (zaman aşımı)",
-            hint="Bir `await` hiç dönmüyor olabilir: beklediğiniz mesaj gönderiliyor mu, bağlantı kapanıyor mu?",
-        )
-    except LoopBlocked:
-        return None  # watchdog'un raporu açıklar
+        mismatch = _timeout_mismatch(ex)
+    except AgentGone as gone:
+        if not gone.timed_out:
+            raise
+        mismatch = _timeout_mismatch(ex)
     except Exception as exc:
-        return _from_exception(ex, exc)
-    return None
-
-
-def _publish(result: CheckResult) -> None:
-    """Geçen bir kontrolün onayını yazar; Jupyter'de notlandırmanın okuduğu sonucu da ekler.
-
-    Geçmeyen kontrolün geri bildirimi ``CheckFailed`` ile gösterilir (iki kez yazılmaz).
-    """
-    payload = result.as_json()
+        mismatch = _from_exception(ex, exc)
+    # Kilitlenme her şeyden önce gelir: kilitli loop yanıt veremediği için kontrol başka bir
+    # nedenle (zaman aşımı) kalmış olabilir. Aracı yanıtını ancak loop kurtulunca gönderir.
     try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:  # pragma: no cover - IPython is a dependency
-        get_ipython = None  # type: ignore[assignment]
-    if get_ipython is not None and get_ipython() is not None:
-        display({"text/plain": result.feedback, RESULT_MIME: payload}, raw=True)
-    else:
-        print(result.feedback)
+        status = await ns.channel.request("status", timeout=scaled(BLOCK_LIMIT * 2 + 4))
+    except AgentGone as gone:
+        if not gone.timed_out:
+            raise
+        status = {"blocked": True, "seconds": scaled(BLOCK_LIMIT * 2 + 4)}
+    except RemoteError:
+        status = {}
+    if isinstance(status, dict) and status.get("blocked"):
+        seconds = status.get("seconds")
+        return blocked_mismatch(float(seconds) if isinstance(seconds, int | float) else 0.0)
+    return mismatch
 
 
 def _caller_namespace(frame: Any) -> dict[str, Any]:
@@ -369,28 +255,42 @@ def _caller_namespace(frame: Any) -> dict[str, Any]:
     return frame.f_globals
 
 
-def check(exercise_id: str, namespace: dict[str, Any] | None = None) -> Coroutine[Any, Any, CheckResult]:
-    """Bir alıştırmanın kontrolünü çalıştırır: ``await check("1.2")``.
+def _show(feedback: str) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        get_ipython = None  # type: ignore[assignment]
+    if get_ipython is not None and get_ipython() is not None:
+        display({"text/plain": feedback}, raw=True)
+    else:
+        print(feedback)
 
-    Geçerse kısa bir onay yazar ve sonucu döndürür; geçmezse Türkçe geri bildirimi
-    gösterir ve ``CheckFailed`` fırlatır (böylece nbval hücreyi başarısız sayar).
+
+def check(exercise_id: str, namespace: dict[str, Any] | None = None) -> Coroutine[Any, Any, bool]:
+    """Bir alıştırmanın kontrolünü yargıca yaptırır: ``await check("1.2")``.
+
+    Geçerse kısa bir onay gösterir ve ``True`` döndürür; geçmezse Türkçe geri bildirimi
+    gösterir ve ``CheckFailed`` fırlatır (böylece nbval hücreyi başarısız sayar). Gösterilen
+    yalnızca geri bildirimdir: not yargıcın kaydından gelir.
 
     Args:
         exercise_id: Alıştırma kimliği, ör. ``"1.2"``.
         namespace: Öğrencinin adları; verilmezse Jupyter çekirdeğinin ya da çağıran
             modülün adları.
     """
+    from ..agent import AgentError, ask_judge
+
     values = namespace if namespace is not None else _caller_namespace(sys._getframe(1))
 
-    async def run() -> CheckResult:
+    async def run() -> bool:
         try:
-            ex = find_exercise(exercise_id)
-        except LookupError as exc:
-            raise CheckFailed(f"❌ {exc}") from None
-        result = await _run(ex, values)
-        if not result.passed:
-            raise CheckFailed(result.feedback)
-        _publish(result)
-        return result
+            verdict = await ask_judge(exercise_id, values)
+        except AgentError as exc:
+            raise CheckFailed(f"❌ Alıştırma {exercise_id}: kontrol yapılamadı. {exc}") from None
+        if not verdict.passed:
+            raise CheckFailed(verdict.feedback)
+        _show(verdict.feedback)
+        return True
 
     return run()

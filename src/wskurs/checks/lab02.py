@@ -4,6 +4,7 @@ reddetmek, takılan alıcıyı düşürmek, açık kapanış."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Callable
 from urllib.parse import quote
@@ -14,15 +15,22 @@ from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
 from ..clients import open_stalled_client, wait_until
-from ..server import RunningServer
 from ..timing import scaled
 from .client import STEP, close_all, close_code, open_ws, receive, short, wait_closed
-from .core import Mismatch, Namespace, exercise, run_app
+from .core import Mismatch, Namespace, exercise, hidden_case, run_app
+from .remote import RemoteServer
 
 __all__: list[str] = []
 
 ECHO = "Mesajınız: {}"
 OTHERS = "Başka bir istemciden: {}"
+WORDS = ["bir", "iki", "üç", "merhaba", "çığ", "öğüş", "İzmir", "ılık", "selam"]
+
+
+def _texts(ns: Namespace, count: int) -> list[str]:
+    """Her çalışmada başka, birbirinden farklı mesajlar."""
+    picked = ns.rng.sample(WORDS, count)
+    return [f"{word} {ns.rng.randint(10, 999)}" for word in picked]
 
 
 # 2.1 --------------------------------------------------------------------------------
@@ -30,12 +38,39 @@ OTHERS = "Başka bir istemciden: {}"
 
 @exercise("2.1", title="Diğerlerine yayın", points=2)
 async def broadcast_to_others(ns: Namespace) -> None:
-    app = ns.get("yayin_app", FastAPI, what="bir FastAPI uygulaması")
+    app = await ns.get("yayin_app", FastAPI, what="bir FastAPI uygulaması")
+    texts = _texts(ns, 5)
     async with run_app(app) as server:
+        # Sınır: tek başına bağlı bir istemci yalnızca kendi yankısını alır.
+        alone = await open_ws(server.ws_url("/ws"))
+        try:
+            await alone.send(texts[4])
+            got = await receive(alone, f"tek istemci için {ECHO.format(texts[4])!r}")
+            if got != ECHO.format(texts[4]):
+                raise Mismatch(
+                    "Tek başına bağlı istemci yanlış mesaj aldı.",
+                    expected=repr(ECHO.format(texts[4])),
+                    got=repr(got),
+                    hint="Gönderene `Mesajınız: <mesaj>` gitmeli; başka istemci yoksa başka bir şey gitmemeli.",
+                )
+            try:
+                extra = await asyncio.wait_for(alone.recv(), timeout=scaled(0.3))
+            except (TimeoutError, ConnectionClosed):
+                extra = None
+            if extra is not None:
+                raise Mismatch(
+                    "Tek başına bağlı istemci kendi mesajını iki kez aldı.",
+                    expected=f"yalnızca {ECHO.format(texts[4])!r}",
+                    got=f"bir de {short(extra)}",
+                    hint="Yayında `if istemci is not websocket:` ile göndereni atlayın.",
+                )
+        finally:
+            await close_all(alone)
         clients = [await open_ws(server.ws_url("/ws")) for _ in range(3)]
         sent: list[set[str]] = [set() for _ in clients]
+        order = [0, 1, 2, ns.rng.randrange(3)]
         try:
-            for sender, text in [(0, "bir"), (1, "iki"), (2, "üç")]:
+            for sender, text in zip(order, texts, strict=False):
                 await clients[sender].send(text)
                 sent[sender].add(text)
                 for index, ws in enumerate(clients):
@@ -63,7 +98,7 @@ async def broadcast_to_others(ns: Namespace) -> None:
 # 2.2 --------------------------------------------------------------------------------
 
 
-async def _count(http: httpx.AsyncClient, server: RunningServer) -> int:
+async def _count(http: httpx.AsyncClient, server: RemoteServer) -> int:
     try:
         response = await http.get(server.url("/"))
     except httpx.HTTPError as exc:
@@ -95,7 +130,7 @@ async def _count(http: httpx.AsyncClient, server: RunningServer) -> int:
 
 
 async def _expect_count(
-    http: httpx.AsyncClient, server: RunningServer, expected: int, when: str, hint: str | None = None
+    http: httpx.AsyncClient, server: RemoteServer, expected: int, when: str, hint: str | None = None
 ) -> None:
     seen: list[int] = []
 
@@ -118,7 +153,7 @@ async def _expect_count(
 
 @exercise("2.2", title="Bağlı istemci sayısı ve temizlik", points=2)
 async def connected_count(ns: Namespace) -> None:
-    app = ns.get("sayac_app", FastAPI, what="bir FastAPI uygulaması")
+    app = await ns.get("sayac_app", FastAPI, what="bir FastAPI uygulaması")
     cleanup = (
         "Ayrılan istemciyi ortak kümeden çıkarın; bunu `finally:` bloğunda yapın ki her çıkış yolunda "
         "(`WebSocketDisconnect` ya da başka bir hata) çalışsın."
@@ -128,10 +163,11 @@ async def connected_count(ns: Namespace) -> None:
         first = await open_ws(server.ws_url("/ws"))
         second: ClientConnection | None = None
         try:
-            await first.send("merhaba")
-            reply = await receive(first, "'merhaba' mesajının yanıtı")
-            if reply != ECHO.format("merhaba"):
-                raise Mismatch("Yankı beklenen biçimde değil.", expected=repr(ECHO.format("merhaba")), got=repr(reply))
+            text = _texts(ns, 1)[0]
+            await first.send(text)
+            reply = await receive(first, f"{text!r} mesajının yanıtı")
+            if reply != ECHO.format(text):
+                raise Mismatch("Yankı beklenen biçimde değil.", expected=repr(ECHO.format(text)), got=repr(reply))
             await _expect_count(http, server, base + 1, "Bir istemci bağlıyken")
             second = await open_ws(server.ws_url("/ws"))
             await _expect_count(http, server, base + 2, "İki istemci bağlıyken")
@@ -148,11 +184,13 @@ async def connected_count(ns: Namespace) -> None:
 
 @exercise("2.3", title="İkili mesajı 1003 ile reddetmek", points=2)
 async def refuse_binary(ns: Namespace) -> None:
-    app = ns.get("metin_app", FastAPI, what="bir FastAPI uygulaması")
+    app = await ns.get("metin_app", FastAPI, what="bir FastAPI uygulaması")
+    payload = bytes([0x89, 0x50, 0x4E, 0x47]) + ns.rng.randbytes(ns.rng.randint(2, 12))
     async with run_app(app) as server:
         ws = await open_ws(server.ws_url("/ws"))
         try:
-            for text in ["merhaba", "çığ öğüş İı"]:
+            # Sınır: boş bir metin mesajı da metindir; reddedilmemeli.
+            for text in [*_texts(ns, 2), "çığ öğüş İı", ""]:
                 await ws.send(text)
                 reply = await receive(ws, f"{text!r} mesajının yanıtı")
                 if reply != ECHO.format(text):
@@ -161,7 +199,7 @@ async def refuse_binary(ns: Namespace) -> None:
                         expected=repr(ECHO.format(text)),
                         got=repr(reply),
                     )
-            await ws.send(b"\x89PNG\r\n")
+            await ws.send(payload)
             code, reason, _ = await wait_closed(ws, "İkili mesajdan sonra")
             if code != 1003:
                 raise Mismatch(
@@ -186,10 +224,17 @@ async def refuse_binary(ns: Namespace) -> None:
         # Sunucu sağlam kalmalı: yeni bir bağlantı yine yanıt alır.
         again = await open_ws(server.ws_url("/ws"))
         try:
-            await again.send("yine")
+            text = _texts(ns, 1)[0]
+            await again.send(text)
             reply = await receive(again, "reddedilen bağlantıdan sonra yeni bir bağlantının yanıtı")
-            if reply != ECHO.format("yine"):
-                raise Mismatch("Yeni bağlantının yanıtı yanlış.", expected=repr(ECHO.format("yine")), got=repr(reply))
+            if reply != ECHO.format(text):
+                raise Mismatch("Yeni bağlantının yanıtı yanlış.", expected=repr(ECHO.format(text)), got=repr(reply))
+            if ns.hidden:
+                with hidden_case("boş bir ikili mesajın da 1003 ile reddedilmesi"):
+                    await again.send(b"")
+                    code, _, _ = await wait_closed(again, "Boş ikili mesajdan sonra")
+                    if code != 1003:
+                        raise Mismatch("Boş ikili mesaj 1003 ile reddedilmedi.", got=f"kapanış kodu {code}")
         finally:
             await close_all(again)
 
@@ -242,7 +287,7 @@ def _describe(text: str) -> str:
 
 @exercise("2.4", title="Takılan alıcıyı düşürmek", points=3, timeout=20.0)
 async def drop_stalled_peer(ns: Namespace) -> None:
-    app = ns.get("hizli_app", FastAPI, what="bir FastAPI uygulaması")
+    app = await ns.get("hizli_app", FastAPI, what="bir FastAPI uygulaması")
     payload = "x" * STALL_SIZE
     async with run_app(app) as server:
         url = server.ws_url("/ws")
@@ -263,7 +308,7 @@ async def drop_stalled_peer(ns: Namespace) -> None:
                     )
             if not done:
                 closed = sender.closed is not None
-                changed = any("changed size during iteration" in line for line in server.log)
+                changed = any("changed size during iteration" in line for line in await server.read_log())
                 raise Mismatch(
                     "Hiç okumayan bir alıcı yayını durdurdu ya da yavaşlattı.",
                     expected=f"gönderene {STALL_MESSAGES} yankı, okuyan alıcıya {STALL_MESSAGES} yayın",
@@ -305,42 +350,55 @@ async def drop_stalled_peer(ns: Namespace) -> None:
 
 @exercise("2.5", title="Selamla ve kapat", points=1)
 async def greet_and_close(ns: Namespace) -> None:
-    app = ns.get("selam_app", FastAPI, what="bir FastAPI uygulaması")
-    cases = [("genel", "Ayşe", {"oda": "genel", "ad": "Ayşe"}), ("oyun", None, {"oda": "oyun", "ad": "misafir"})]
+    app = await ns.get("selam_app", FastAPI, what="bir FastAPI uygulaması")
+    room = ns.rng.choice(["genel", "oyun", "sinif", "kod"]) + str(ns.rng.randint(1, 99))
+    name = ns.rng.choice(["Ayşe", "Çağrı", "İlkay", "Şule Öz", "Bora"])
+    cases = [
+        ("genel", "Ayşe", {"oda": "genel", "ad": "Ayşe"}, False),
+        (room, name, {"oda": room, "ad": name}, False),
+        (room, None, {"oda": room, "ad": "misafir"}, False),
+    ]
+    if ns.hidden:
+        odd = f"Ali & Veli={ns.rng.randint(1, 9)}?#"
+        cases.append((room, odd, {"oda": room, "ad": odd}, True))
     async with run_app(app) as server:
-        for room, name, expected in cases:
-            url = server.ws_url(f"/selam/{room}") + (f"?ad={quote(name)}" if name else "")
-            shown = f"/selam/{room}" + (f"?ad={name}" if name else "")
-            ws = await open_ws(url)
-            try:
-                text = await receive(ws, f"{shown} için JSON mesajı")
+        for room, name, expected, secret in cases:
+            guard = hidden_case("özel karakterli bir adın aynen geri gelmesi") if secret else contextlib.nullcontext()
+            with guard:
+                url = server.ws_url(f"/selam/{room}") + (f"?ad={quote(name)}" if name else "")
+                shown = f"/selam/{room}" + (f"?ad={name}" if name else "")
+                ws = await open_ws(url)
                 try:
-                    got = json.loads(text)
-                except ValueError:
-                    raise Mismatch(
-                        f"{shown}: gelen mesaj JSON değil.",
-                        expected=json.dumps(expected, ensure_ascii=False),
-                        got=repr(text),
-                        hint="`await websocket.send_json({...})` kullanın.",
-                    ) from None
-                if got != expected:
-                    raise Mismatch(
-                        f"{shown}: JSON içeriği yanlış.",
-                        expected=json.dumps(expected, ensure_ascii=False),
-                        got=json.dumps(got, ensure_ascii=False),
-                        hint="`oda` yol parametresinden, `ad` ise `websocket.query_params.get('ad', 'misafir')` ile.",
-                    )
-                code, _, extra = await wait_closed(ws, f"{shown}: mesajdan sonra")
-                if extra:
-                    raise Mismatch(
-                        f"{shown}: tek mesajdan fazlası geldi.", expected="yalnız bir JSON mesajı", got=short(extra)
-                    )
-                if code != 1000:
-                    raise Mismatch(
-                        f"{shown}: bağlantı düzgün kapanmadı.",
-                        expected="kapanış kodu 1000 (normal kapanış)",
-                        got=f"kapanış kodu {code}" + (" (kapanış çerçevesi yok)" if code == 1006 else ""),
-                        hint="Handler `await websocket.close()` demeden biterse istemci 1006 görür.",
-                    )
-            finally:
-                await close_all(ws)
+                    text = await receive(ws, f"{shown} için JSON mesajı")
+                    try:
+                        got = json.loads(text)
+                    except ValueError:
+                        raise Mismatch(
+                            f"{shown}: gelen mesaj JSON değil.",
+                            expected=json.dumps(expected, ensure_ascii=False),
+                            got=repr(text),
+                            hint="`await websocket.send_json({...})` kullanın.",
+                        ) from None
+                    if got != expected:
+                        raise Mismatch(
+                            f"{shown}: JSON içeriği yanlış.",
+                            expected=json.dumps(expected, ensure_ascii=False),
+                            got=json.dumps(got, ensure_ascii=False),
+                            hint=(
+                                "`oda` yol parametresinden, `ad` ise `websocket.query_params.get('ad', 'misafir')` ile."
+                            ),
+                        )
+                    code, _, extra = await wait_closed(ws, f"{shown}: mesajdan sonra")
+                    if extra:
+                        raise Mismatch(
+                            f"{shown}: tek mesajdan fazlası geldi.", expected="yalnız bir JSON mesajı", got=short(extra)
+                        )
+                    if code != 1000:
+                        raise Mismatch(
+                            f"{shown}: bağlantı düzgün kapanmadı.",
+                            expected="kapanış kodu 1000 (normal kapanış)",
+                            got=f"kapanış kodu {code}" + (" (kapanış çerçevesi yok)" if code == 1006 else ""),
+                            hint="Handler `await websocket.close()` demeden biterse istemci 1006 görür.",
+                        )
+                finally:
+                    await close_all(ws)

@@ -1,0 +1,445 @@
+"""Yargıç tarafı: öğrencinin çekirdeğindeki adlara dar kanal üzerinden erişim.
+
+Kontrol fonksiyonları (``@exercise``) yargıç sürecinde çalışır ve öğrencinin koduna
+yalnızca ``RemoteNamespace`` üzerinden ulaşır::
+
+    app = await ns.get("yayin_app", FastAPI, what="bir FastAPI uygulaması")
+    async with run_app(app) as server:          # uygulama çekirdekte, gerçek uvicorn'da
+        ws = await open_ws(server.ws_url("/ws"))  # yargıç gerçek bir istemci
+    collect = await ns.function("collect", is_async=True, params=2)
+    got = await collect(url, 3)                 # yargıcın seçtiği girdilerle çağrı
+    sayi = await ns.read("ZAMAN_ASIMI", (int, float), what="bir sayı")
+
+Her değer JSON olarak taşınır (``wskurs.protocol``); nesne hiçbir zaman geçmez.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import random
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from websockets.exceptions import ConnectionClosed
+
+from .. import protocol
+from ..timing import scaled
+from .errors import AgentGone, Mismatch, RemoteError, RemoteNotImplemented
+
+__all__ = [
+    "Channel",
+    "Description",
+    "RemoteApp",
+    "RemoteFunction",
+    "RemoteNamespace",
+    "RemoteObject",
+    "RemoteServer",
+    "Validation",
+    "hidden_case",
+    "run_app",
+]
+
+REQUEST_LIMIT = 30.0
+"""Bir isteğin yanıtı için en uzun bekleme (saniye, ölçeklenir); kontrolün kendi süresi daha kısadır."""
+
+
+class Channel:
+    """Aracıyla bir WebSocket bağlantısı üzerinden istek/yanıt."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self.violations: list[str] = []
+        self.closed = asyncio.Event()
+        self._ids = itertools.count(1)
+        self._reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        try:
+            async for raw in self.ws:
+                try:
+                    message = protocol.loads(raw)
+                except protocol.ProtocolError as exc:
+                    self.violations.append(f"bozuk mesaj: {exc}")
+                    continue
+                future = self.pending.pop(message.get("id"), None) if message["type"] == "reply" else None
+                if future is None:
+                    self.violations.append(f"istenmemiş mesaj: {message['type']!r}")
+                elif not future.done():
+                    future.set_result(message)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.closed.set()
+            for future in self.pending.values():
+                if not future.done():
+                    future.set_exception(AgentGone("Çekirdekle bağlantı koptu."))
+            self.pending.clear()
+
+    async def request(self, op: str, *, timeout: float | None = None, **args: Any) -> Any:
+        """Bir işlem ister ve yanıtın değerini döndürür.
+
+        Raises:
+            RemoteError: Öğrencinin kodu hata verdiyse (``RemoteNotImplemented``: çözülmemiş).
+            AgentGone: Bağlantı koptuysa ya da yanıt ``timeout`` saniyede gelmediyse.
+        """
+        if self.closed.is_set():
+            raise AgentGone("Çekirdekle bağlantı koptu.")
+        request_id = next(self._ids)
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.pending[request_id] = future
+        try:
+            await self.ws.send(protocol.dumps({"type": "request", "id": request_id, "op": op, "args": args}))
+            reply = await asyncio.wait_for(future, timeout=scaled(REQUEST_LIMIT) if timeout is None else timeout)
+        except ConnectionClosed:
+            raise AgentGone("Çekirdekle bağlantı koptu.") from None
+        except TimeoutError:
+            raise AgentGone("Çekirdek zamanında yanıt vermedi.", timed_out=True) from None
+        finally:
+            self.pending.pop(request_id, None)
+        if reply.get("ok") is True:
+            return reply.get("value")
+        kind = str(reply.get("kind", "error"))
+        error = str(reply.get("error", "bilinmeyen hata"))[:2000]
+        line = reply.get("line") if isinstance(reply.get("line"), int) else None
+        if kind == "not_implemented":
+            raise RemoteNotImplemented(kind, error, line)
+        raise RemoteError(kind, error, line)
+
+    async def close(self) -> None:
+        self._reader.cancel()
+        with contextlib.suppress(BaseException):
+            await self._reader
+
+
+@dataclass(frozen=True)
+class Description:
+    """Çekirdekteki bir değerin tarifi (``describe`` işleminin yanıtı)."""
+
+    exists: bool
+    type: str = ""
+    mro: tuple[str, ...] = ()
+    class_mro: tuple[str, ...] = ()
+    callable: bool = False
+    is_async: bool = False
+    is_class: bool = False
+    params: int | None = None
+    repr: str = ""
+    id: int = 0
+
+    @classmethod
+    def from_json(cls, data: Any) -> Description:
+        if not isinstance(data, dict):
+            raise protocol.ProtocolError("describe yanıtı bir sözlük değil")
+        if not data.get("exists"):
+            return cls(False)
+        params = data.get("params")
+        return cls(
+            True,
+            str(data.get("type", "")),
+            tuple(str(item) for item in data.get("mro", []) or []),
+            tuple(str(item) for item in data.get("class_mro", []) or []),
+            bool(data.get("callable")),
+            bool(data.get("is_async")),
+            bool(data.get("is_class")),
+            params if isinstance(params, int) else None,
+            str(data.get("repr", ""))[:200],
+            int(data.get("id", 0) or 0),
+        )
+
+    def is_instance(self, kind: type | tuple[type, ...]) -> bool:
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        return any(f"{k.__module__}.{k.__qualname__}" in self.mro for k in kinds)
+
+
+def _type_names(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " ya da ".join(k.__name__ for k in kinds)
+
+
+@dataclass(frozen=True)
+class RemoteApp:
+    """Çekirdekteki bir ASGI uygulamasına (ör. FastAPI) başvuru; ``run_app`` ile sunulur."""
+
+    ns: RemoteNamespace
+    label: str
+    target: dict[str, Any]
+    description: Description
+
+
+@dataclass(frozen=True)
+class RemoteObject:
+    """Çekirdekteki bir nesneye tutamaç (``ns.new`` ya da ``ns.get``): metotları çağrılır, değeri okunur."""
+
+    ns: RemoteNamespace
+    label: str
+    target: dict[str, Any]
+    description: Description
+
+    async def method(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """``nesne.name(*args, **kwargs)``; sonuç bir coroutine ise beklenir. Değer JSON'dan döner."""
+        value = await self.ns.channel.request(
+            "method", **self.target, method=name, args=protocol.encode(list(args)), kwargs=protocol.encode(kwargs)
+        )
+        return protocol.decode(value)
+
+    async def read(self, attr: str | None = None) -> Any:
+        """Nesnenin (ya da bir özniteliğinin) JSON görüntüsü."""
+        extra = {"attr": attr} if attr else {}
+        return protocol.decode(await self.ns.channel.request("read", **self.target, **extra))
+
+    def as_app(self) -> RemoteApp:
+        """Bu nesneyi bir ASGI uygulaması olarak ``run_app``'e vermek için."""
+        return RemoteApp(self.ns, self.label, self.target, self.description)
+
+
+@dataclass(frozen=True)
+class RemoteFunction:
+    """Çekirdekteki bir fonksiyon; çağrısı her zaman ``await`` edilir (senkron fonksiyon da)."""
+
+    ns: RemoteNamespace
+    name: str
+    description: Description
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        op = "await_call" if self.description.is_async else "call"
+        value = await self.ns.channel.request(
+            op, name=self.name, args=protocol.encode(list(args)), kwargs=protocol.encode(kwargs)
+        )
+        return protocol.decode(value)
+
+    async def new(self, *args: Any, **kwargs: Any) -> RemoteObject:
+        """Fonksiyonu çağırır ve dönen nesneyi çekirdekte tutar (ör. bir uygulama fabrikası)."""
+        return await self.ns._new({"name": self.name}, self.name, args, kwargs)
+
+
+@dataclass(frozen=True)
+class Validation:
+    """``ns.validate`` sonucu: geçerliyse ``value`` (JSON görüntüsü), değilse ``errors``."""
+
+    valid: bool
+    value: Any = None
+    type: str = ""
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def locs(self) -> list[tuple[str, ...]]:
+        return [tuple(error.get("loc", [])) for error in self.errors]
+
+
+class RemoteNamespace:
+    """Öğrencinin çekirdekteki adları, yargıcın gözünden.
+
+    Attributes:
+        rng: Bu yargıç çalışmasına özgü rastgele üreteç: girdileri her çalışmada değiştirmek için.
+        hidden: Öğretmen notlandırmasında ``True``: gizli durumlar da denenir (``hidden_case``).
+    """
+
+    def __init__(self, channel: Channel, *, rng: random.Random | None = None, hidden: bool = False) -> None:
+        self.channel = channel
+        self.rng = rng or random.Random()
+        self.hidden = hidden
+
+    async def describe(self, name: str) -> Description:
+        """``name`` adlı değerin tarifi (tanımlı değilse ``exists=False``)."""
+        return Description.from_json(await self.channel.request("describe", name=name))
+
+    async def _described(self, name: str, kind: type | tuple[type, ...] | None, what: str | None) -> Description:
+        info = await self.describe(name)
+        if not info.exists:
+            raise Mismatch(
+                f"`{name}` adında bir tanım bulunamadı.",
+                expected=f"`{name}` tanımlı olsun" + (f" ({what})" if what else ""),
+                got="böyle bir ad yok",
+                hint="Alıştırmanın cevap hücresini doldurup çalıştırdınız mı? Adı aynen yazın.",
+            )
+        if kind is not None and not info.is_instance(kind):
+            raise Mismatch(
+                f"`{name}` beklenen türde değil.",
+                expected=what or _type_names(kind),
+                got=f"{info.type}: {info.repr}",
+                hint=f"`{name}` adını başka bir değerle ezmiş olabilir misiniz?",
+            )
+        return info
+
+    async def get(
+        self, name: str, kind: type | tuple[type, ...] | None = None, *, what: str | None = None
+    ) -> RemoteObject:
+        """``name`` adlı değere bir başvuru; türüne bakar.
+
+        ``run_app(await ns.get("app", FastAPI))`` uygulamayı sunar; ``.method(...)`` ve
+        ``.read()`` nesneyle konuşur.
+
+        Raises:
+            Mismatch: Ad yoksa ya da türü beklenen değilse.
+        """
+        info = await self._described(name, kind, what)
+        return RemoteObject(self, name, {"name": name}, info)
+
+    async def read(self, name: str, kind: type | tuple[type, ...] | None = None, *, what: str | None = None) -> Any:
+        """``name`` adlı değerin JSON görüntüsü (liste, sözlük, metin, sayı, küme…); türüne bakar."""
+        if kind is not None:
+            await self._described(name, kind, what)
+        try:
+            value = await self.channel.request("read", name=name)
+        except RemoteError as exc:
+            if exc.kind == "missing":
+                await self._described(name, None, what)
+            raise
+        return protocol.decode(value)
+
+    async def function(self, name: str, *, is_async: bool, params: int | None = None) -> RemoteFunction:
+        """``name`` adlı fonksiyon; ``async def`` olup olmadığına ve parametre sayısına bakar.
+
+        Dönen nesne her zaman ``await`` ile çağrılır: ``await func(x)``.
+        """
+        info = await self._described(name, None, "bir fonksiyon")
+        if not info.callable:
+            raise Mismatch(f"`{name}` bir fonksiyon değil.", expected="bir fonksiyon", got=info.type)
+        if is_async and not info.is_async:
+            raise Mismatch(
+                f"`{name}` bir `async def` fonksiyonu olmalı.",
+                expected=f"async def {name}(...)",
+                got=f"def {name}(...)",
+                hint="İçinde `await` kullanacaksanız fonksiyon `async def` ile tanımlanır.",
+            )
+        if params is not None and info.params is not None and info.params != params:
+            raise Mismatch(
+                f"`{name}` {params} parametre almalı.", expected=f"{params} parametre", got=f"{info.params} parametre"
+            )
+        return RemoteFunction(self, name, info)
+
+    async def new(self, name: str, *args: Any, **kwargs: Any) -> RemoteObject:
+        """``name(*args, **kwargs)`` çağrılır (ör. bir sınıf); dönen nesne çekirdekte tutulur."""
+        return await self._new({"name": name}, name, args, kwargs)
+
+    async def _new(self, target: dict[str, Any], label: str, args: Any, kwargs: Any) -> RemoteObject:
+        data = await self.channel.request(
+            "new", **target, args=protocol.encode(list(args)), kwargs=protocol.encode(kwargs)
+        )
+        if not isinstance(data, dict) or not isinstance(data.get("handle"), str):
+            raise protocol.ProtocolError("new yanıtında tutamaç yok")
+        return RemoteObject(self, label, {"handle": data["handle"]}, Description.from_json({"exists": True, **data}))
+
+    async def validate(self, name: str, data: Any = None, *, json: str | None = None) -> Validation:
+        """``name`` adlı pydantic ``TypeAdapter`` (ya da modeli) ile yargıcın verisini doğrular.
+
+        ``json`` verilirse ``validate_json(json)``, değilse ``validate_python(data)``.
+        """
+        args: dict[str, Any] = {"json": json} if json is not None else {"data": protocol.encode(data)}
+        reply = await self.channel.request("validate", name=name, **args)
+        if not isinstance(reply, dict):
+            raise protocol.ProtocolError("validate yanıtı bir sözlük değil")
+        if reply.get("valid"):
+            return Validation(True, protocol.decode(reply.get("value")), str(reply.get("type", "")))
+        errors = [error for error in reply.get("errors", []) if isinstance(error, dict)]
+        return Validation(False, errors=errors)
+
+    async def handler(self, name: str) -> RemoteApp:
+        """``async def name(websocket)`` (websockets kütüphanesinin handler'ı): ``run_app`` onu
+        ``websockets.asyncio.server.serve`` ile sunar."""
+        info = await self._described(name, None, f"bir `async def {name}(websocket)` fonksiyonu")
+        if not info.is_async:
+            raise Mismatch(
+                f"`{name}` bir `async def` fonksiyonu olmalı.",
+                expected=f"async def {name}(websocket)",
+                got=info.type,
+            )
+        return RemoteApp(self, name, {"name": name, "$kind": "handler"}, info)
+
+    async def tasks(self) -> list[str]:
+        """Çekirdekte şu an çalışan asyncio görevlerinin coroutine adları."""
+        value = await self.channel.request("tasks")
+        return [str(item) for item in value] if isinstance(value, list) else []
+
+
+class RemoteServer:
+    """Çekirdekte çalışan bir sunucu, yargıcın gözünden: adresleri ve günlüğü."""
+
+    def __init__(self, channel: Channel, handle: str, host: str, port: int) -> None:
+        self.channel = channel
+        self.handle = handle
+        self.host = host
+        self.port = port
+
+    @property
+    def http_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_ws_url(self) -> str:
+        return f"ws://{self.host}:{self.port}"
+
+    def url(self, path: str = "/") -> str:
+        return self.http_url + (path if path.startswith("/") else "/" + path)
+
+    def ws_url(self, path: str = "/ws") -> str:
+        return self.base_ws_url + (path if path.startswith("/") else "/" + path)
+
+    async def read_log(self) -> list[str]:
+        """Sunucunun günlüğünün son satırları (``print``, uvicorn, yakalanmamış hatalar)."""
+        try:
+            lines = await self.channel.request("log", handle=self.handle, timeout=scaled(3))
+        except (AgentGone, RemoteError):
+            return []
+        return [str(line) for line in lines] if isinstance(lines, list) else []
+
+
+@contextlib.asynccontextmanager
+async def run_app(app: RemoteApp | RemoteObject) -> AsyncIterator[RemoteServer]:
+    """Öğrencinin uygulamasını çekirdekte gerçek bir uvicorn sunucusunda başlatır, blok bitince durdurur.
+
+    Blok içinde bir ``Mismatch`` çıkarsa sunucu günlüğündeki son hata satırı ona eklenir.
+    """
+    target = dict(app.target)
+    op = "serve_handler" if target.pop("$kind", None) == "handler" else "serve_app"
+    try:
+        info = await app.ns.channel.request(op, **target)
+    except RemoteError as exc:
+        raise Mismatch(
+            f"`{app.label}` bir sunucuda başlatılamadı.",
+            got=exc.error,
+            hint="Uygulamayı `FastAPI()` ile oluşturup endpoint'leri ona eklediniz mi?",
+        ) from None
+    if not isinstance(info, dict) or not isinstance(info.get("port"), int):
+        raise protocol.ProtocolError("sunucu yanıtında port yok")
+    server = RemoteServer(app.ns.channel, str(info["handle"]), "127.0.0.1", int(info["port"]))
+    try:
+        yield server
+    except Mismatch as mismatch:
+        mismatch.server_note = _last_error(await server.read_log())
+        raise
+    finally:
+        with contextlib.suppress(AgentGone, RemoteError, protocol.ProtocolError):
+            await asyncio.shield(app.ns.channel.request("stop", handle=server.handle, timeout=scaled(8)))
+
+
+def _last_error(lines: list[str]) -> str | None:
+    for line in reversed(lines):
+        stripped = line.strip()
+        if re.match(r"^[A-Za-z_.]*(Error|Exception|Interrupt|Disconnect)\b.*", stripped):
+            return stripped[:300]
+    return None
+
+
+@contextlib.contextmanager
+def hidden_case(property_text: str) -> Iterator[None]:
+    """Gizli bir durumu sarar: içindeki ``Mismatch`` girdiyi ve çıktıyı söylemeden, yalnızca
+    tutmayan özelliği (``property_text``) adlandırır::
+
+        if ns.hidden:
+            with hidden_case("126 baytlık yükte uzunluk başlığı"):
+                ...
+    """
+    try:
+        yield
+    except Mismatch as mismatch:
+        raise Mismatch(
+            f"Öğretmenin gizli durumlarından birinde kaldı: {property_text}.",
+            expected=property_text,
+            got="tutmadı (gizli durumun girdisi gösterilmez)",
+            hint=mismatch.hint,
+        ) from None
