@@ -267,10 +267,11 @@ def _show(feedback: str) -> None:
         print(feedback)
 
 
-def check(exercise_id: str, namespace: dict[str, Any] | None = None) -> Coroutine[Any, Any, bool]:
+def check(exercise_id: str, namespace: dict[str, Any] | None = None) -> Coroutine[Any, Any, None]:
     """Bir alıştırmanın kontrolünü yargıca yaptırır: ``await check("1.2")``.
 
-    Geçerse kısa bir onay gösterir ve ``True`` döndürür; geçmezse Türkçe geri bildirimi
+    Geçerse kısa bir onay gösterir (hücrenin ayrıca bir değer göstermemesi için ``None``
+    döndürür); geçmezse Türkçe geri bildirimi
     gösterir ve ``CheckFailed`` fırlatır (böylece nbval hücreyi başarısız sayar). Gösterilen
     yalnızca geri bildirimdir: not yargıcın kaydından gelir.
 
@@ -283,7 +284,7 @@ def check(exercise_id: str, namespace: dict[str, Any] | None = None) -> Coroutin
 
     values = namespace if namespace is not None else _caller_namespace(sys._getframe(1))
 
-    async def run() -> bool:
+    async def run() -> None:
         try:
             verdict = await ask_judge(exercise_id, values)
         except AgentError as exc:
@@ -291,6 +292,5 @@ def check(exercise_id: str, namespace: dict[str, Any] | None = None) -> Coroutin
         if not verdict.passed:
             raise CheckFailed(verdict.feedback)
         _show(verdict.feedback)
-        return True
 
     return run()

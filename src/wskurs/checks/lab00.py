@@ -13,7 +13,7 @@ __all__: list[str] = []
 
 @exercise("0.1", title="Deneme: toplama endpoint'i", points=1)
 async def add(ns: Namespace) -> None:
-    app = ns.get("toplama_app", FastAPI, what="bir FastAPI uygulaması")
+    app = await ns.get("toplama_app", FastAPI, what="bir FastAPI uygulaması")
     async with run_app(app) as server:
         for text, expected in [("3 4", "7"), ("10 -2", "8")]:
             ws = await open_ws(server.ws_url("/topla"))
