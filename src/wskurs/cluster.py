@@ -15,12 +15,14 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .grades import SubmissionGrade, SubmissionStatus
 
 if TYPE_CHECKING:
     from distributed import Future
+
+    from .grading import GradingOptions
 
 __all__ = ["DaskUnavailable", "grade_on_dask"]
 
@@ -32,12 +34,11 @@ class DaskUnavailable(RuntimeError):
     """Dask kurulu değil ya da kümeye bağlanılamadı; mesaj Türkçe nedeni söyler."""
 
 
-def _grade_bytes(name: str, data: bytes, lab_name: str, lab_data: bytes, options: Any) -> SubmissionGrade:
+def _grade_bytes(name: str, data: bytes, lab_name: str, lab_data: bytes, options: GradingOptions) -> SubmissionGrade:
     """Bir işçide çalışır: dosyaları geçici bir klasöre yazar ve yerel notlandırmayı çağırır."""
-    # grade_one, notlandırmanın yeni sürümüyle grading.py'ye geliyor; o gelince bu işaret kaldırılacak.
-    from .grading import grade_one  # type: ignore[attr-defined, unused-ignore]
+    from .grading import grade_one
 
-    with tempfile.TemporaryDirectory(prefix="wskurs-dask-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="wskurs-dask-", ignore_cleanup_errors=True) as tmp:
         folder = Path(tmp)
         lab_path = folder / lab_name
         lab_path.write_bytes(lab_data)
@@ -52,7 +53,7 @@ def grade_on_dask(
     address: str,
     lab_path: Path,
     submissions: Sequence[Path],
-    options: Any,
+    options: GradingOptions,
     *,
     lab: str,
     on_grade: Callable[[SubmissionGrade], None] | None = None,

@@ -38,6 +38,16 @@ from typing import Any
 import nbformat
 
 from .checks.core import specs_of
+from .cluster import DaskUnavailable, grade_on_dask
+from .gradebook import (
+    RosterError,
+    Student,
+    match_roster,
+    read_roster,
+    write_canvas,
+    write_matching_report,
+    write_moodle,
+)
 from .grades import ExerciseOutcome, ExerciseResult, ExerciseSpec, SubmissionGrade, SubmissionStatus
 from .judge import JudgeProcess
 from .labgen import cell_role
@@ -466,6 +476,12 @@ def _timed_out_exercises(notebook: Any, output: str) -> list[str]:
 # Bir klasör ---------------------------------------------------------------------------
 
 
+Runner = Callable[
+    [list[str], str, "GradingOptions", int, Callable[[SubmissionGrade], None] | None], list[SubmissionGrade]
+]
+"""Gönderimleri yerel havuz yerine başka yerde notlandıran fonksiyonun biçimi (ör. Dask)."""
+
+
 def grade_folder(
     lab_path: Path,
     folder: Path,
@@ -475,7 +491,7 @@ def grade_folder(
     options: GradingOptions | None = None,
     on_grade: Callable[[SubmissionGrade], None] | None = None,
     on_grades: Callable[[list[SubmissionGrade], Path], None] | None = None,
-    runner: Callable[[list[str], str, GradingOptions, int], list[SubmissionGrade]] | None = None,
+    runner: Runner | None = None,
 ) -> list[SubmissionGrade]:
     """Bir klasördeki bütün gönderimleri notlandırır, CSV ve geri bildirim dosyalarını yazar.
 
@@ -488,8 +504,9 @@ def grade_folder(
         on_grade: Her not hazır olunca çağrılır (ilerleme çubuğu).
         on_grades: Bütün notlar (gönderim adına göre sıralı) ve ``output`` ile, CSV yazıldıktan
             sonra çağrılır (ör. Moodle/Canvas dışa aktarımları).
-        runner: ``(yollar, lab_yolu, ayarlar, jobs) → notlar``; verilmezse yerel iş parçacığı havuzu
-            (ör. bir Dask kümesi için değiştirilir; her gönderim için ``grade_one`` çağırmalı).
+        runner: ``(yollar, lab_yolu, ayarlar, jobs, on_grade) → notlar``; verilmezse yerel iş
+            parçacığı havuzu (ör. bir Dask kümesi için değiştirilir; her gönderim için ``grade_one``
+            çağırmalı ve her not hazır olunca ``on_grade``'i çağırmalı).
 
     Returns:
         Gönderim adına göre sıralı notlar.
@@ -501,10 +518,7 @@ def grade_folder(
         raise SubmissionError(f"{lab_path} bir lab defteri değil (meta veride 'wskurs.lab' yok).")
     submissions = sorted(str(p) for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     if runner is not None:
-        grades = list(runner(submissions, str(lab_path), options, jobs))
-        if on_grade is not None:
-            for grade in grades:
-                on_grade(grade)
+        grades = list(runner(submissions, str(lab_path), options, jobs, on_grade))
     else:
         grades = []
         with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
@@ -585,7 +599,17 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     output = Path(args.cikti)
     options = GradingOptions(cell_timeout=args.zaman_asimi, hidden=not args.gizlisiz, isolation=not args.yalitimsiz)
-    print("Korumalar:")
+    try:
+        exports = _Exports.from_args(args, lab_path)
+    except (RosterError, SubmissionError) as exc:
+        print(f"Hata: {exc}", file=sys.stderr)
+        return 2
+    runner = _dask_runner(args.dask, exports.lab) if args.dask else None
+    if args.dask:
+        print(f"Gönderimler Dask kümesinde notlandırılıyor: {args.dask}")
+        print("Korumalar (bu makinede; her Dask işçisi aynı denetimi kendi makinesinde yapar):")
+    else:
+        print("Korumalar:")
     for line in detect(disabled=args.yalitimsiz).describe():
         print(f"  {line}")
     total = sum(1 for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
@@ -599,13 +623,82 @@ def _run(args: argparse.Namespace) -> int:
             bar.update(1)
 
         try:
-            grades = grade_folder(lab_path, folder, output, jobs=args.j, options=options, on_grade=step)
-        except SubmissionError as exc:
+            grades = grade_folder(
+                lab_path,
+                folder,
+                output,
+                jobs=args.j,
+                options=options,
+                on_grade=step,
+                on_grades=exports.write,
+                runner=runner,
+            )
+        except (SubmissionError, DaskUnavailable) as exc:
             print(f"Hata: {exc}", file=sys.stderr)
             return 2
     print(f"{len(grades)} gönderim notlandırıldı → {output / 'notlar.csv'}")
     print(f"Geri bildirimler: {output / 'geri_bildirim'}/")
+    for line in exports.summary:
+        print(line)
     return 0
+
+
+@dataclass
+class _Exports:
+    """Sınıf listesi verildiyse Moodle/Canvas dosyaları ve eşleşme raporu."""
+
+    lab: str
+    item: str
+    students: list[Student] | None
+    decimal_comma: bool
+    scale: float | None
+    summary: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace, lab_path: Path) -> _Exports:
+        canonical = nbformat.read(lab_path, as_version=4)
+        lab = str(canonical.metadata.get("wskurs", {}).get("lab", ""))
+        if not lab:
+            raise SubmissionError(f"{lab_path} bir lab defteri değil (meta veride 'wskurs.lab' yok).")
+        students = read_roster(Path(args.liste)) if args.liste else None
+        item = args.not_ogesi or f"Lab {lab.removeprefix('lab')}"
+        return cls(lab, item, students, args.ondalik_virgul, args.olcek)
+
+    def write(self, grades: list[SubmissionGrade], output: Path) -> None:
+        if self.students is None:
+            self.summary.append("Moodle/Canvas dosyaları için sınıf listesini verin: --liste liste.csv")
+            return
+        maximum = sum(spec.points for spec in specs_of(self.lab))
+        matching = match_roster(self.students, grades)
+        write_moodle(
+            output / "moodle.csv", matching, self.item, maximum, decimal_comma=self.decimal_comma, scale=self.scale
+        )
+        write_canvas(output / "canvas.csv", matching, self.item, maximum, scale=self.scale)
+        write_matching_report(output / "eslesme.md", matching)
+        self.summary.append(f"Moodle: {output / 'moodle.csv'}   Canvas: {output / 'canvas.csv'}")
+        if matching.missing:
+            names = ", ".join(f"{s.number} {s.name}" for s in matching.missing)
+            self.summary.append(f"Gönderimi bulunamayan öğrenciler ({len(matching.missing)}): {names}")
+        if matching.unknown:
+            names = ", ".join(g.submission for g in matching.unknown)
+            self.summary.append(f"Listede olmayan gönderimler ({len(matching.unknown)}): {names}")
+        if matching.missing or matching.unknown:
+            self.summary.append(f"Ayrıntı: {output / 'eslesme.md'}")
+
+
+def _dask_runner(address: str, lab: str) -> Runner:
+    def run(
+        submissions: list[str],
+        lab_path: str,
+        options: GradingOptions,
+        jobs: int,
+        on_grade: Callable[[SubmissionGrade], None] | None,
+    ) -> list[SubmissionGrade]:
+        return grade_on_dask(
+            address, Path(lab_path), [Path(p) for p in submissions], options, lab=lab, on_grade=on_grade
+        )
+
+    return run
 
 
 def add_grading_parser(commands: Any) -> None:
@@ -621,4 +714,13 @@ def add_grading_parser(commands: Any) -> None:
     parser.add_argument(
         "--yalitimsiz", action="store_true", help="gönderimleri yalıtmadan çalıştır (yalnızca güvenilen kod için)"
     )
+    parser.add_argument(
+        "--liste", help="sınıf listesi (CSV: ogrenci_no,ad,eposta,dosya): Moodle ve Canvas dosyaları için"
+    )
+    parser.add_argument("--not-ogesi", help="Moodle/Canvas'taki not sütununun adı (varsayılan: 'Lab NN')")
+    parser.add_argument(
+        "--ondalik-virgul", action="store_true", help="Moodle dosyasında ondalık virgül (8,5) ve ';' ayraç"
+    )
+    parser.add_argument("--olcek", type=float, help="notları bu en yüksek puana ölçekle (ör. 100)")
+    parser.add_argument("--dask", metavar="ADRES", help="gönderimleri bu Dask kümesinde notlandır (tcp://…:8786)")
     parser.set_defaults(run=_run)
