@@ -27,7 +27,7 @@ from wskurs.labgen import BEGIN, END, cell_role
 from wskurs.notebooks import execute_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGETS = {"05": 20.0, "06": 20.0, "07": 20.0}
+TARGETS = {"05": 35.0, "06": 20.0, "07": 20.0}  # 5. bölüm: 1.000 istemcili yayın ve 5.000 bağlantılı bellek ölçümü
 
 
 def time_grading(lab: Path) -> float:
