@@ -9,7 +9,7 @@ PYTEST := $(PY) -m pytest
 CELL_TIMEOUT ?= 120
 NBVAL  := --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: lab lab-ayarlari sinif-baglantisi tarayici test test-py test-notebooks grade notebooks labs bench lint clean
+.PHONY: lab lab-ayarlari sinif-baglantisi tarayici test test-py test-hizli test-notebooks grade notebooks labs bench lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYVER)" || { echo "Python bulunamadı: PYTHON=$(PYTHON)"; exit 1; }
@@ -87,6 +87,13 @@ test: $(STAMP) $(DASK_STAMP) tarayici
 
 test-py: $(STAMP) $(DASK_STAMP) tarayici
 	$(PYTEST) -rs tests
+
+## Hızlı katman (düzenle-çalıştır döngüsü için): çekirdek, JupyterLab ve tarayıcı başlatmayan
+## testler, iki süreçte paralel; ardından ruff ve mypy.
+test-hizli: $(STAMP) $(DASK_STAMP)
+	$(PYTEST) -q -n 2 -m "not kernel and not browser and not yavas" tests
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy
 
 ## Bir lab'ı notlandırır: make grade LAB=01
 grade: $(STAMP)
