@@ -9,7 +9,7 @@ PYTEST := $(PY) -m pytest
 CELL_TIMEOUT ?= 120
 NBVAL  := --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: lab lab-ayarlari sinif-baglantisi tarayici test test-py test-hizli test-notebooks grade notebooks labs bench lint clean
+.PHONY: lab lab-ayarlari sinif-baglantisi tarayici yalitim test test-py test-hizli test-notebooks grade notebooks labs bench lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYVER)" || { echo "Python bulunamadı: PYTHON=$(PYTHON)"; exit 1; }
@@ -75,8 +75,19 @@ tarayici: $(STAMP)
 		$(PY) tests/browser.py || true; \
 	fi
 
+## Test kurulumu: toplu notlandırmanın yalıtımı için bubblewrap (root isek Debian paketi; değilsek
+## notlandırma hangi korumaların eksik olduğunu başta yazar).
+yalitim:
+	@if command -v bwrap >/dev/null 2>&1; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Notlandırmanın yalıtımı için bubblewrap kuruluyor: apt-get install bubblewrap"; \
+		{ $(APT_GET) update -qq && $(APT_GET) install -y -qq bubblewrap >/dev/null; } \
+			|| echo "Uyarı: apt-get install bubblewrap başarısız oldu; notlandırma korumaları eksik çalışır." >&2; \
+	fi
+
 ## Bütün testler: paket, notebook'lar (kayıtlı çıktılarıyla), çözümler ve lab'lar.
-test: $(STAMP) $(DASK_STAMP) tarayici
+test: $(STAMP) $(DASK_STAMP) tarayici yalitim
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
