@@ -26,11 +26,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from wskurs import protocol  # noqa: E402
-from wskurs.checks import CheckFailed, check, exercises_of  # noqa: E402
-from wskurs.labgen import cell_role  # noqa: E402
+from wskurs import protocol
+from wskurs.checks import CheckFailed, check, exercises_of
+from wskurs.labgen import cell_role
 
-from labtools import LAB_FILES, submission  # noqa: E402
+from labtools import LAB_FILES, submission
 
 EDGE_LABS = [name for name in LAB_FILES if name[:5] in {"lab03", "lab04", "lab05", "lab06", "lab07"}]
 
@@ -70,7 +70,7 @@ async def namespace_of(nb: Any) -> dict[str, Any]:
         if cell.cell_type != "code" or (role and role[0] == "check"):
             continue
         code = compile(cell.source, "<hücre>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
-        result = eval(code, values)  # noqa: S307 - lab'ın kendi hücreleri
+        result = eval(code, values)
         if inspect.isawaitable(result):
             await result
     return values

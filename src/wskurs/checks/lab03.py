@@ -349,7 +349,9 @@ async def _drain(queue: Any) -> None:
             return
 
 
-async def _chat_round(ns: Namespace, func: RemoteFunction, queue: Any, words: list[str], close_code: int = 1000) -> None:
+async def _chat_round(
+    ns: Namespace, func: RemoteFunction, queue: Any, words: list[str], close_code: int = 1000
+) -> None:
     await _drain(queue)
 
     async def feed() -> None:

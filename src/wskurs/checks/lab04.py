@@ -21,9 +21,18 @@ from websockets.sync.client import connect as sync_connect
 from ..server import serve
 from ..timing import scaled
 from .client import STEP, open_ws, receive, send
-from .core import Mismatch, Namespace, exercise, run_app
+from .core import Mismatch, Namespace, exercise, hidden_case, run_app
+from .errors import RemoteError
 
 __all__: list[str] = []
+
+WORDS = ["stok", "satış", "müşteri", "ödeme", "iade", "kargo", "fatura", "şube", "ürün"]
+
+
+def _texts(ns: Namespace, count: int) -> list[str]:
+    """Her çalışmada başka, birbirinden farklı mesajlar."""
+    return [f"{word} {ns.rng.randint(10, 999)}" for word in ns.rng.sample(WORDS, count)]
+
 
 RAPOR_GECIKMESI = 0.5
 """Alıştırma 4.1'de her mesajın beklemesi (saniye)."""
@@ -46,26 +55,35 @@ def _coroutine_hint(reply: str) -> str | None:
 
 @exercise("4.1", title="Bloke etmeyen bekleme", points=2)
 async def non_blocking_wait(ns: Namespace) -> None:
-    app = ns.get("rapor_app", FastAPI, what="bir FastAPI uygulaması")
-    async with run_app(app) as server, contextlib.AsyncExitStack() as stack:
-        sockets = [await stack.enter_async_context(await open_ws(server.ws_url("/rapor"))) for _ in range(3)]
+    app = await ns.get("rapor_app", FastAPI, what="bir FastAPI uygulaması")
+    texts = ["sorgu 1", *_texts(ns, 2)]
+    async with run_app(app) as server:
+        await _reports_at_once(server, texts)
+        if ns.hidden:
+            with hidden_case("beş istemci aynı anda sorduğunda da hepsinin yaklaşık 0,5 saniyede yanıt alması"):
+                await _reports_at_once(server, _texts(ns, 5))
+
+
+async def _reports_at_once(server: Any, texts: list[str]) -> None:
+    async with contextlib.AsyncExitStack() as stack:
+        sockets = [await stack.enter_async_context(await open_ws(server.ws_url("/rapor"))) for _ in texts]
         started = time.perf_counter()
-        for number, ws in enumerate(sockets, start=1):
-            await ws.send(f"sorgu {number}")
+        for ws, text in zip(sockets, texts, strict=True):
+            await ws.send(text)
         replies = await asyncio.gather(
             *(
                 receive(
                     ws,
                     f"{number}. istemcinin yanıtı",
-                    timeout=scaled(STEP) + 3 * RAPOR_GECIKMESI,
+                    timeout=scaled(STEP) + len(texts) * RAPOR_GECIKMESI,
                     hint="Her mesaja `await websocket.send_text(...)` ile yanıt verin.",
                 )
                 for number, ws in enumerate(sockets, start=1)
             )
         )
         elapsed = time.perf_counter() - started
-        for number, reply in enumerate(replies, start=1):
-            expected = f"rapor hazır: sorgu {number}"
+        for reply, text in zip(replies, texts, strict=True):
+            expected = f"rapor hazır: {text}"
             if reply != expected:
                 raise Mismatch(
                     "Yanıt beklenen biçimde değil.",
@@ -73,26 +91,26 @@ async def non_blocking_wait(ns: Namespace) -> None:
                     got=repr(reply),
                     hint=_coroutine_hint(str(reply)) or 'Yanıt tam olarak f"rapor hazır: {mesaj}" olmalı.',
                 )
-        if elapsed >= 2.4 * RAPOR_GECIKMESI:
+        if elapsed >= (len(texts) - 0.6) * RAPOR_GECIKMESI:
             raise Mismatch(
-                "Üç istemci sırayla hizmet aldı: biri beklerken öbürleri de bekledi.",
-                expected=f"üç yanıtın da yaklaşık {RAPOR_GECIKMESI:g} saniyede gelmesi",
-                got=f"üç yanıt {elapsed:.2f} saniyede geldi (≈ 3 × {RAPOR_GECIKMESI:g} s)",
+                f"{len(texts)} istemci sırayla hizmet aldı: biri beklerken öbürleri de bekledi.",
+                expected=f"bütün yanıtların yaklaşık {RAPOR_GECIKMESI:g} saniyede gelmesi",
+                got=f"{len(texts)} yanıt {elapsed:.2f} saniyede geldi (≈ {len(texts)} × {RAPOR_GECIKMESI:g} s)",
                 hint="`time.sleep` event loop'u kilitler; `async def` içinde `await asyncio.sleep(...)` kullanın.",
             )
         if elapsed < 0.9 * RAPOR_GECIKMESI:
             raise Mismatch(
                 "Yanıtlar beklemeden geldi.",
                 expected=f"her mesajda {RAPOR_GECIKMESI:g} saniyelik bekleme",
-                got=f"üç yanıt {elapsed:.2f} saniyede geldi",
+                got=f"{len(texts)} yanıt {elapsed:.2f} saniyede geldi",
                 hint="Sorguyu taklit eden beklemeyi silmeyin: `await asyncio.sleep(0.5)`.",
             )
-        await sockets[0].send("sorgu 4")
+        await sockets[0].send(texts[-1])
         again = await receive(sockets[0], "aynı bağlantıdan ikinci mesajın yanıtı")
-        if again != "rapor hazır: sorgu 4":
+        if again != f"rapor hazır: {texts[-1]}":
             raise Mismatch(
                 "Aynı bağlantıdan gelen ikinci mesaj yanıtlanmadı.",
-                expected=repr("rapor hazır: sorgu 4"),
+                expected=repr(f"rapor hazır: {texts[-1]}"),
                 got=repr(again),
                 hint="Handler her mesajı bir `while True` döngüsünde karşılamalı.",
             )
@@ -101,9 +119,9 @@ async def non_blocking_wait(ns: Namespace) -> None:
 _FRUIT_DELAYS = {"elma": 0.5, "armut": 0.1, "kiraz": 0.4, "erik": 0.2, "incir": 0.3}
 
 
-@exercise("4.2", title="Hepsini aynı anda getir (gather)", points=3)
+@exercise("4.2", title="Hepsini aynı anda getir (gather)", points=3, timeout=20)
 async def gather_all(ns: Namespace) -> None:
-    fetch_all = ns.function("hepsini_getir", is_async=True, params=2)
+    fetch_all = await ns.function("hepsini_getir", is_async=True, params=2)
     gauge = {"now": 0, "max": 0}
     source = FastAPI()
 
@@ -125,41 +143,58 @@ async def gather_all(ns: Namespace) -> None:
 
     async with serve(source) as server:
         url = server.ws_url("/meyve")
-        for names in (list(_FRUIT_DELAYS), ["kiraz", "elma"]):
-            gauge.update(now=0, max=0)
-            started = time.perf_counter()
-            try:
-                got = await asyncio.wait_for(fetch_all(url, names), timeout=scaled(5))
-            except TimeoutError:
-                raise Mismatch(
-                    f"hepsini_getir(url, {names!r}) {scaled(5):g} saniyede bitmedi.",
-                    expected="bütün yanıtların bir saniye içinde gelmesi",
-                    got="zaman aşımı",
-                    hint="Her mesaj için `tek_getir(url, mesaj)` çağırıp hepsini `asyncio.gather` ile bekleyin.",
-                ) from None
-            elapsed = time.perf_counter() - started
-            expected = [f"yanıt: {name}" for name in names]
-            if not isinstance(got, list | tuple) or list(got) != expected:
-                raise Mismatch(
-                    f"hepsini_getir(url, {names!r}) yanlış sonuç döndürdü.",
-                    expected=repr(expected),
-                    got=repr(got),
-                    hint=(
-                        "Yanıtlar, mesajlarla aynı sırada bir liste olmalı; `asyncio.gather` sonuçları verilen "
-                        "sırayla döndürür (hangisinin önce bittiğine bakmaz)."
-                    ),
-                )
-            if len(names) > 2 and gauge["max"] < 3:
-                raise Mismatch(
-                    "İstekler sırayla gitti: biri bitmeden öteki başlamadı.",
-                    expected=f"{len(names)} isteğin aynı anda sunucuda olması",
-                    got=f"sunucu aynı anda en fazla {gauge['max']} istek gördü; toplam {elapsed:.2f} s "
-                    f"(sırayla ≈ {sum(_FRUIT_DELAYS.values()):g} s)",
-                    hint=(
-                        "Bir döngüde tek tek `await` etmek her isteği bir öncekinin bitmesine bağlar. Önce bütün "
-                        "coroutine'leri oluşturun, sonra `await asyncio.gather(*...)` ile birlikte bekleyin."
-                    ),
-                )
+        shuffled = ns.rng.sample(list(_FRUIT_DELAYS), len(_FRUIT_DELAYS))
+        twice = ns.rng.choice(list(_FRUIT_DELAYS))
+        # Sınırlar: boş liste, tek mesaj, aynı mesaj iki kez (sıra ve sayı korunmalı).
+        for names in (list(_FRUIT_DELAYS), shuffled, [], [twice], ["kiraz", twice, "elma", twice]):
+            await _fetch_round(fetch_all, url, names, gauge)
+        if ns.hidden:
+            with hidden_case("12 mesajlık, tekrarlı bir listede sıra ve eşzamanlılık"):
+                await _fetch_round(fetch_all, url, ns.rng.choices(list(_FRUIT_DELAYS), k=12), gauge)
+
+
+async def _fetch_round(fetch_all: Any, url: str, names: list[str], gauge: dict[str, int]) -> None:
+    gauge.update(now=0, max=0)
+    started = time.perf_counter()
+    try:
+        got = await asyncio.wait_for(fetch_all(url, names), timeout=scaled(5))
+    except TimeoutError:
+        raise Mismatch(
+            f"hepsini_getir(url, {names!r}) {scaled(5):g} saniyede bitmedi.",
+            expected="bütün yanıtların bir saniye içinde gelmesi",
+            got="zaman aşımı",
+            hint="Her mesaj için `tek_getir(url, mesaj)` çağırıp hepsini `asyncio.gather` ile bekleyin.",
+        ) from None
+    except RemoteError as exc:
+        raise Mismatch(
+            f"hepsini_getir(url, {names!r}) hata verdi.",
+            expected=f"{len(names)} yanıtlık bir liste",
+            got=exc.error[:200],
+            hint="Boş bir listeyle de çalışmalı: `asyncio.gather()` boş bir liste döndürür.",
+        ) from None
+    elapsed = time.perf_counter() - started
+    expected = [f"yanıt: {name}" for name in names]
+    if not isinstance(got, list | tuple) or list(got) != expected:
+        raise Mismatch(
+            f"hepsini_getir(url, {names!r}) yanlış sonuç döndürdü.",
+            expected=repr(expected),
+            got=repr(got),
+            hint=(
+                "Yanıtlar, mesajlarla aynı sırada bir liste olmalı; `asyncio.gather` sonuçları verilen "
+                "sırayla döndürür (hangisinin önce bittiğine bakmaz)."
+            ),
+        )
+    if len(names) > 2 and gauge["max"] < 3:
+        raise Mismatch(
+            "İstekler sırayla gitti: biri bitmeden öteki başlamadı.",
+            expected=f"{len(names)} isteğin aynı anda sunucuda olması",
+            got=f"sunucu aynı anda en fazla {gauge['max']} istek gördü; toplam {elapsed:.2f} s "
+            f"(sırayla ≈ {sum(_FRUIT_DELAYS.get(name, 0.1) for name in names):g} s)",
+            hint=(
+                "Bir döngüde tek tek `await` etmek her isteği bir öncekinin bitmesine bağlar. Önce bütün "
+                "coroutine'leri oluşturun, sonra `await asyncio.gather(*...)` ile birlikte bekleyin."
+            ),
+        )
 
 
 def _echo_latency(url: str, connected: threading.Event, go: threading.Event, delay: float) -> float:
@@ -186,7 +221,7 @@ def _echo_latency(url: str, connected: threading.Event, go: threading.Event, del
 
 @exercise("4.3", title="Ağır hesabı loop'tan uzaklaştır", points=3)
 async def offload_cpu(ns: Namespace) -> None:
-    app = ns.get("hesap_app", FastAPI, what="bir FastAPI uygulaması")
+    app = await ns.get("hesap_app", FastAPI, what="bir FastAPI uygulaması")
     limit = min(scaled(0.3), HESAP_SURESI - YANKI_BEKLEMESI - 0.2)
     async with run_app(app) as server:
         worker = await open_ws(server.ws_url("/hesap"))
@@ -243,16 +278,21 @@ async def offload_cpu(ns: Namespace) -> None:
             )
 
 
-@exercise("4.4", title="Mesaj başına zaman aşımı", points=2)
+@exercise("4.4", title="Mesaj başına zaman aşımı", points=2, timeout=20)
 async def per_message_timeout(ns: Namespace) -> None:
-    app = ns.get("sorgu_app", FastAPI, what="bir FastAPI uygulaması")
-    limit = ns.get("ZAMAN_ASIMI", (int, float), what="bir sayı (saniye)")
+    app = await ns.get("sorgu_app", FastAPI, what="bir FastAPI uygulaması")
+    limit = await ns.read("ZAMAN_ASIMI", (int, float), what="bir sayı (saniye)")
+    # İlk üçü sabit; sonra her çalışmada başka süreler. Sınır: sınırın altında kalan 0,6 saniyelik
+    # bir yanıt zaman aşımı sayılmamalı; art arda iki zaman aşımından sonra bağlantı yine çalışmalı.
+    quick = [f"{ns.rng.randint(5, 30) / 100:g}" for _ in range(2)]
+    plan = ["0.1", "5", "0.2", quick[0], "0.6", f"{ns.rng.randint(3, 6)}", "4", quick[1]]
+    if ns.hidden:
+        plan += ["3", "0.05"]
     async with run_app(app) as server:
         ws = await open_ws(server.ws_url("/sorgu"))
         async with ws:
-            for step, (message, expected) in enumerate(
-                [("0.1", "sonuç: 0.1"), ("5", "zaman aşımı"), ("0.2", "sonuç: 0.2")], start=1
-            ):
+            for step, message in enumerate(plan, start=1):
+                expected = "zaman aşımı" if float(message) >= 2 * limit else f"sonuç: {message}"
                 started = time.perf_counter()
                 await send(
                     ws,
@@ -292,13 +332,12 @@ async def per_message_timeout(ns: Namespace) -> None:
 
 @exercise("4.5", title="Unutulan await", points=2)
 async def forgotten_await(ns: Namespace) -> None:
-    app = ns.get("kayit_app", FastAPI, what="bir FastAPI uygulaması")
-    log = ns.get("gunluk", list, what="bir liste")
+    app = await ns.get("kayit_app", FastAPI, what="bir FastAPI uygulaması")
+    before = len(await ns.read("gunluk", list, what="bir liste"))
     async with run_app(app) as server:
         ws = await open_ws(server.ws_url("/kayit"))
         async with ws:
-            before = len(log)
-            messages = ["kayıt 1", "kayıt 2", "kayıt 3"]
+            messages = ["kayıt 1", *_texts(ns, 2)]
             for message in messages:
                 await ws.send(message)
                 reply = await receive(
@@ -316,7 +355,7 @@ async def forgotten_await(ns: Namespace) -> None:
                         got=repr(reply),
                         hint=_coroutine_hint(reply) or 'Yanıt tam olarak f"kaydedildi: {mesaj}" olmalı.',
                     )
-            written = log[before:]
+            written = (await ns.read("gunluk"))[before:]
         if written != messages:
             raise Mismatch(
                 "Mesajlar `gunluk`e yazılmadı.",
