@@ -75,3 +75,101 @@ WRONG = {
             await websocket.send_text("pong")
     """,
 }
+
+# Sınırları deneyen ek yanlış cevaplar (``tests/test_checks_edges.py``).
+_FRAME = """
+    veri = metin.encode("utf-8")
+    n = len(veri)
+    if n {small}:
+        uzunluk = bytes([0x80 | n])
+    elif n {medium}:
+        uzunluk = bytes([0x80 | 126]) + struct.pack("!H", n)
+    else:
+        uzunluk = bytes([0x80 | 127]) + struct.pack("!Q", n)
+    maskeli = bytes(bayt ^ maske[i % 4] for i, bayt in enumerate(veri))
+    return bytes([0x81]) + uzunluk + maske + maskeli
+"""
+
+_PARSE = """
+    b1, b2 = veri[0], veri[1]
+    n = b2 & 0x7F
+    konum = 2
+    if n == 126:
+        (n,) = struct.unpack("!H", veri[2:4])
+        konum = 4
+    elif n == 127:
+        (n,) = struct.unpack("!Q", veri[2:10])
+        konum = {long_offset}
+    maskeli = bool(b2 & 0x80)
+    if maskeli:
+        maske = veri[{mask_at}:{mask_at} + 4]
+        konum += 4
+    yuk = veri[konum:konum + n]
+    if maskeli:
+        yuk = bytes(bayt ^ maske[i % 4] for i, bayt in enumerate(yuk))
+    return {{"fin": bool(b1 & 0x80), "opcode": b1 & 0x0F, "maske": maskeli, "uzunluk": n, "yuk": bytes(yuk)}}
+"""
+
+_TOKEN = """
+    await websocket.accept()
+    token = websocket.query_params.get("token", "")
+    if not ({test}):
+        await websocket.close(code=1008, reason="geçersiz token")
+        return
+    await websocket.send_text("hoş geldin")
+    await websocket.close()
+"""
+
+_CHAT = """
+async def sohbet(websocket):
+    sohbet_istemcileri.add(websocket)
+    try:
+        await websocket.send(f"Hoş geldiniz: {{websocket.request.path}}")
+        async for mesaj in websocket:
+            await websocket.send(f"Mesajınız: {{mesaj}}")
+            broadcast({targets}, f"Başka bir istemciden: {{mesaj}}")
+    {cleanup}
+"""
+
+MUTANTS = {
+    "5.1": [
+        # Özet onaltılık metin olarak base64'lenmiş.
+        """
+        ozet = hashlib.sha1((anahtar + GUID).encode("ascii")).hexdigest()
+        return base64.b64encode(ozet.encode()).decode("ascii")
+        """,
+    ],
+    "5.2": [
+        # Bilinen açık: `n < 127` — 126 baytlık yük 7 bitlik alana 126 yazar, uzunluk gelmez.
+        _FRAME.format(small="< 127", medium="< 2**16"),
+        # 16 bitlik alanın üst sınırı bir fazla: 65536 bayt `!H`'ye sığmaz (struct.error).
+        _FRAME.format(small="< 126", medium="<= 2**16"),
+        # 16 bitlik alan bir eksik: 65535 baytlık yük 64 bitlik alana yazılır.
+        _FRAME.format(small="< 126", medium="< 2**16 - 1"),
+        # 7 bitlik alan bir eksik: 125 baytlık yük 16 bitlik alana yazılır.
+        _FRAME.format(small="< 125", medium="< 2**16"),
+    ],
+    "5.3": [
+        # 64 bitlik uzunluktan sonra verinin yeri 4 sanılmış.
+        _PARSE.format(long_offset="4", mask_at="konum"),
+        # Maske her zaman 2. bayttan okunuyor: uzun maskeli çerçevede maske yanlış.
+        _PARSE.format(long_offset="10", mask_at="2"),
+    ],
+    "5.4": [
+        # Token içinde "gizli" geçiyor mu diye bakılmış: "xgizli", "gizlii" de kabul edilir.
+        _TOKEN.format(test='"gizli" in token'),
+        # Büyük/küçük harf yok sayılmış: "Gizli" de kabul edilir.
+        _TOKEN.format(test='token.lower().strip() == "gizli"'),
+    ],
+    "5.6": [
+        # Yayın gönderene de gidiyor.
+        _CHAT.format(targets="sohbet_istemcileri", cleanup="finally:\n        sohbet_istemcileri.discard(websocket)"),
+        # Ayrılan istemci kümeden hiç çıkarılmıyor.
+        _CHAT.format(targets="sohbet_istemcileri - {websocket}", cleanup="except Exception:\n        pass"),
+        # Yayın yalnızca ilk "öteki" istemciye gidiyor.
+        _CHAT.format(
+            targets="list(sohbet_istemcileri - {websocket})[:1]",
+            cleanup="finally:\n        sohbet_istemcileri.discard(websocket)",
+        ),
+    ],
+}
