@@ -14,10 +14,12 @@ import asyncio
 import contextlib
 import importlib
 import inspect
+import itertools
 import os
 import secrets
 import subprocess
 import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ from wskurs.labgen import cell_role
 
 from labtools import LAB_FILES, submission
 
+_COUNTER = itertools.count(1)
 EDGE_LABS = [name for name in LAB_FILES if name[:5] in {"lab03", "lab04", "lab05", "lab06", "lab07"}]
 
 
@@ -64,7 +67,10 @@ def judge(*, hidden: bool, seed: int) -> Iterator[None]:
 
 async def namespace_of(nb: Any) -> dict[str, Any]:
     """Bir gönderimin kontrol dışı kod hücrelerini sırayla çalıştırır; adları döndürür."""
-    values: dict[str, Any] = {"__name__": "__main__"}
+    # Pydantic adları sınıfın modülünde çözer: hücreler gerçek bir modülün sözlüğünde çalışır (çekirdekte __main__).
+    module = types.ModuleType(f"lab_gonderimi_{next(_COUNTER)}")
+    sys.modules[module.__name__] = module
+    values: dict[str, Any] = module.__dict__
     for cell in nb.cells:
         role = cell_role(cell)
         if cell.cell_type != "code" or (role and role[0] == "check"):

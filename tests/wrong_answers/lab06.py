@@ -135,3 +135,120 @@ WRONG = {
         yield
     """,
 }
+
+# Sınırları deneyen ek yanlış cevaplar (``tests/test_checks_edges.py``).
+_MODELS = """
+class IstemciModeli(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Katil(IstemciModeli):
+    type: Literal["join_room"]
+    room_id: str = Field(min_length={join_min}, max_length=50)
+
+
+class Ayril(IstemciModeli):
+    type: Literal["leave_room"]
+    room_id: str = Field(min_length=1, max_length={leave_max})
+
+
+class OdaMesaji({message_base}):
+    type: Literal["room_message"]
+    room_id: str = Field(min_length={message_min}, max_length=50)
+    message: str = Field(max_length={message_max})
+
+    @field_validator("message")
+    @classmethod
+    def bos_olamaz(cls, deger: str) -> str:
+        {strip}
+        if not deger.strip():
+            raise ValueError("boş olamaz")
+        return deger
+
+
+GelenMesaj = TypeAdapter(Annotated[Katil | Ayril | OdaMesaji, Field(discriminator="type")])
+"""
+
+
+def _models(**changes: object) -> str:
+    fields = {
+        "join_min": 1,
+        "leave_max": 50,
+        "message_min": 1,
+        "message_max": 200,
+        "message_base": "IstemciModeli",
+        "strip": "deger = deger.strip()",
+    }
+    fields.update(changes)
+    return _MODELS.format(**fields)
+
+
+_PAGES = """
+class Gecmis:
+    def __init__(self):
+        self.mesajlar = []
+        self.son_sira = 0
+
+    def ekle(self, ad, mesaj):
+        self.son_sira += 1
+        kayit = {{"sequence": self.son_sira, "username": ad, "message": mesaj}}
+        self.mesajlar.append(kayit)
+        return kayit
+
+    def sayfa(self, page, page_size):
+        toplam = len(self.mesajlar)
+        bitis = toplam - (page - 1) * page_size
+        return {{
+            "type": "message_history",
+            "page": page,
+            "page_size": page_size,
+            "total": toplam,
+            "total_pages": {pages},
+            "messages": self.mesajlar[max(bitis - page_size, 0) : max(bitis, 0)],
+        }}
+"""
+
+MUTANTS = {
+    "6.4": [
+        # Bilinen açık: `min_length=2` — tek harfli bir oda adı reddedilir.
+        _models(join_min=2),
+        # Yalnızca bir modelde üst sınır bir eksik: 50 karakterlik oda adı `leave_room`'da reddedilir.
+        _models(leave_max=49),
+        # `room_message`'da oda adı boş olabiliyor (kısıt unutulmuş).
+        _models(message_min=0),
+        # Mesaj üst sınırı bir eksik: 200 karakterlik mesaj reddedilir.
+        _models(message_max=199),
+        # Boşluklar atılmıyor: "  selam  " olduğu gibi kalıyor.
+        _models(strip="pass"),
+    ],
+    "6.5": [
+        # İkili çerçeve `if olay.get("bytes"):` ile ayırt ediliyor: boş ikili çerçeve metin sanılır.
+        """
+        await websocket.accept()
+        while True:
+            olay = await websocket.receive()
+            if olay["type"] == "websocket.disconnect":
+                break
+            if olay.get("bytes"):
+                hatalar = [{"field": "frame", "problem": "ikili çerçeve kabul edilmiyor"}]
+            else:
+                try:
+                    hamle = hamle_adapter.validate_json(olay.get("text") or "")
+                except ValidationError as exc:
+                    hatalar = [
+                        {"field": ".".join(str(p) for p in hata["loc"]) or "json", "problem": hata["msg"]}
+                        for hata in exc.errors()
+                    ]
+                else:
+                    await websocket.send_text(json.dumps({"type": "ok", "x": hamle.x, "y": hamle.y}))
+                    continue
+            await websocket.send_text(json.dumps({"type": "error", "errors": hatalar}, ensure_ascii=False))
+        """,
+    ],
+    "6.6": [
+        # Toplam sayfa "bölüm + 1": 45/20 için doğru (3), ama 40/20 için 3 (doğrusu 2) ve boş geçmişte 1.
+        _PAGES.format(pages="toplam // page_size + 1"),
+        # Boş geçmişte de 1 sayfa.
+        _PAGES.format(pages="max(1, -(-toplam // page_size))"),
+    ],
+}
