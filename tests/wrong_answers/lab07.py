@@ -89,3 +89,115 @@ WRONG = {
         return app
     """,
 }
+
+
+# Sınırları deneyen ek yanlış cevaplar (``tests/test_checks_edges.py``).
+_AUTH = """
+    await websocket.accept()
+    baslik = websocket.headers.get("authorization", "").removeprefix("Bearer ")
+    if not ({test}):
+        await websocket.close(code=1008, reason="geçersiz token")
+        return
+    token = next(t for t in TOKENLAR if {pick})
+    await websocket.send_text(f"hoş geldin, {{TOKENLAR[token]}}")
+    await websocket.close()
+"""
+
+_GATE = """
+    origin = websocket.headers.get("origin")
+    if origin is not None and not ({origin_ok}):
+        await websocket.send_denial_response(JSONResponse({{"hata": "izin verilmeyen origin"}}, status_code=403))
+        return
+    token = websocket.headers.get("authorization", "").removeprefix("Bearer ")
+    if token not in TOKENLAR:
+        await websocket.send_denial_response(JSONResponse({{"hata": "geçersiz token"}}, status_code=401))
+        return
+    await websocket.accept()
+    await websocket.send_text(f"hoş geldin, {{TOKENLAR[token]}}")
+    await websocket.close()
+"""
+
+MUTANTS = {
+    "7.1": [
+        # Token, başlıkta bir tokenın *geçmesiyle* kabul ediliyor: "gizli-ayse2" de geçer.
+        _AUTH.format(test="any(t in baslik for t in TOKENLAR)", pick="t in baslik"),
+        # Önek karşılaştırması: "gizli-a" gibi yarım bir token da geçer.
+        _AUTH.format(test="baslik and any(t.startswith(baslik) for t in TOKENLAR)", pick="t.startswith(baslik)"),
+    ],
+    "7.2": [
+        # Origin öneke göre: "https://sohbet.example.kotu.example" de izinli sayılır.
+        _GATE.format(origin_ok='origin.startswith("https://sohbet.example")'),
+        # Şema yok sayılıyor: "http://sohbet.example" de izinli sayılır.
+        _GATE.format(origin_ok='origin.split("://")[-1] == "sohbet.example"'),
+    ],
+    "7.3": [
+        # Kova hiç dolmuyor: ilk 5 mesajdan sonra kullanıcı sonsuza dek sınırlı.
+        """class TokenKovasi:
+    def __init__(self, kapasite, dolum):
+        self.kapasite, self.dolum = kapasite, dolum
+        self.jeton, self.son = kapasite, time.monotonic()
+
+    def al(self):
+        simdi = time.monotonic()
+        pass
+        self.son = simdi
+        if self.jeton >= 1:
+            self.jeton -= 1
+            return True
+        return False
+
+
+hiz_app = FastAPI()
+kovalar = {}              # kullanıcı → kova
+baglanti_sayisi = {}      # kullanıcı → açık bağlantı sayısı
+
+
+def kova_sil(kullanici):
+    if kullanici not in baglanti_sayisi:
+        kovalar.pop(kullanici, None)
+
+
+@hiz_app.websocket("/ws")
+async def hiz(websocket: WebSocket, kullanici: str):
+    await websocket.accept()
+    kova = kovalar.setdefault(kullanici, TokenKovasi(KAPASITE, DOLUM))
+    baglanti_sayisi[kullanici] = baglanti_sayisi.get(kullanici, 0) + 1
+    ihlal = 0
+    try:
+        while True:
+            mesaj = await websocket.receive_text()
+            if kova.al():
+                await websocket.send_text(f"işlendi: {mesaj}")
+                continue
+            ihlal += 1
+            if ihlal >= IHLAL_SINIRI:
+                await websocket.close(code=1008, reason="hız sınırı aşıldı")
+                return
+            await websocket.send_text(json.dumps({"hata": "hız sınırı"}, ensure_ascii=False))
+    except WebSocketDisconnect:
+        pass
+    finally:
+        baglanti_sayisi[kullanici] -= 1
+        if baglanti_sayisi[kullanici] == 0:
+            del baglanti_sayisi[kullanici]
+            asyncio.get_running_loop().call_later(KAPASITE / DOLUM, kova_sil, kullanici)
+""",
+    ],
+    "7.4": [
+        # Tavan bir adım geç: `min(16.0, ...)`; 5. denemeden sonra 16 saniyeye kadar bekler.
+        """
+        ust = min(16.0, 0.5 * 2**deneme)
+        return random.uniform(ust / 2, ust)
+        """,
+        # "Full jitter": alt sınır ust / 2 değil 0 (bölümün anlattığı "equal jitter" değil).
+        """
+        ust = min(8.0, 0.5 * 2**deneme)
+        return random.uniform(0, ust)
+        """,
+        # Tavan bir adım erken: `min(4.0, ...)`.
+        """
+        ust = min(4.0, 0.5 * 2**deneme)
+        return random.uniform(ust / 2, ust)
+        """,
+    ],
+}

@@ -15,10 +15,11 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from ..ch07_redis import INSTALL_HINT, RedisNotFound, redis_server, require_redis
-from ..server import RunningServer
 from ..timing import scaled
 from .client import STEP, close_all, open_ws, receive, short, wait_closed
-from .core import Mismatch, Namespace, exercise, run_app
+from .core import Mismatch, Namespace, exercise, hidden_case, run_app
+from .errors import RemoteError
+from .remote import RemoteServer as RunningServer
 
 __all__: list[str] = []
 
@@ -98,10 +99,13 @@ def _json_body(status: InvalidStatus) -> Any:
 
 @exercise("7.1", title="Geçersiz tokenı 1008 ve gerekçeyle reddetmek", points=2)
 async def reject_with_1008(ns: Namespace) -> None:
-    app = ns.get("kimlik_app", FastAPI, what="bir FastAPI uygulaması")
+    app = await ns.get("kimlik_app", FastAPI, what="bir FastAPI uygulaması")
+    valid = ns.rng.choice(sorted(TOKENS))
+    # Sınırlar: boş token, geçerli bir tokenın öneki ve fazladan harfli hâli de geçersizdir.
+    near = [valid + ns.rng.choice(["2", "x", "-yedek"]), valid[: ns.rng.randint(3, len(valid) - 1)]]
     async with run_app(app) as server:
         url = server.ws_url("/ws")
-        for token in ("tahmin", None):
+        for token in ("tahmin", None, "", *near):
             what = _describe(token)
             result = await _handshake(url, additional_headers=_headers(token))
             if isinstance(result, InvalidStatus):
@@ -127,7 +131,11 @@ async def reject_with_1008(ns: Namespace) -> None:
                     + (f"; önce gelenler: {short(before)}" if before else ""),
                     hint='`await websocket.close(code=1008, reason="geçersiz token")`',
                 )
-        await _expect_welcome(url, "gizli-mert", "Geçerli token ('gizli-mert')")
+        await _expect_welcome(url, valid, f"Geçerli token ({valid!r})")
+        if ns.hidden:
+            with hidden_case("öteki geçerli tokenla da karşılama"):
+                other = next(token for token in sorted(TOKENS) if token != valid)
+                await _expect_welcome(url, other, "gizli")
 
 
 # 7.2 ----------------------------------------------------------------------------------------
@@ -135,13 +143,22 @@ async def reject_with_1008(ns: Namespace) -> None:
 
 @exercise("7.2", title="HTTP yanıtıyla reddetmek: Origin (403) ve token (401)", points=3)
 async def reject_with_http(ns: Namespace) -> None:
-    app = ns.get("kapi_app", FastAPI, what="bir FastAPI uygulaması")
+    app = await ns.get("kapi_app", FastAPI, what="bir FastAPI uygulaması")
+    forbidden = {"hata": "izin verilmeyen origin"}
+    invalid = {"hata": "geçersiz token"}
+    # Sınırlar: izinli adrese benzeyen Origin'ler (başka şema, sonuna eklenmiş alan adı) izinli
+    # değildir; hem Origin hem token yanlışsa önce Origin'e bakılır.
     async with run_app(app) as server:
         url = server.ws_url("/ws")
         cases = [
-            ("https://kotu.example", "gizli-ayse", 403, {"hata": "izin verilmeyen origin"}),
-            ("https://sohbet.example", "tahmin", 401, {"hata": "geçersiz token"}),
-            (None, None, 401, {"hata": "geçersiz token"}),
+            ("https://kotu.example", "gizli-ayse", 403, forbidden),
+            ("https://sohbet.example", "tahmin", 401, invalid),
+            (None, None, 401, invalid),
+            ("http://sohbet.example", "gizli-mert", 403, forbidden),
+            ("https://sohbet.example.kotu.example", "gizli-ayse", 403, forbidden),
+            ("https://kotu-sohbet.example", ns.rng.choice(sorted(TOKENS)), 403, forbidden),
+            ("https://kotu.example", None, 403, forbidden),
+            ("https://sohbet.example", "", 401, invalid),
         ]
         for origin, token, status, body in cases:
             what = f"Origin {origin!r}, {_describe(token)}"
@@ -189,16 +206,19 @@ async def _flood(ws: ClientConnection, texts: list[str], who: str) -> list[str]:
     return [str(await receive(ws, f"{who}: {text!r} mesajının yanıtı", timeout=scaled(STEP))) for text in texts]
 
 
-@exercise("7.3", title="Kullanıcı başına jeton kovası", points=3)
+@exercise("7.3", title="Kullanıcı başına jeton kovası", points=3, timeout=20)
 async def token_bucket(ns: Namespace) -> None:
-    app = ns.get("hiz_app", FastAPI, what="bir FastAPI uygulaması")
+    app = await ns.get("hiz_app", FastAPI, what="bir FastAPI uygulaması")
+    # Her çalışmada başka kullanıcılar: bir önceki kontrolün boşalttığı kova bu kontrolü etkilemesin.
+    tag = ns.rng.randint(100, 999)
+    ayse, mert, deniz = f"ayse{tag}", f"mert{tag}", f"deniz{tag}"
     async with run_app(app) as server:
         opened: list[ClientConnection] = []
         try:
-            first = await open_ws(server.ws_url("/ws?kullanici=ayse"))
+            first = await open_ws(server.ws_url(f"/ws?kullanici={ayse}"))
             opened.append(first)
             texts = [f"m{i}" for i in range(8)]
-            replies = await _flood(first, texts, "ayse (1. bağlantı)")
+            replies = await _flood(first, texts, f"{ayse} (1. bağlantı)")
             processed = [r for r in replies if r.startswith("işlendi: ")]
             if replies[:5] != [f"işlendi: m{i}" for i in range(5)]:
                 raise Mismatch(
@@ -217,28 +237,42 @@ async def token_bucket(ns: Namespace) -> None:
                         "mesajı işlemeyin ve JSON bir hata yanıtı gönderin."
                     ),
                 )
-            second = await open_ws(server.ws_url("/ws?kullanici=ayse"))
+            second = await open_ws(server.ws_url(f"/ws?kullanici={ayse}"))
             opened.append(second)
-            (reply,) = await _flood(second, ["ikinci"], "ayse (2. bağlantı)")
+            (reply,) = await _flood(second, ["ikinci"], f"{ayse} (2. bağlantı)")
             if not _is_rejection(reply):
                 raise Mismatch(
                     "Aynı kullanıcının ikinci bağlantısı yeni bir kova aldı.",
-                    expected='ayse\'nin kovası boş: {"hata": "hız sınırı"}',
+                    expected=f'{ayse} adlı kullanıcının kovası boş: {{"hata": "hız sınırı"}}',
                     got=repr(reply),
                     hint=(
                         "Kovanın anahtarı kullanıcı adı olmalı (`kovalar[kullanici]`), "
                         "bağlantı (`id(websocket)`) değil."
                     ),
                 )
-            other = await open_ws(server.ws_url("/ws?kullanici=mert"))
+            other = await open_ws(server.ws_url(f"/ws?kullanici={mert}"))
             opened.append(other)
-            replies = await _flood(other, ["a", "b"], "mert")
+            replies = await _flood(other, ["a", "b"], mert)
             if replies != ["işlendi: a", "işlendi: b"]:
                 raise Mismatch(
-                    "Başka bir kullanıcı (mert) ayse yüzünden sınırlandı.",
+                    "Başka bir kullanıcı, ilk kullanıcı yüzünden sınırlandı.",
                     expected=["işlendi: a", "işlendi: b"],
                     got=replies,
                     hint="Her kullanıcının kendi kovası olmalı; tek bir ortak kova herkesi sınırlar.",
+                )
+            # Kova dolar: boşalmış bir kovaya ~1,2 saniyede bir jeton gelir.
+            refill = await open_ws(server.ws_url(f"/ws?kullanici={deniz}"))
+            opened.append(refill)
+            await _flood(refill, [f"d{i}" for i in range(6)], deniz)
+            await asyncio.sleep(1.25)
+            (reply,) = await _flood(refill, ["dolum"], f"{deniz} (1,25 sn sonra)")
+            if reply != "işlendi: dolum":
+                raise Mismatch(
+                    "Boşalan kova zamanla dolmuyor.",
+                    expected="saniyede DOLUM (1) jeton: 1,25 saniye sonra bir mesaj daha işlenir",
+                    got=repr(reply),
+                    hint="`al()` her çağrıda geçen süreyle jeton eklesin: "
+                    "`jeton = min(kapasite, jeton + (simdi - son) * dolum)`.",
                 )
             for i in range(12):
                 with contextlib.suppress(ConnectionClosed):
@@ -267,15 +301,26 @@ async def token_bucket(ns: Namespace) -> None:
 
 # 7.4 ----------------------------------------------------------------------------------------
 
+SAMPLES = 120
+"""Deneme başına örnek sayısı: 120 düzgün örneğin aralığın dörtte birinden dar kalma olasılığı ihmal edilir."""
+
 
 @exercise("7.4", title="Yeniden bağlanma takvimi: üstel, tavanlı, jitter'lı", points=2)
 async def backoff(ns: Namespace) -> None:
-    func = ns.function("bekleme_suresi", is_async=False, params=1)
-    for attempt in (0, 1, 2, 3, 4, 5, 8, 12, 50):
+    func = await ns.function("bekleme_suresi", is_async=False, params=1)
+    # Sınırlar: tavanın altındaki son deneme (3: 4 sn), tavana ilk varan (4: 8 sn), çok büyük deneme.
+    for attempt in (0, 1, 2, 3, 4, 5, ns.rng.randint(6, 20), 50):
         ceiling = min(8.0, 0.5 * 2**attempt)
         samples = []
-        for _ in range(300):
-            value = func(attempt)
+        for _ in range(SAMPLES):
+            try:
+                value = await func(attempt)
+            except RemoteError as exc:
+                raise Mismatch(
+                    f"bekleme_suresi({attempt}) hata verdi.",
+                    got=exc.error[:200],
+                    hint="Büyük denemelerde `2**deneme` çok büyür; tavanla `min` alın (float taşması olmasın).",
+                ) from None
             if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
                 raise Mismatch(
                     f"bekleme_suresi({attempt}) bir sayı döndürmedi.",
@@ -288,14 +333,14 @@ async def backoff(ns: Namespace) -> None:
             raise Mismatch(
                 f"bekleme_suresi({attempt}) sınırların dışına çıktı.",
                 expected=f"{ceiling / 2:g} ile {ceiling:g} saniye arası (tavan = min(8, 0.5 · 2^deneme))",
-                got=f"300 denemede en küçük {low:.3f}, en büyük {high:.3f}",
+                got=f"{SAMPLES} denemede en küçük {low:.3f}, en büyük {high:.3f}",
                 hint="ust = min(8.0, 0.5 * 2**deneme); random.uniform(ust / 2, ust)",
             )
         if high - low < ceiling / 4:
             raise Mismatch(
                 f"bekleme_suresi({attempt}) hep (neredeyse) aynı değeri veriyor: jitter yok.",
                 expected=f"{ceiling / 2:g}–{ceiling:g} arasına yayılmış rastgele değerler",
-                got=f"300 denemede {low:.3f}–{high:.3f}",
+                got=f"{SAMPLES} denemede {low:.3f}–{high:.3f}",
                 hint=(
                     "Rastgelelik olmadan, aynı anda kopan bütün istemciler aynı anlarda yeniden dener. "
                     "`random.uniform(ust / 2, ust)` kullanın."
@@ -323,7 +368,7 @@ async def _observe(ws: ClientConnection, duration: float, interval: float) -> li
 
 @exercise("7.5", title="CPU işini loop'tan taşımak", points=3, timeout=15)
 async def offload(ns: Namespace) -> None:
-    app = ns.get("hesap_app", FastAPI, what="bir FastAPI uygulaması")
+    app = await ns.get("hesap_app", FastAPI, what="bir FastAPI uygulaması")
     work = scaled(0.6)
     async with run_app(app) as server:
         worker = await open_ws(server.ws_url("/ws"))
@@ -401,7 +446,7 @@ async def _channel_messages(pubsub: Any, wanted: str) -> list[str]:
 async def redis_broadcast(ns: Namespace) -> None:
     import redis.asyncio as aioredis
 
-    factory = ns.function("redis_yayin_uygulamasi", is_async=False, params=1)
+    factory = await ns.function("redis_yayin_uygulamasi", is_async=False, params=1)
     try:
         require_redis()
     except RedisNotFound:
@@ -410,15 +455,15 @@ async def redis_broadcast(ns: Namespace) -> None:
             hint=f"Kurun: {INSTALL_HINT} (macOS: brew install redis), sonra kontrolü yeniden çalıştırın.",
         ) from None
     async with redis_server() as redis:
-        first, second = factory(redis.url), factory(redis.url)
+        first, second = await factory.new(redis.url), await factory.new(redis.url)
         for app in (first, second):
-            if not isinstance(app, FastAPI):
+            if not app.description.is_instance(FastAPI):
                 raise Mismatch(
                     "redis_yayin_uygulamasi bir FastAPI uygulaması döndürmedi.",
                     expected="FastAPI",
-                    got=f"{type(app).__name__}: {short(app)}",
+                    got=f"{app.description.type}: {app.description.repr}",
                 )
-        if first is second:
+        if first.description.id == second.description.id:
             raise Mismatch(
                 "İki çağrı aynı uygulamayı döndürdü.",
                 expected="her çağrıda yeni bir FastAPI() (iki ayrı işçi süreç gibi)",
@@ -430,26 +475,27 @@ async def redis_broadcast(ns: Namespace) -> None:
         try:
             await pubsub.subscribe("sohbet")
             async with run_app(first) as one, run_app(second) as two:
-                await _broadcast_between(one, two, observer, pubsub)
+                await _broadcast_between(ns, one, two, observer, pubsub)
         finally:
             await pubsub.aclose()
             await observer.aclose()
 
 
-async def _broadcast_between(one: RunningServer, two: RunningServer, client: Any, pubsub: Any) -> None:
+async def _broadcast_between(ns: Namespace, one: RunningServer, two: RunningServer, client: Any, pubsub: Any) -> None:
     clients: list[tuple[str, ClientConnection]] = []
     try:
         for name, server in (("1. örnek/a", one), ("1. örnek/b", one), ("2. örnek/a", two), ("2. örnek/b", two)):
             clients.append((name, await open_ws(server.ws_url("/ws"))))
         await asyncio.sleep(scaled(0.05))
-        await clients[0][1].send("merhaba 1")
-        got = await _everyone_gets(clients, "merhaba 1")
-        seen = await _channel_messages(pubsub, "merhaba 1")
+        text = f"merhaba {ns.rng.randint(1, 999)}"
+        await clients[0][1].send(text)
+        got = await _everyone_gets(clients, text)
+        seen = await _channel_messages(pubsub, text)
         if not all(got.values()):
             missing = sorted(name for name, ok in got.items() if not ok)
             raise Mismatch(
                 "1. örnekteki bir istemcinin mesajı herkese ulaşmadı.",
-                expected="dört istemcinin dördü de 'merhaba 1' alsın (iki örnekteki herkes)",
+                expected=f"dört istemcinin dördü de {text!r} alsın (iki örnekteki herkes)",
                 got=f"alamayanlar: {', '.join(missing)}",
                 hint=(
                     "Gelen mesajı doğrudan bağlantılara değil Redis'e yayımlayın: "
@@ -458,12 +504,24 @@ async def _broadcast_between(one: RunningServer, two: RunningServer, client: Any
                     else "Her örnek kanala lifespan'de, ilk bağlantıdan önce abone olmalı."
                 ),
             )
-        if "merhaba 1" not in seen:
+        if text not in seen:
             raise Mismatch(
                 "Mesaj Redis'in 'sohbet' kanalına yayımlanmadı.",
-                expected="PUBLISH sohbet 'merhaba 1'",
+                expected=f"PUBLISH sohbet {text!r}",
                 got=f"kanalda görülen: {short(seen)}",
                 hint="İki örnek gerçekte iki ayrı süreçtir; ortak bellek yok. Yayın Redis üzerinden gitmeli.",
+            )
+        # Öteki yön: 2. örnekteki bir istemcinin mesajı 1. örnektekilere de ulaşır.
+        text = f"ikinci örnekten {ns.rng.randint(1, 999)}"
+        await clients[ns.rng.choice([2, 3])][1].send(text)
+        got = await _everyone_gets(clients, text)
+        if not all(got.values()):
+            missing = sorted(name for name, ok in got.items() if not ok)
+            raise Mismatch(
+                "2. örnekteki bir istemcinin mesajı herkese ulaşmadı.",
+                expected=f"dört istemcinin dördü de {text!r} alsın",
+                got=f"alamayanlar: {', '.join(missing)}",
+                hint="Her örnek hem yayımlamalı hem abone olmalı: iki örneğin kodu aynıdır.",
             )
         await client.publish("sohbet", "Redis'ten duyuru")
         got = await _everyone_gets(clients, "Redis'ten duyuru")
