@@ -2,13 +2,16 @@
 
 Her ölçüm ``--tekrar`` kez yapılır ve medyanı raporlanır (makine paylaşımlı ve gürültülü:
 tek bir ölçüme güvenmeyin). Hedefler: bölüm defteri < 15 sn (5. ve 6. bölüm < 20 sn),
-bir lab'ı notlandırmak < 20 sn.
+bir lab'ı notlandırmak < 20 sn, 30 gönderimlik bir sınıfı ``wskurs notlandir -j 2`` ile
+notlandırmak < 3 dk. ``--yalnizca-notlandirma`` defterleri atlar.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -16,7 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import nbformat
+
 from wskurs.grading import lab_pytest_command
+from wskurs.labgen import BEGIN, END, cell_role
 from wskurs.notebooks import execute_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,20 +45,60 @@ def time_grading(lab: Path) -> float:
     return elapsed
 
 
+def _solved_submission(name: str) -> object:
+    """Üretilen lab'ın cevap hücrelerine çözümü koyar (öğrencinin teslim edeceği biçim)."""
+    lab = nbformat.read(ROOT / "labs" / name, as_version=4)
+    solution = {cell.id: cell.source for cell in nbformat.read(ROOT / "solutions" / name, as_version=4).cells}
+    result = copy.deepcopy(lab)
+    for cell in result.cells:
+        role = cell_role(cell)
+        if role and role[0] == "answer":
+            lines = solution[cell.id].splitlines()
+            cell.source = "\n".join(line for line in lines if BEGIN not in line and END not in line)
+    return result
+
+
+def time_class(count: int, jobs: int) -> float:
+    """``count`` çözümlü gönderimi gerçek ``wskurs notlandir -j jobs`` ile notlandırmanın süresi."""
+    name = "lab01_websocket_nedir.ipynb"
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "gonderimler"
+        folder.mkdir()
+        nb = _solved_submission(name)
+        for index in range(count):
+            nbformat.write(nb, folder / f"ogrenci{index:02d}.ipynb")
+        command = [sys.executable, "-m", "wskurs.cli", "notlandir", str(ROOT / "labs" / name), str(folder)]
+        command += ["-o", str(Path(tmp) / "notlar"), "-j", str(jobs), "--zaman-asimi", "30"]
+        started = time.perf_counter()
+        result = subprocess.run(command, capture_output=True, text=True, cwd=tmp)
+        elapsed = time.perf_counter() - started
+        book = (Path(tmp) / "notlar" / "notlar.csv").read_text(encoding="utf-8") if result.returncode == 0 else ""
+        shutil.rmtree(folder, ignore_errors=True)
+    if result.returncode != 0 or book.count(",10,10,notlandırıldı,") != count:
+        raise SystemExit(f"Sınıf notlandırması başarısız:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    return elapsed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tekrar", type=int, default=3, help="her ölçümün tekrar sayısı (varsayılan 3)")
     parser.add_argument("--json", default="bench-sonuc.json", help="sonuçların yazılacağı dosya")
+    parser.add_argument("--yalnizca-notlandirma", action="store_true", help="defterleri atla")
+    parser.add_argument("--sinif", type=int, default=30, help="sınıf ölçümündeki gönderim sayısı (varsayılan 30)")
     args = parser.parse_args()
 
     rows: list[tuple[str, list[float], float]] = []
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+    notebooks = [] if args.yalnizca_notlandirma else sorted((ROOT / "notebooks").glob("*.ipynb"))
+    for path in notebooks:
         runs = [execute_notebook(path, save=False) for _ in range(args.tekrar)]
         rows.append((f"defter {path.stem}", runs, TARGETS.get(path.name[:2], 15.0)))
         print(f"{rows[-1][0]:<40} medyan {statistics.median(runs):5.1f} sn", flush=True)
     lab = ROOT / "solutions" / "lab01_websocket_nedir.ipynb"
     runs = [time_grading(lab) for _ in range(args.tekrar)]
     rows.append(("lab 1 notlandırma (pytest --nbval-lax)", runs, 20.0))
+    print(f"{rows[-1][0]:<40} medyan {statistics.median(runs):5.1f} sn", flush=True)
+    runs = [time_class(args.sinif, 2) for _ in range(args.tekrar)]
+    rows.append((f"{args.sinif} gönderim lab 1 (notlandir -j 2)", runs, 180.0 * args.sinif / 30))
 
     print()
     print(f"{'ölçüm':<40} {'medyan':>8} {'en az':>7} {'en çok':>7} {'hedef':>6}  durum")

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import copy
 import importlib
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +31,11 @@ def lab_name(file_name: str) -> str:
 
 def wrong_answers(file_name: str) -> dict[str, str]:
     return importlib.import_module(f"wrong_answers.{lab_name(file_name)}").WRONG
+
+
+def edge_answers(file_name: str) -> dict[str, str]:
+    """Sınır mutantları (``EDGES``, isteğe bağlı): alıştırma kimliği → cevap bölgesine konacak kod."""
+    return getattr(importlib.import_module(f"wrong_answers.{lab_name(file_name)}"), "EDGES", {})
 
 
 def answer_cells(lab: Any) -> list[tuple[Any, str]]:
@@ -71,3 +80,48 @@ def with_checks(nb: Any, new_source: str | None) -> Any:
         kept.append(cell)
     result.cells = kept
     return result
+
+
+def converted(file_name: str) -> bool:
+    """Lab'ın kontrolleri yargıç API'sinde mi (``await ns.`` kullanıyor mu)?"""
+    module = ROOT / "src" / "wskurs" / "checks" / f"{lab_name(file_name)}.py"
+    return "await ns." in module.read_text(encoding="utf-8")
+
+
+def grade_batch(lab_file: str, folder: Path, output: Path, *, cell_timeout: float, jobs: int = 2) -> dict[str, Any]:
+    """Gerçek ``wskurs notlandir`` komutuyla bir klasörü notlandırır.
+
+    Returns:
+        ``{"stdout", "stderr", "returncode", "grades": {gönderim kökü: not (JSON)}}``
+    """
+    command = [sys.executable, "-m", "wskurs.cli", "notlandir", str(LABS / lab_file), str(folder)]
+    command += ["-o", str(output), "-j", str(jobs), "--zaman-asimi", f"{cell_timeout:g}"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=1800, cwd=output.parent)
+    grades: dict[str, Any] = {}
+    book = output / "notlar.json"
+    if book.exists():
+        data = json.loads(book.read_text(encoding="utf-8"))
+        grades = {Path(g["submission"]).stem: g for g in data["submissions"]}
+    return {"stdout": result.stdout, "stderr": result.stderr, "returncode": result.returncode, "grades": grades}
+
+
+def self_check(notebook: Path, workdir: Path) -> dict[str, str]:
+    """Öğrencinin yolu (``make grade``: pytest --nbval-lax, eklenti yargıcı kendisi başlatır).
+
+    Returns:
+        Alıştırma kimliği → ``"geçti"``/``"kaldı"``/``"çalışmadı"``.
+    """
+    from wskurs.grading import lab_pytest_command
+
+    result_file = workdir / "sonuc.json"
+    env = {key: value for key, value in os.environ.items() if key != "WSKURS_JUDGE"}
+    subprocess.run(
+        lab_pytest_command(notebook, workdir, cell_timeout=60, result=result_file),
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )
+    data = json.loads(result_file.read_text(encoding="utf-8"))["notebooks"][0]
+    return {row["exercise"]: row["status"] for row in data["exercises"]}

@@ -101,6 +101,19 @@ class SubmissionGrade:
     def scores(self) -> dict[str, int]:
         return {row.exercise: row.earned for row in self.exercises}
 
+    def as_json(self) -> dict[str, object]:
+        return {
+            "submission": self.submission,
+            "lab": self.lab,
+            "status": self.status.value,
+            "reason": self.reason,
+            "total": self.total,
+            "maximum": self.maximum,
+            "seconds": round(self.seconds, 2),
+            "notes": list(self.notes),
+            "exercises": [row.as_json() for row in self.exercises],
+        }
+
     @classmethod
     def zero(
         cls, submission: str, lab: str, specs: Iterable[ExerciseSpec], status: SubmissionStatus, reason: str
@@ -139,7 +152,9 @@ class SubmissionGrade:
             return replace(self, exercises=rows)
         if problems:
             reason = "Not iyi biçimli değil: " + "; ".join(problems)
-            return replace(SubmissionGrade.zero(self.submission, self.lab, specs, SubmissionStatus.SUSPICIOUS, reason),
-                           seconds=self.seconds)
+            return replace(
+                SubmissionGrade.zero(self.submission, self.lab, specs, SubmissionStatus.SUSPICIOUS, reason),
+                seconds=self.seconds,
+            )
         order = {spec.id: index for index, spec in enumerate(specs)}
         return replace(self, exercises=tuple(sorted(self.exercises, key=lambda row: order[row.exercise])))

@@ -1,10 +1,20 @@
 """Toplu notlandırma: ``wskurs notlandir LAB KLASÖR``.
 
-Her gönderimden yalnız cevap hücreleri alınır ve asıl lab defterine yerleştirilir; böylece
-kontrol hücrelerini değiştirmek ya da silmek hiçbir şeyi değiştirmez. Her gönderim kendi
-çekirdeğinde, hücre başına zaman aşımıyla, pytest + nbval + ``wskurs`` eklentisiyle
-çalışır (öğrencinin kendi ``make grade`` komutuyla aynı yol). Sonuç bir CSV not defteri
-ve her gönderim için bir Türkçe geri bildirim dosyasıdır.
+Her gönderimden yalnızca cevap hücreleri alınır ve asıl lab defterine yerleştirilir; böylece
+kontrol hücrelerini değiştirmek ya da silmek hiçbir şeyi değiştirmez. Her gönderim için:
+
+1. notlandırıcı kendi kullanıcısıyla bir **yargıç** başlatır (``wskurs.judge``, gizli durumlar
+   açık, her alıştırmanın yalnızca ilk kararı sayılır);
+2. gönderim kendi çekirdeğinde, pytest + nbval ile (öğrencinin ``make grade`` yolu), yalıtılmış
+   olarak çalışır (``wskurs.sandbox``: ayrı uid, bubblewrap, kaynak sınırları); kontrol
+   hücreleri yargıca bağlanır;
+3. not **yalnızca yargıcın kaydından** gelir (yargıçtan notlandırıcıya giden bir boru); gönderimin
+   yazdığı, gösterdiği ya da çıktısına bastığı hiçbir şey puan getirmez;
+4. gönderimin bütün süreçleri öldürülür, klasörü silinir; hiçbir hata notlandırmayı durdurmaz.
+
+pytest + nbval seçildi çünkü öğrencinin kendi notlandırması (``make grade``) ve hücre zaman aşımı
+sonrası çekirdeği kurtarma (``wskurs.pytest_plugin``) zaten bu yoldan geçiyor: iki yol aynı
+çekirdek davranışını görür. Sonuç bir CSV not defteri ve her gönderim için Türkçe geri bildirimdir.
 """
 
 from __future__ import annotations
@@ -13,43 +23,67 @@ import argparse
 import csv
 import json
 import os
-import signal
+import re
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
-from .checks.core import exercises_of
+from .checks.core import specs_of
+from .grades import ExerciseOutcome, ExerciseResult, ExerciseSpec, SubmissionGrade, SubmissionStatus
+from .judge import JudgeProcess
 from .labgen import cell_role
+from .pytest_plugin import DEAD_MARK
+from .sandbox import Limits, OutputCapture, Sandbox, detect, kill_group, kill_uid, remove_tree, uid_slot
 
-__all__ = ["Grade", "add_grading_parser", "grade_folder", "grade_submission", "lab_pytest_command", "merge_answers"]
+__all__ = [
+    "GradingOptions",
+    "SubmissionError",
+    "add_grading_parser",
+    "grade_folder",
+    "grade_from_records",
+    "grade_one",
+    "lab_pytest_command",
+    "merge_answers",
+]
 
 
 class SubmissionError(ValueError):
     """Gönderim notlandırılamıyor; mesaj Türkçe nedeni söyler."""
 
+    def __init__(self, message: str, status: SubmissionStatus = SubmissionStatus.ERROR) -> None:
+        super().__init__(message)
+        self.status = status
 
-@dataclass
-class Grade:
-    """Bir gönderimin notu."""
 
-    submission: str
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    total: int = 0
-    maximum: int = 0
-    problem: str = ""
-    seconds: float = 0.0
+@dataclass(frozen=True)
+class GradingOptions:
+    """Bir gönderimin notlandırma ayarları (seçilebilir, ``grade_one`` başka bir makineye gönderilebilir).
 
-    @property
-    def scores(self) -> dict[str, int]:
-        return {row["exercise"]: row["earned"] for row in self.rows}
+    Attributes:
+        cell_timeout: Hücre başına saniye.
+        hidden: Öğretmenin gizli durumları denensin mi.
+        isolation: ``True``: makinedeki korumalar kullanılır; ``False``: korumasız (yalnızca test).
+        seed: Yargıcın rastgele girdi tohumu (``None``: her gönderimde başka).
+        limits: Kaynak sınırları.
+    """
+
+    cell_timeout: float = 30.0
+    hidden: bool = True
+    isolation: bool = True
+    seed: int | None = None
+    limits: Limits = field(default_factory=Limits)
+
+
+# Defterler ----------------------------------------------------------------------------
 
 
 def _answers(nb: Any) -> dict[str, list[str]]:
@@ -57,7 +91,8 @@ def _answers(nb: Any) -> dict[str, list[str]]:
     for cell in nb.cells:
         role = cell_role(cell)
         if role is not None and role[0] == "answer" and cell.get("cell_type") == "code":
-            found.setdefault(role[1], []).append(cell.source)
+            source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+            found.setdefault(role[1], []).append(source)
     return found
 
 
@@ -72,7 +107,10 @@ def merge_answers(canonical: Any, submission: Any) -> tuple[Any, list[str]]:
     """
     answers = _answers(submission)
     if not answers:
-        raise SubmissionError("Gönderimde cevap hücresi bulunamadı (lab'ın hücre meta verisi silinmiş olabilir).")
+        raise SubmissionError(
+            "Gönderimde cevap hücresi bulunamadı (lab'ın hücre meta verisi silinmiş olabilir).",
+            SubmissionStatus.NO_ANSWERS,
+        )
     merged = nbformat.from_dict(json.loads(json.dumps(canonical)))
     notes: list[str] = []
     used: dict[str, int] = {}
@@ -112,94 +150,285 @@ def lab_pytest_command(
     return [*command, str(notebook)]
 
 
-def _run_pytest(notebook: Path, result: Path, cell_timeout: float, workdir: Path) -> str:
-    command = lab_pytest_command(notebook, workdir, cell_timeout=cell_timeout, result=result)
+# Kayıttan not -------------------------------------------------------------------------
+
+_DEAD = re.compile(r"DeadKernelError|Kernel died|kernel died|Kernel didn't respond", re.I)
+_CELL_TIMEOUT = re.compile(r"Timeout of [\d.]+ seconds|CellTimeoutError")
+
+
+def grade_from_records(
+    submission: str,
+    lab: str,
+    specs: Sequence[ExerciseSpec],
+    records: list[dict[str, Any]],
+    *,
+    output: str = "",
+    timed_out: float | None = None,
+    cell_timeouts: Sequence[str] = (),
+    died_at: str | None = None,
+    notes: Sequence[str] = (),
+) -> SubmissionGrade:
+    """Yargıcın kaydından (ve yalnızca ondan) bir not çıkarır.
+
+    Puanı yalnızca kayıttaki ilk ``verdict`` satırları belirler. Gönderimin çıktısı (``output``)
+    güvenilmezdir: yalnızca puansız satırların durumunu ve nedenini (zaman aşımı mı, çekirdek mi
+    öldü) adlandırmak için okunur.
+
+    Args:
+        timed_out: Gönderim bütünüyle zaman aşımına uğradıysa tanınan süre (saniye).
+        cell_timeouts: Hücresi zaman aşımına uğrayan alıştırmalar (gönderimin çıktısından; puansız).
+        died_at: Çekirdeğin öldüğü hücrenin alıştırması (gönderimin çıktısından; puansız).
+    """
+    known = {spec.id: spec for spec in specs}
+    verdicts: dict[str, dict[str, Any]] = {}
+    started: list[str] = []
+    died: list[str] = []
+    violations: list[str] = []
+    repeats: list[str] = []
+    for entry in records:
+        kind = entry.get("type")
+        exercise_id = str(entry.get("exercise", ""))
+        if kind == "started" and exercise_id in known:
+            started.append(exercise_id)
+        elif kind == "verdict" and exercise_id in known and exercise_id not in verdicts:
+            verdicts[exercise_id] = entry
+        elif kind == "died" and exercise_id in known:
+            died.append(exercise_id)
+        elif kind == "violation":
+            violations.append(str(entry.get("what", ""))[:200])
+        elif kind == "repeat":
+            repeats.append(exercise_id)
+    missing = [spec.id for spec in specs if spec.id not in verdicts]
+    in_progress = next((ex for ex in reversed(started) if ex not in verdicts), None)
+    where = in_progress or (missing[0] if missing else None)
+
+    status = SubmissionStatus.GRADED
+    reason = ""
+    unrun = "Kontrol yargıca ulaşmadı."
+    if timed_out is not None:
+        status = SubmissionStatus.TIMED_OUT
+        reason = f"Gönderim {timed_out:g} saniyede bitmedi ve durduruldu" + (
+            f" (alıştırma {where} sırasında)." if where else "."
+        )
+        unrun = reason
+    elif died:
+        status = SubmissionStatus.KERNEL_DIED
+        reason = f"Çekirdek alıştırma {died[0]} kontrol edilirken öldü."
+        unrun = reason
+    elif violations:
+        status = SubmissionStatus.SUSPICIOUS
+        reason = "Yargıçla konuşma kurallara uymadı: " + "; ".join(dict.fromkeys(violations))
+    elif missing and (died_at or _DEAD.search(output)):
+        status = SubmissionStatus.KERNEL_DIED
+        reason = f"Çekirdek alıştırma {died_at or where} sırasında öldü; sonraki kontroller çalışmadı."
+        unrun = reason
+    elif cell_timeouts or (missing and _CELL_TIMEOUT.search(output)):
+        status = SubmissionStatus.TIMED_OUT
+        which = ", ".join(dict.fromkeys(cell_timeouts)) or str(where)
+        reason = (
+            f"Alıştırma {which}: bir hücre zaman aşımına uğradı ve kesildi (sonsuz döngü ya da dönmeyen bir "
+            "await); diğer alıştırmalar notlandırıldı."
+        )
+        unrun = "Hücre zaman aşımına uğradı; kontrol yargıca ulaşmadı."
+        others = [ex for ex in missing if ex not in cell_timeouts]
+        if cell_timeouts and others:
+            reason += f" Kontrolleri yargıca ulaşmayan başka alıştırmalar da var: {', '.join(others)}."
+    elif missing:
+        status = SubmissionStatus.SUSPICIOUS
+        reason = (
+            "Kontrolleri yargıca ulaşmayan alıştırmalar: " + ", ".join(missing) + " (`check` ya da `wskurs` "
+            "değiştirilmiş, kontrol hücresi hata vermiş olabilir)."
+        )
+    rows = []
+    for spec in specs:
+        entry = verdicts.get(spec.id)
+        if entry is None:
+            rows.append(ExerciseResult.not_run(spec, unrun))
+            continue
+        passed = entry.get("passed") is True
+        feedback = str(entry.get("feedback", ""))
+        for note in notes:
+            if note.startswith(f"Alıştırma {spec.id}:"):
+                feedback = f"{note}\n{feedback}"
+        rows.append(
+            ExerciseResult(
+                spec.id,
+                spec.title,
+                spec.points,
+                spec.points if passed else 0,
+                ExerciseOutcome.PASSED if passed else ExerciseOutcome.FAILED,
+                feedback,
+            )
+        )
+    extra = tuple(f"Alıştırma {ex}: kontrol yeniden istendi; yalnızca ilk karar sayıldı." for ex in repeats)
+    grade = SubmissionGrade(submission, lab, tuple(rows), status, reason, notes=tuple(notes) + extra)
+    return grade.checked(specs)
+
+
+# Bir gönderim -------------------------------------------------------------------------
+
+
+def _environment(folder: Path, judge_address: str) -> dict[str, str]:
+    home = folder / "ev"
+    env = {
+        "PATH": os.path.dirname(sys.executable) + os.pathsep + "/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(home),
+        "TMPDIR": str(folder / "tmp"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "IPYTHONDIR": str(home / "ipython"),
+        "MPLCONFIGDIR": str(home / "mpl"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "LANG": "C.UTF-8",
+        "WSKURS_JUDGE": judge_address,
+    }
+    for name in ("WSKURS_TIMEOUT_SCALE",):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+def _prepare(folder: Path, uid: int | None) -> None:
+    for sub in ("ev", "tmp", "ev/runtime", "ev/data", "ev/config", "ev/ipython", "ev/mpl"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    if uid is not None:
+        for path in [folder, *folder.rglob("*")]:
+            os.lchown(path, uid, uid)
+
+
+def _run_sandboxed(
+    notebook: Path, folder: Path, sandbox: Sandbox, uid: int | None, judge: JudgeProcess, options: GradingOptions
+) -> tuple[str, float | None]:
     cells = len(nbformat.read(notebook, as_version=4).cells)
-    limit = 60 + cell_timeout * (cells + 2)
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    limit = 60 + options.cell_timeout * (cells + 2)
+    inner = lab_pytest_command(notebook, folder, cell_timeout=options.cell_timeout)
+    command = sandbox.command(inner, folder, uid)
     process = subprocess.Popen(
         command,
-        cwd=workdir,
+        cwd=folder,
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
+        env=_environment(folder, judge.address),
         start_new_session=True,
     )
+    assert process.stdout is not None
+    capture = OutputCapture(process.stdout, options.limits.output)
+    timed_out: float | None = None
     try:
-        output, _ = process.communicate(timeout=limit)
+        process.wait(timeout=limit)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        output, _ = process.communicate()
-        output += f"\n[wskurs] gönderim {limit:g} saniyede bitmedi ve durduruldu."
-    return output
+        timed_out = limit
+    finally:
+        kill_group(process)
+        if uid is not None:
+            kill_uid(uid)
+        process.wait()
+    return capture.text(), timed_out
 
 
-def grade_submission(path: Path, canonical: Any, lab: str, *, cell_timeout: float = 30.0) -> Grade:
-    """Bir gönderimi kendi çekirdeğinde notlandırır; asla istisna fırlatmaz."""
+def grade_one(path: str, lab_path: str, options: GradingOptions | None = None) -> SubmissionGrade:
+    """Bir gönderimi kendi çekirdeğinde, yalıtılmış olarak notlandırır; hiçbir zaman istisna fırlatmaz.
+
+    Argümanlar seçilebilir (pickle): bu fonksiyon başka bir süreçte ya da makinede çalışabilir.
+
+    Args:
+        path: Gönderimin dosyası.
+        lab_path: Asıl lab defteri (``labs/labNN_….ipynb``).
+        options: Notlandırma ayarları.
+    """
+    options = options or GradingOptions()
     started = time.monotonic()
-    grade = Grade(submission=path.name)
-    exercises = exercises_of(lab)
-    grade.maximum = sum(ex.points for ex in exercises)
-    empty = [{"exercise": ex.id, "title": ex.title, "points": ex.points, "earned": 0} for ex in exercises]
+    name = Path(path).name
+    lab = "?"
+    specs: list[ExerciseSpec] = []
     try:
-        try:
-            submission = nbformat.read(path, as_version=4)
-        except Exception as exc:
-            raise SubmissionError(f"Not defteri okunamadı ({type(exc).__name__}): bu bir .ipynb dosyası mı?") from None
-        merged, notes = merge_answers(canonical, submission)
-        with tempfile.TemporaryDirectory(prefix="wskurs-not-") as tmp:
-            workdir = Path(tmp)
-            notebook = workdir / f"{lab}_gonderim.ipynb"
-            nbformat.write(merged, notebook)
-            result = workdir / "sonuc.json"
-            output = _run_pytest(notebook, result, cell_timeout, workdir)
-            if not result.exists():
-                tail = "\n".join(output.strip().splitlines()[-5:])
-                raise SubmissionError(f"Notlandırma tamamlanamadı:\n{tail}")
-            data = json.loads(result.read_text(encoding="utf-8"))["notebooks"][0]
-        grade.rows = data["exercises"]
-        for row in grade.rows:
-            for note in notes:
-                if note.startswith(f"Alıştırma {row['exercise']}:"):
-                    row["feedback"] = f"{note}\n{row['feedback']}"
-        grade.total = data["total"]
+        canonical = nbformat.read(lab_path, as_version=4)
+        lab = str(canonical.metadata.get("wskurs", {}).get("lab", "?"))
+        specs = specs_of(lab)
+        grade = _grade(Path(path), canonical, lab, specs, options)
     except SubmissionError as exc:
-        grade.problem = str(exc)
-        grade.rows = [dict(row, status="notlandırılmadı", feedback=str(exc)) for row in empty]
-        grade.total = 0
-    grade.seconds = time.monotonic() - started
+        grade = SubmissionGrade.zero(name, lab, specs, exc.status, str(exc))
+    except Exception as exc:  # bir gönderim notlandırmayı asla durdurmaz
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        grade = SubmissionGrade.zero(name, lab, specs, SubmissionStatus.ERROR, f"Notlandırma hatası: {detail}")
+    return replace(grade, seconds=time.monotonic() - started)
+
+
+def _grade(path: Path, canonical: Any, lab: str, specs: list[ExerciseSpec], options: GradingOptions) -> SubmissionGrade:
+    try:
+        submission = nbformat.read(path, as_version=4)
+        if not isinstance(submission.get("cells"), list):
+            raise ValueError("hücre listesi yok")
+    except Exception as exc:
+        raise SubmissionError(
+            f"Not defteri okunamadı ({type(exc).__name__}): bu bir .ipynb dosyası mı?", SubmissionStatus.NOT_A_NOTEBOOK
+        ) from None
+    merged, notes = merge_answers(canonical, submission)
+    sandbox = detect(disabled=not options.isolation, limits=options.limits)
+    base = Path(tempfile.mkdtemp(prefix="wskurs-not-"))
+    try:
+        os.chmod(base, 0o711)
+        folder = base / "g"
+        folder.mkdir()
+        notebook = folder / f"{lab}_gonderim.ipynb"
+        nbformat.write(merged, notebook)
+        judge = JudgeProcess(hidden=options.hidden, seed=options.seed)
+        try:
+            if sandbox.separate_uid:
+                with uid_slot() as uid:
+                    _prepare(folder, uid)
+                    output, timed_out = _run_sandboxed(notebook, folder, sandbox, uid, judge, options)
+            else:
+                _prepare(folder, None)
+                output, timed_out = _run_sandboxed(notebook, folder, sandbox, None, judge, options)
+        finally:
+            records = judge.stop()
+    finally:
+        leftover = remove_tree(base)
+    grade = grade_from_records(
+        path.name,
+        lab,
+        specs,
+        records,
+        output=output,
+        timed_out=timed_out,
+        cell_timeouts=_timed_out_exercises(merged, output),
+        died_at=_died_exercise(merged, output),
+        notes=notes,
+    )
+    if leftover:
+        grade = replace(grade, notes=(*grade.notes, leftover))
     return grade
 
 
-def _feedback(grade: Grade, lab: str) -> str:
-    lines = [f"# {lab} — {grade.submission}", "", f"**Toplam: {grade.total}/{grade.maximum} puan**", ""]
-    if grade.problem:
-        lines += [f"Gönderim notlandırılamadı: {grade.problem}", ""]
-    for row in grade.rows:
-        lines.append(f"## Alıştırma {row['exercise']} — {row['title']}: {row['earned']}/{row['points']}")
-        lines.append("")
-        lines.append("```")
-        lines.append(str(row.get("feedback", "")).strip())
-        lines.append("```")
-        lines.append("")
-    return "\n".join(lines)
+def _exercise_of_cell(notebook: Any, index: int) -> str | None:
+    code = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
+    role = cell_role(code[index]) if 0 <= index < len(code) else None
+    return role[1] if role is not None else None
 
 
-class _Progress:
-    def __init__(self, total: int, stream: Any = sys.stderr) -> None:
-        self.total = total
-        self.done = 0
-        self.stream = stream
+def _died_exercise(notebook: Any, output: str) -> str | None:
+    """Eklentinin "Çekirdek öldü: Cell N" satırından çekirdeğin öldüğü alıştırma."""
+    match = re.search(re.escape(DEAD_MARK) + r" (\d+)", output)
+    return _exercise_of_cell(notebook, int(match.group(1))) if match else None
 
-    def step(self, grade: Grade) -> None:
-        self.done += 1
-        width = 24
-        filled = int(width * self.done / max(self.total, 1))
-        bar = "█" * filled + "░" * (width - filled)
-        state = f"{grade.total}/{grade.maximum}" if not grade.problem else "notlandırılamadı"
-        self.stream.write(f"[{bar}] {self.done}/{self.total}  {grade.submission}: {state} ({grade.seconds:.1f} sn)\n")
-        self.stream.flush()
+
+def _timed_out_exercises(notebook: Any, output: str) -> list[str]:
+    """nbval'in "Cell N: Timeout of" satırlarından zaman aşımına uğrayan alıştırmalar."""
+    code = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
+    found = []
+    for match in re.finditer(r"Cell (\d+): Timeout of", re.sub(r"\x1b\[[0-9;]*m", "", output)):
+        index = int(match.group(1))
+        role = cell_role(code[index]) if index < len(code) else None
+        if role is not None:
+            found.append(role[1])
+    return list(dict.fromkeys(found))
+
+
+# Bir klasör ---------------------------------------------------------------------------
 
 
 def grade_folder(
@@ -208,9 +437,11 @@ def grade_folder(
     output: Path,
     *,
     jobs: int = 1,
-    cell_timeout: float = 30.0,
-    on_grade: Callable[[Grade], None] | None = None,
-) -> list[Grade]:
+    options: GradingOptions | None = None,
+    on_grade: Callable[[SubmissionGrade], None] | None = None,
+    on_grades: Callable[[list[SubmissionGrade], Path], None] | None = None,
+    runner: Callable[[list[str], str, GradingOptions, int], list[SubmissionGrade]] | None = None,
+) -> list[SubmissionGrade]:
     """Bir klasördeki bütün gönderimleri notlandırır, CSV ve geri bildirim dosyalarını yazar.
 
     Args:
@@ -218,47 +449,97 @@ def grade_folder(
         folder: Gönderimlerin klasörü (her dosya bir gönderim).
         output: Sonuçların yazılacağı klasör.
         jobs: Aynı anda kaç gönderim notlandırılsın.
-        cell_timeout: Hücre başına saniye.
+        options: Notlandırma ayarları.
+        on_grade: Her not hazır olunca çağrılır (ilerleme çubuğu).
+        on_grades: Bütün notlar (gönderim adına göre sıralı) ve ``output`` ile, CSV yazıldıktan
+            sonra çağrılır (ör. Moodle/Canvas dışa aktarımları).
+        runner: ``(yollar, lab_yolu, ayarlar, jobs) → notlar``; verilmezse yerel iş parçacığı havuzu
+            (ör. bir Dask kümesi için değiştirilir; her gönderim için ``grade_one`` çağırmalı).
 
     Returns:
         Gönderim adına göre sıralı notlar.
     """
+    options = options or GradingOptions()
     canonical = nbformat.read(lab_path, as_version=4)
     lab = canonical.metadata.get("wskurs", {}).get("lab")
     if not lab:
         raise SubmissionError(f"{lab_path} bir lab defteri değil (meta veride 'wskurs.lab' yok).")
-    submissions = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    grades: list[Grade] = []
-    with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
-        futures = [pool.submit(grade_submission, p, canonical, lab, cell_timeout=cell_timeout) for p in submissions]
-        for future in as_completed(futures):
-            grade = future.result()
-            grades.append(grade)
-            if on_grade is not None:
+    submissions = sorted(str(p) for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    if runner is not None:
+        grades = list(runner(submissions, str(lab_path), options, jobs))
+        if on_grade is not None:
+            for grade in grades:
                 on_grade(grade)
-    grades.sort(key=lambda g: g.submission)
-    _write(grades, lab, output)
+    else:
+        grades = []
+        with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
+            futures = {pool.submit(grade_one, p, str(lab_path), options): p for p in submissions}
+            for future in as_completed(futures):
+                try:
+                    grade = future.result()
+                except Exception as exc:  # pragma: no cover - grade_one istisna fırlatmaz
+                    grade = SubmissionGrade.zero(
+                        Path(futures[future]).name, lab, specs_of(lab), SubmissionStatus.ERROR, str(exc)
+                    )
+                grades.append(grade)
+                if on_grade is not None:
+                    on_grade(grade)
+    specs = specs_of(lab)
+    grades = sorted((g.checked(specs) for g in grades), key=lambda g: g.submission)
+    _write(grades, lab, specs, output)
+    if on_grades is not None:
+        on_grades(grades, output)
     return grades
 
 
-def _write(grades: list[Grade], lab: str, output: Path) -> None:
+def _feedback(grade: SubmissionGrade) -> str:
+    lines = [f"# {grade.lab} — {grade.submission}", "", f"**Toplam: {grade.total}/{grade.maximum} puan**", ""]
+    lines += [f"Durum: {grade.status.value}", ""]
+    if grade.reason:
+        lines += [f"Neden: {grade.reason}", ""]
+    for note in grade.notes:
+        lines += [f"- {note}"]
+    if grade.notes:
+        lines.append("")
+    for row in grade.exercises:
+        lines.append(f"## Alıştırma {row.exercise} — {row.title}: {row.earned}/{row.points}")
+        lines.append("")
+        lines.append("```")
+        lines.append(row.feedback.strip())
+        lines.append("```")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _write(grades: list[SubmissionGrade], lab: str, specs: Sequence[ExerciseSpec], output: Path) -> None:
     output.mkdir(parents=True, exist_ok=True)
     feedback_dir = output / "geri_bildirim"
     feedback_dir.mkdir(exist_ok=True)
-    ids = [ex.id for ex in exercises_of(lab)]
+    ids = [spec.id for spec in specs]
     with (output / "notlar.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["gonderim", *ids, "toplam", "en_yuksek", "sorun"])
+        writer.writerow(["gonderim", *ids, "toplam", "en_yuksek", "durum", "sorun"])
         for grade in grades:
             scores = grade.scores
             writer.writerow(
-                [grade.submission, *(scores.get(i, 0) for i in ids), grade.total, grade.maximum, grade.problem]
+                [
+                    grade.submission,
+                    *(scores.get(i, 0) for i in ids),
+                    grade.total,
+                    grade.maximum,
+                    grade.status.value,
+                    grade.reason,
+                ]
             )
     for grade in grades:
-        (feedback_dir / f"{Path(grade.submission).stem}.md").write_text(_feedback(grade, lab), encoding="utf-8")
+        (feedback_dir / f"{Path(grade.submission).stem}.md").write_text(_feedback(grade), encoding="utf-8")
+    data = {"lab": lab, "submissions": [grade.as_json() for grade in grades]}
+    (output / "notlar.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def _run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     lab_path = Path(args.lab)
     folder = Path(args.klasor)
     if not lab_path.is_file():
@@ -268,15 +549,25 @@ def _run(args: argparse.Namespace) -> int:
         print(f"Hata: gönderim klasörü bulunamadı: {folder}", file=sys.stderr)
         return 2
     output = Path(args.cikti)
+    options = GradingOptions(cell_timeout=args.zaman_asimi, hidden=not args.gizlisiz, isolation=not args.yalitimsiz)
+    print("Korumalar:")
+    for line in detect(disabled=args.yalitimsiz).describe():
+        print(f"  {line}")
     total = sum(1 for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    progress = _Progress(total)
-    try:
-        grades = grade_folder(
-            lab_path, folder, output, jobs=args.j, cell_timeout=args.zaman_asimi, on_grade=progress.step
-        )
-    except SubmissionError as exc:
-        print(f"Hata: {exc}", file=sys.stderr)
-        return 2
+    with tqdm(total=total, unit="gönderim", desc="Notlandırma", file=sys.stderr, ascii=False) as bar:
+
+        def step(grade: SubmissionGrade) -> None:
+            state = f"{grade.total}/{grade.maximum}"
+            if grade.status is not SubmissionStatus.GRADED:
+                state += f" ({grade.status.value})"
+            bar.set_postfix_str(f"{grade.submission}: {state}", refresh=False)
+            bar.update(1)
+
+        try:
+            grades = grade_folder(lab_path, folder, output, jobs=args.j, options=options, on_grade=step)
+        except SubmissionError as exc:
+            print(f"Hata: {exc}", file=sys.stderr)
+            return 2
     print(f"{len(grades)} gönderim notlandırıldı → {output / 'notlar.csv'}")
     print(f"Geri bildirimler: {output / 'geri_bildirim'}/")
     return 0
@@ -291,4 +582,8 @@ def add_grading_parser(commands: Any) -> None:
         "-j", type=int, default=max(1, (os.cpu_count() or 2) // 2), help="aynı anda notlandırılan gönderim sayısı"
     )
     parser.add_argument("--zaman-asimi", type=float, default=30.0, help="hücre başına saniye (varsayılan: 30)")
+    parser.add_argument("--gizlisiz", action="store_true", help="öğretmenin gizli durumlarını deneme")
+    parser.add_argument(
+        "--yalitimsiz", action="store_true", help="gönderimleri yalıtmadan çalıştır (yalnızca güvenilen kod için)"
+    )
     parser.set_defaults(run=_run)

@@ -27,6 +27,7 @@ import hmac
 import os
 import random
 import secrets
+import subprocess
 import sys
 import threading
 import time
@@ -41,7 +42,7 @@ from .checks.errors import AgentGone
 from .checks.remote import Channel, RemoteNamespace
 from .timing import scaled
 
-__all__ = ["Judge", "main"]
+__all__ = ["Judge", "JudgeProcess", "main"]
 
 
 class Judge:
@@ -139,6 +140,57 @@ class Judge:
         with contextlib.suppress(ConnectionClosed):
             await ws.send(protocol.dumps(message))
             await asyncio.wait_for(ws.close(), timeout=scaled(2))
+
+
+class JudgeProcess:
+    """Başlatılmış bir yargıç alt süreci (``--kayit --ilk``); kaydını arka planda okur.
+
+    ``address`` çekirdeğe ``WSKURS_JUDGE`` olarak verilir; ``stop()`` yargıcı durdurup kaydı döndürür.
+    """
+
+    def __init__(self, *, hidden: bool = False, seed: int | None = None, max_records: int = 10_000) -> None:
+        token = secrets.token_urlsafe(24)
+        command = [sys.executable, "-m", "wskurs.judge", "--kayit", "--ilk"] + (["--gizli"] if hidden else [])
+        if seed is not None:
+            command.append(f"--tohum={seed}")
+        self.max_records = max_records
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+            start_new_session=True,
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(token + "\n")
+        self.process.stdin.flush()
+        ready = protocol.loads(self.process.stdout.readline() or "{}")
+        self.address = protocol.judge_address(int(ready["port"]), token)
+        self.records: list[dict[str, Any]] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if len(self.records) < self.max_records:
+                with contextlib.suppress(protocol.ProtocolError):
+                    self.records.append(protocol.loads(line))
+
+    def stop(self) -> list[dict[str, Any]]:
+        """Yargıcı durdurur ve kaydını döndürür."""
+        assert self.process.stdin is not None
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._reader.join(timeout=5)
+        return self.records
 
 
 def _watch_stdin(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:

@@ -126,7 +126,7 @@ def encode(value: Any, depth: int = 0) -> Any:
             data = dump(mode="json")
         except Exception:
             return {"$type": _type_name(value)}
-        return {"$model": type(value).__qualname__, "value": encode(data, depth + 1)}
+        return {"$model": type(value).__name__, "value": encode(data, depth + 1)}
     return {"$type": _type_name(value)}
 
 

@@ -18,14 +18,9 @@ giren bir cevap yalnız kendi alıştırmasına mal olur.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import secrets
-import subprocess
-import sys
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +29,7 @@ import pytest
 
 from . import protocol
 from .checks.core import exercises_of
+from .judge import JudgeProcess
 from .labgen import cell_role
 
 __all__ = ["LabReport", "grade_rows"]
@@ -41,50 +37,9 @@ __all__ = ["LabReport", "grade_rows"]
 _LAB_NAME = re.compile(r"^(lab\d\d)")
 _KEY = pytest.StashKey["dict[str, LabReport]"]()
 _OUTSIDE = pytest.StashKey["str | None"]()
-
-
-class JudgeProcess:
-    """Bir lab defteri için başlatılmış yargıç alt süreci; kaydını arka planda okur."""
-
-    def __init__(self, *, hidden: bool = False) -> None:
-        token = secrets.token_urlsafe(24)
-        command = [sys.executable, "-m", "wskurs.judge", "--kayit", "--ilk"] + (["--gizli"] if hidden else [])
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            encoding="utf-8",
-            start_new_session=True,
-        )
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(token + "\n")
-        self.process.stdin.flush()
-        ready = protocol.loads(self.process.stdout.readline() or "{}")
-        self.address = protocol.judge_address(int(ready["port"]), token)
-        self.records: list[dict[str, Any]] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            with contextlib.suppress(protocol.ProtocolError):
-                self.records.append(protocol.loads(line))
-
-    def stop(self) -> list[dict[str, Any]]:
-        """Yargıcı durdurur ve kaydını döndürür."""
-        assert self.process.stdin is not None
-        with contextlib.suppress(OSError):
-            self.process.stdin.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._reader.join(timeout=5)
-        return self.records
+_DEAD = pytest.StashKey["list[int]"]()
+DEAD_MARK = "[wskurs] Çekirdek öldü: Cell"
+"""Çekirdeği ölen hücrenin satırı (toplu notlandırma bunu durumu adlandırmak için okur; puan vermez)."""
 
 
 @dataclass
@@ -172,6 +127,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_KEY] = {}
     config.stash[_OUTSIDE] = os.environ.get(protocol.ENV)
+    config.stash[_DEAD] = []
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -247,6 +203,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     cell = getattr(item, "cell", None)
     if cell is None or call.when != "call":
         return
+    kernel = getattr(item.parent, "kernel", None)
+    dead = item.config.stash[_DEAD]
+    if report.failed and not dead and kernel is not None and not kernel.is_alive():
+        dead.append(int(getattr(item, "cell_num", -1)))
     role = cell_role(cell)
     if role is None:
         return
@@ -264,6 +224,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for cell_num in config.stash.get(_DEAD, []):
+        terminalreporter.write_line(f"{DEAD_MARK} {cell_num}")
     reports = config.stash.get(_KEY, {})
     if not reports or config.stash[_OUTSIDE] is not None:
         return

@@ -40,3 +40,37 @@ WRONG = {
                 pass
     """,
 }
+
+# Sınır mutantları: eski kontrollerin geçirdiği, yargıcın sınır durumlarının yakaladığı yanlışlar.
+EDGES = {
+    # Boş mesaj yanıtsız kalıyor (boş metin de bir mesajdır).
+    "1.1": """
+        await websocket.accept()
+        try:
+            while True:
+                mesaj = await websocket.receive_text()
+                if mesaj:
+                    await websocket.send_text(f"Yankı: {mesaj}")
+        except WebSocketDisconnect:
+            pass
+    """,
+    # Sayaç ortak ama her bağlantıda sıfırlanıyor: art arda bağlantılarda doğru, aynı anda açık
+    # iki bağlantıda karışır.
+    "1.4": """
+        sayac_app = FastAPI()
+        durum = {"sayac": 0}
+
+
+        @sayac_app.websocket("/sayac")
+        async def sayac_endpoint(websocket: WebSocket):
+            await websocket.accept()
+            durum["sayac"] = 0
+            try:
+                while True:
+                    await websocket.receive_text()
+                    durum["sayac"] += 1
+                    await websocket.send_text(str(durum["sayac"]))
+            except WebSocketDisconnect:
+                pass
+    """,
+}

@@ -62,3 +62,19 @@ WRONG = {
         await websocket.send_json({"oda": oda, "ad": ad})
     """,
 }
+
+# Sınır mutantları: eski kontrollerin geçirdiği, yargıcın sınır durumlarının yakaladığı yanlışlar.
+EDGES = {
+    # Boş metin mesajı ikili sanılıp reddediliyor.
+    "2.3": """
+        await websocket.accept()
+        while True:
+            mesaj = await websocket.receive()
+            if mesaj["type"] == "websocket.disconnect":
+                return
+            if not mesaj.get("text"):
+                await websocket.close(code=1003, reason="Yalnız metin mesajları kabul edilir")
+                return
+            await websocket.send_text(f"Mesajınız: {mesaj['text']}")
+    """,
+}

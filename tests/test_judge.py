@@ -1,0 +1,251 @@
+"""Yargıç, aracı ve dar kanal: kodlama, RemoteNamespace hataları, kayıttan not, gerçek bir yargıç
+sürecine bağlanan gerçek bir aracı."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from typing import Any
+
+import pytest
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+from websockets.asyncio.client import connect
+
+from wskurs import protocol
+from wskurs.agent import ask_judge
+from wskurs.checks import CheckFailed, Mismatch, check, hidden_case, specs_of
+from wskurs.checks.remote import RemoteNamespace
+from wskurs.grades import ExerciseOutcome, ExerciseResult, SubmissionGrade, SubmissionStatus
+from wskurs.grading import grade_from_records
+from wskurs.judge import JudgeProcess
+from wskurs.timing import scaled
+
+from helpers import run
+
+# Kodlama ------------------------------------------------------------------------------
+
+
+def test_values_round_trip_as_plain_json():
+    """Metin, sayı, bytes, küme, iç içe sözlük ve liste kanaldan aynı değer olarak geçer; başka
+    her şey yalnızca tür adıdır."""
+    value = {"a": [1, 2.5, "çığ", None, True], "b": b"\x00\xff", "c": {3, 1, 2}, "d": {"iç": ("x", 1)}}
+    encoded = protocol.encode(value)
+    text = protocol.dumps({"type": "reply", "value": encoded})
+    decoded = protocol.decode(protocol.loads(text)["value"])
+    assert decoded == {"a": [1, 2.5, "çığ", None, True], "b": b"\x00\xff", "c": {1, 2, 3}, "d": {"iç": ["x", 1]}}
+    assert protocol.encode({1, 2, 3}) == {"$set": [1, 2, 3], "len": 3}
+    opaque = protocol.decode(protocol.encode(object()))
+    assert isinstance(opaque, protocol.Opaque) and opaque.type_name == "object"
+    assert math.isnan(protocol.decode(protocol.encode(float("nan"))))
+    assert protocol.decode(protocol.encode(2**70)) == 2**70
+
+
+def test_pydantic_model_arrives_as_a_snapshot():
+    """Bir pydantic modeli ``mode="json"`` görüntüsüyle gelir; alanlarına öznitelikle de erişilir."""
+    from pydantic import BaseModel
+
+    class Mesaj(BaseModel):
+        type: str
+        room_id: str
+
+    snapshot = protocol.decode(protocol.encode(Mesaj(type="join_room", room_id="genel")))
+    assert snapshot == {"type": "join_room", "room_id": "genel"}
+    assert snapshot.room_id == "genel" and snapshot.type_name == "Mesaj"
+
+
+@pytest.mark.parametrize("text", ["", "[]", '{"id": 1}', "yarım {", '{"type": 3}'])
+def test_malformed_messages_are_protocol_errors(text):
+    """JSON olmayan ya da ``type`` alanı olmayan bir mesaj ``ProtocolError`` olur."""
+    with pytest.raises(protocol.ProtocolError):
+        protocol.loads(text)
+
+
+def test_unknown_value_shapes_are_refused():
+    """Tanınmayan bir değer biçimi sessizce kabul edilmez."""
+    with pytest.raises(protocol.ProtocolError):
+        protocol.decode({"$eval": "__import__('os')"})
+
+
+def test_judge_address_carries_the_token():
+    """``WSKURS_JUDGE`` adresi ve token'ı taşır; bozuk değer açık bir hatadır."""
+    assert protocol.parse_address(protocol.judge_address(1234, "gizli")) == ("ws://127.0.0.1:1234", "gizli")
+    with pytest.raises(protocol.ProtocolError):
+        protocol.parse_address("http://127.0.0.1:1234")
+
+
+# RemoteNamespace ------------------------------------------------------------------------
+
+
+class FakeChannel:
+    """``describe`` isteklerine sabit yanıt veren kanal (yalnızca ad/tür denetimleri için)."""
+
+    def __init__(self, described: dict[str, dict[str, Any]]) -> None:
+        self.described = described
+
+    async def request(self, op: str, **args: Any) -> Any:
+        assert op == "describe"
+        return self.described.get(args["name"], {"exists": False})
+
+
+def _ns(**described: dict[str, Any]) -> RemoteNamespace:
+    return RemoteNamespace(FakeChannel(described))  # type: ignore[arg-type]
+
+
+def test_missing_name_is_a_mismatch_that_names_it():
+    """Tanımlı olmayan bir ad, hangi adın beklendiğini söyleyen bir ``Mismatch`` olur."""
+    with pytest.raises(Mismatch, match="`yanki_app` adında bir tanım bulunamadı"):
+        run(lambda: _ns().get("yanki_app", FastAPI, what="bir FastAPI uygulaması"))
+
+
+def test_wrong_type_is_reported_with_the_type_name():
+    """Yanlış türde bir değer, beklenen ve gelen türle bildirilir (türler MRO'daki adlarla karşılaştırılır)."""
+    ns = _ns(yanki_app={"exists": True, "type": "int", "mro": ["builtins.int", "builtins.object"], "repr": "42"})
+    with pytest.raises(Mismatch) as info:
+        run(lambda: ns.get("yanki_app", FastAPI, what="bir FastAPI uygulaması"))
+    assert info.value.expected == "bir FastAPI uygulaması" and info.value.got == "int: 42"
+
+
+def test_function_checks_async_and_parameter_count():
+    """``ns.function`` ``async def`` olmayanı ve parametre sayısı tutmayanı reddeder."""
+    sync = {"exists": True, "type": "function", "callable": True, "is_async": False, "params": 2}
+    with pytest.raises(Mismatch, match="async def"):
+        run(lambda: _ns(collect=sync).function("collect", is_async=True, params=2))
+    wrong_count = dict(sync, is_async=True, params=1)
+    with pytest.raises(Mismatch, match="2 parametre"):
+        run(lambda: _ns(collect=wrong_count).function("collect", is_async=True, params=2))
+    not_callable = {"exists": True, "type": "int", "callable": False}
+    with pytest.raises(Mismatch, match="fonksiyon değil"):
+        run(lambda: _ns(collect=not_callable).function("collect", is_async=True))
+
+
+def test_hidden_case_names_the_property_not_the_input():
+    """Gizli bir durumda kalan kontrol, girdiyi ve beklenen değeri söylemez; yalnızca özelliği adlandırır."""
+    with pytest.raises(Mismatch) as info, hidden_case("126 baytlık yükte uzunluk başlığı"):
+        raise Mismatch("yanlış", expected="b'~\\x00~'", got="b'\\x7e'")
+    text = f"{info.value.problem} {info.value.expected} {info.value.got}"
+    assert "126 baytlık" in text and "x00" not in text and "x7e" not in text
+
+
+# Kayıttan not -----------------------------------------------------------------------------
+
+
+def _verdict(exercise: str, passed: bool, **extra: Any) -> dict[str, Any]:
+    return {"type": "verdict", "exercise": exercise, "passed": passed, "feedback": "…", **extra}
+
+
+def test_only_the_judges_first_verdict_counts():
+    """Bir alıştırmanın yalnızca ilk kararı sayılır; kayıttaki puan ve başlık değil, kayıtlı
+    alıştırmanın puanı kullanılır; kayıtlı olmayan alıştırma satır almaz."""
+    specs = specs_of("lab01")
+    records = [
+        {"type": "started", "exercise": "1.1"},
+        _verdict("1.1", False),
+        _verdict("1.1", True),
+        _verdict("1.2", True, earned=999, points=999, title="sahte"),
+        _verdict("9.9", True),
+        _verdict("1.3", True),
+        _verdict("1.4", True),
+    ]
+    grade = grade_from_records("g.ipynb", "lab01", specs, records)
+    assert grade.scores == {"1.1": 0, "1.2": 3, "1.3": 2, "1.4": 2}
+    assert grade.status is SubmissionStatus.GRADED and grade.total == 7 <= grade.maximum == 10
+
+
+@pytest.mark.parametrize(
+    ("records", "kwargs", "status", "words"),
+    [
+        ([{"type": "started", "exercise": "1.2"}, {"type": "died", "exercise": "1.2"}], {}, "KERNEL_DIED", "1.2"),
+        ([{"type": "started", "exercise": "1.3"}], {"timed_out": 90.0}, "TIMED_OUT", "1.3"),
+        ([_verdict("1.1", True)], {"output": "DeadKernelError: Kernel died"}, "KERNEL_DIED", "1.2"),
+        ([_verdict("1.1", True)], {"cell_timeouts": ["1.2"]}, "TIMED_OUT", "1.2"),
+        ([_verdict("1.1", True)], {}, "SUSPICIOUS", "1.2, 1.3, 1.4"),
+        ([{"type": "violation", "what": "yanlış token"}], {}, "SUSPICIOUS", "token"),
+    ],
+)
+def test_status_mapping_names_the_exercise(records, kwargs, status, words):
+    """Zaman aşımı, çekirdeğin ölümü, ulaşmayan kontroller ve kural dışı konuşma ayrı durumlardır ve
+    neden hangi alıştırmada olduğunu söyler; puansız satırlar "çalışmadı" olur."""
+    grade = grade_from_records("g.ipynb", "lab01", specs_of("lab01"), records, **kwargs)
+    assert grade.status is SubmissionStatus[status], grade
+    assert words in grade.reason, grade.reason
+    assert all(row.earned == 0 for row in grade.exercises if row.exercise != "1.1")
+
+
+def test_ill_formed_grade_becomes_suspicious_zero():
+    """Puanından fazla kazanılan bir satır notu 0 puanlı ve nedenli ``SUPHELI`` bir satıra çevirir."""
+    specs = specs_of("lab01")
+    bad = ExerciseResult("1.1", specs[0].title, specs[0].points, 99, ExerciseOutcome.PASSED)
+    grade = SubmissionGrade("g.ipynb", "lab01", (bad,)).checked(specs)
+    assert grade.status is SubmissionStatus.SUSPICIOUS and grade.total == 0 and "99/3" in grade.reason
+
+
+# Gerçek yargıç ve aracı ---------------------------------------------------------------------
+
+
+def _echo_app() -> FastAPI:
+    app = FastAPI()
+
+    @app.websocket("/yanki")
+    async def yanki(websocket: WebSocket) -> None:
+        await websocket.accept()
+        try:
+            while True:
+                await websocket.send_text(f"Yankı: {await websocket.receive_text()}")
+        except WebSocketDisconnect:
+            pass
+
+    return app
+
+
+def test_judge_records_verdicts_and_repeats_count_once(monkeypatch):
+    """Gerçek bir yargıç süreci kararı kendi kaydına yazar; aynı alıştırmayı yeniden sormak
+    (--ilk) yeni bir kontrol değil, ilk kararın tekrarıdır."""
+    judge = JudgeProcess()
+    monkeypatch.setenv(protocol.ENV, judge.address)
+    try:
+        first = run(lambda: ask_judge("1.1", {"yanki_app": FastAPI()}))
+        second = run(lambda: ask_judge("1.1", {"yanki_app": _echo_app()}))
+    finally:
+        records = judge.stop()
+    assert not first.passed and not second.passed
+    assert "yalnızca ilk kontrolü" in second.feedback
+    kinds = [entry["type"] for entry in records]
+    assert kinds == ["started", "verdict", "repeat"], records
+
+
+def test_wrong_token_is_refused_and_recorded(monkeypatch):
+    """Token'ı bilmeyen bir bağlantı kontrol başlatamaz ve kayda kural dışı konuşma olarak geçer."""
+    judge = JudgeProcess()
+    url, _ = protocol.parse_address(judge.address)
+
+    async def intrude() -> None:
+        async with connect(url) as ws:
+            await ws.send(protocol.dumps({"type": "check", "token": "tahmin", "exercise": "1.1"}))
+            with pytest.raises(Exception):  # noqa: B017 - bağlantı 1008 ile kapanır
+                await asyncio.wait_for(ws.recv(), timeout=5)
+
+    try:
+        run(intrude)
+    finally:
+        records = judge.stop()
+    assert [entry["type"] for entry in records] == ["violation"], records
+
+
+def test_learner_error_is_reported_with_its_line():
+    """Öğrencinin fonksiyonu bir hata fırlatırsa geri bildirim hatanın türünü ve satırını söyler."""
+
+    async def collect(url, n):
+        raise TypeError("liste bekleniyordu")
+
+    with pytest.raises(CheckFailed) as info:
+        run(lambda: check("1.3", {"collect": collect}))
+    assert "TypeError: liste bekleniyordu" in info.value.feedback and "satır" in info.value.feedback
+
+
+def test_self_check_is_fast_once_the_judge_runs():
+    """Yerel yargıç çekirdek (burada: süreç) başına bir kez başlar; sonraki kontroller hızlıdır."""
+    run(lambda: check("1.1", {"yanki_app": _echo_app()}))
+    started = time.monotonic()
+    run(lambda: check("1.1", {"yanki_app": _echo_app()}))
+    assert time.monotonic() - started < scaled(5)
