@@ -17,7 +17,6 @@ import inspect
 import itertools
 import os
 import secrets
-import subprocess
 import sys
 import types
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from wskurs import protocol
 from wskurs.checks import CheckFailed, check, exercises_of
+from wskurs.judge import JudgeProcess
 from wskurs.labgen import cell_role
 
 from labtools import LAB_FILES, submission
@@ -41,15 +41,9 @@ EDGE_LABS = [name for name in LAB_FILES if name[:5] in {"lab03", "lab04", "lab05
 @contextlib.contextmanager
 def judge(*, hidden: bool, seed: int) -> Iterator[None]:
     """Ayrı bir yargıç süreci başlatır ve ``WSKURS_JUDGE`` ile ona yönlendirir."""
-    token = secrets.token_urlsafe(16)
-    args = [sys.executable, "-m", "wskurs.judge", "--tohum", str(seed)] + (["--gizli"] if hidden else [])
-    process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert process.stdin is not None and process.stdout is not None
-    process.stdin.write(token + "\n")
-    process.stdin.flush()
-    port = int(protocol.loads(process.stdout.readline())["port"])
+    process = JudgeProcess(hidden=hidden, seed=seed)
     old = os.environ.get(protocol.ENV)
-    os.environ[protocol.ENV] = protocol.judge_address(port, token)
+    os.environ[protocol.ENV] = process.address
     try:
         yield
     finally:
@@ -57,12 +51,7 @@ def judge(*, hidden: bool, seed: int) -> Iterator[None]:
             os.environ.pop(protocol.ENV, None)
         else:
             os.environ[protocol.ENV] = old
-        process.stdin.close()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process.stop()
 
 
 async def namespace_of(nb: Any) -> dict[str, Any]:

@@ -183,3 +183,10 @@ MUTANTS = {
         """,
     ],
 }
+
+# Toplu notlandırmada denenen sınır mutantları (her biri yalnızca kendi alıştırmasında kalmalı).
+EDGES = {
+    "3.1": MUTANTS["3.1"][0],
+    "3.2": MUTANTS["3.2"][0],
+    "3.4": MUTANTS["3.4"][0],
+}

@@ -119,3 +119,9 @@ MUTANTS = {
         """,
     ],
 }
+
+# Toplu notlandırmada denenen sınır mutantları (her biri yalnızca kendi alıştırmasında kalmalı).
+EDGES = {
+    "4.2": MUTANTS["4.2"][2],
+    "4.4": MUTANTS["4.4"][0],
+}

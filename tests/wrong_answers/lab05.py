@@ -173,3 +173,11 @@ MUTANTS = {
         ),
     ],
 }
+
+# Toplu notlandırmada denenen sınır mutantları (her biri yalnızca kendi alıştırmasında kalmalı).
+EDGES = {
+    "5.2": MUTANTS["5.2"][0],
+    "5.3": MUTANTS["5.3"][0],
+    "5.4": MUTANTS["5.4"][0],
+    "5.6": MUTANTS["5.6"][1],
+}

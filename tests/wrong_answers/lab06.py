@@ -252,3 +252,10 @@ MUTANTS = {
         _PAGES.format(pages="max(1, -(-toplam // page_size))"),
     ],
 }
+
+# Toplu notlandırmada denenen sınır mutantları (her biri yalnızca kendi alıştırmasında kalmalı).
+EDGES = {
+    "6.4": MUTANTS["6.4"][0],
+    "6.5": MUTANTS["6.5"][0],
+    "6.6": MUTANTS["6.6"][0],
+}

@@ -201,3 +201,10 @@ async def hiz(websocket: WebSocket, kullanici: str):
         """,
     ],
 }
+
+# Toplu notlandırmada denenen sınır mutantları (her biri yalnızca kendi alıştırmasında kalmalı).
+EDGES = {
+    "7.1": MUTANTS["7.1"][0],
+    "7.2": MUTANTS["7.2"][0],
+    "7.3": MUTANTS["7.3"][0],
+}
