@@ -1,14 +1,13 @@
 """Lab 4 için makul yanlış cevaplar: bölümün uyardığı tipik hatalar."""
 
 WRONG = {
-    # `async def` içinde `time.sleep`: bekleme event loop'u kilitler, üç istemci sırayla hizmet alır.
+    # Raporu beklemek: loop bloke değil, ama aynı bağlantının kısa raporu uzun olanı bekliyor.
     "4.1": """
         await websocket.accept()
         try:
             while True:
                 mesaj = await websocket.receive_text()
-                time.sleep(0.5)
-                await websocket.send_text(f"rapor hazır: {mesaj}")
+                await websocket.send_text(await rapor_hazirla(mesaj))
         except WebSocketDisconnect:
             pass
     """,
@@ -39,24 +38,39 @@ WRONG = {
         except WebSocketDisconnect:
             pass
     """,
-    # `send_text` düzeltilmiş ama `kaydet(...)` hâlâ await edilmiyor: günlüğe hiçbir şey yazılmaz.
+    # Sınır yok: hepsi aynı anda yola çıkıyor (4.2'nin cevabı).
     "4.5": """
-        kaydet(mesaj)
-        await websocket.send_text(f"kaydedildi: {mesaj}")
+        return await asyncio.gather(*(tek_getir(url, mesaj) for mesaj in mesajlar))
     """,
 }
 
 # Sınırları deneyen ek yanlış cevaplar (``tests/test_checks_edges.py``).
 MUTANTS = {
     "4.1": [
-        # Bekleme yanıttan sonra: ilk yanıt hemen gelir, sorgu taklidi anlamını yitirir.
+        # Görevler başlatılıyor ama istemci ayrılınca iptal edilmiyor: 30 saniyelik rapor sahipsiz kalır.
+        """
+        await websocket.accept()
+
+        async def hazirla_gonder(mesaj):
+            await websocket.send_text(await rapor_hazirla(mesaj))
+
+        gorevler = set()
+        try:
+            while True:
+                mesaj = await websocket.receive_text()
+                gorev = asyncio.create_task(hazirla_gonder(mesaj))
+                gorevler.add(gorev)
+                gorev.add_done_callback(gorevler.discard)
+        except WebSocketDisconnect:
+            pass
+        """,
+        # `await asyncio.create_task(...)`: görev var ama hemen bekleniyor; sıra yine geliş sırası.
         """
         await websocket.accept()
         try:
             while True:
                 mesaj = await websocket.receive_text()
-                await websocket.send_text(f"rapor hazır: {mesaj}")
-                await asyncio.sleep(0.5)
+                await asyncio.create_task(websocket.send_text(await rapor_hazirla(mesaj)))
         except WebSocketDisconnect:
             pass
         """,
@@ -68,11 +82,6 @@ MUTANTS = {
         for gelecek in asyncio.as_completed([tek_getir(url, mesaj) for mesaj in mesajlar]):
             yanitlar.append(await gelecek)
         return yanitlar
-        """,
-        # Mesaj başına sözlük: aynı mesaj iki kez gelince bir yanıt kaybolur.
-        """
-        sonuc = dict(zip(mesajlar, await asyncio.gather(*(tek_getir(url, m) for m in set(mesajlar)))))
-        return [sonuc[m] for m in mesajlar]
         """,
         # `asyncio.wait` boş kümeyle çağrılamaz: boş listede ValueError.
         """
@@ -112,16 +121,39 @@ MUTANTS = {
         """,
     ],
     "4.5": [
-        # Yanıt kayıttan önce gidiyor ve kayıt bir göreve bırakılıyor; gunluk eksik kalabilir.
+        # Gruplar hâlinde: her grup en yavaşını bekliyor, bir istek bitince sıradaki başlamıyor.
         """
-        asyncio.ensure_future(kaydet(mesaj))
-        await websocket.send_text(f"kaydedildi: {mesaj}")
+        yanitlar = []
+        for bas in range(0, len(mesajlar), en_cok):
+            grup = mesajlar[bas : bas + en_cok]
+            yanitlar += await asyncio.gather(*(tek_getir(url, mesaj) for mesaj in grup))
+        return yanitlar
+        """,
+        # Semaphore her istekte yeniden oluşturuluyor: hiçbir şeyi sınırlamıyor.
+        """
+        async def bir_tane(mesaj):
+            async with asyncio.Semaphore(en_cok):
+                return await tek_getir(url, mesaj)
+
+        return await asyncio.gather(*(bir_tane(mesaj) for mesaj in mesajlar))
+        """,
+        # Sınır bir eksik: `Semaphore(en_cok - 1)`; en_cok = 1'de hiç ilerlemez.
+        """
+        sinir = asyncio.Semaphore(max(en_cok - 1, 1))
+
+        async def bir_tane(mesaj):
+            async with sinir:
+                return await tek_getir(url, mesaj)
+
+        return await asyncio.gather(*(bir_tane(mesaj) for mesaj in mesajlar))
         """,
     ],
 }
 
 # Toplu notlandırmada denenen sınır mutantları (her biri yalnızca kendi alıştırmasında kalmalı).
 EDGES = {
-    "4.2": MUTANTS["4.2"][2],
+    "4.1": MUTANTS["4.1"][0],
+    "4.2": MUTANTS["4.2"][1],
+    "4.5": MUTANTS["4.5"][0],
     "4.4": MUTANTS["4.4"][0],
 }

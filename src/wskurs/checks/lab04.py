@@ -9,9 +9,9 @@ yaklaşık 0,5 saniye; eşik ikisinin arasındadır.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
 import time
+from collections import Counter
 from typing import Any
 
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
@@ -34,9 +34,6 @@ def _texts(ns: Namespace, count: int) -> list[str]:
     return [f"{word} {ns.rng.randint(10, 999)}" for word in ns.rng.sample(WORDS, count)]
 
 
-RAPOR_GECIKMESI = 0.5
-"""Alıştırma 4.1'de her mesajın beklemesi (saniye)."""
-
 HESAP_SURESI = 1.0
 """Alıştırma 4.3'te A istemcisinin istediği hesabın süresi (saniye)."""
 
@@ -53,67 +50,93 @@ def _coroutine_hint(reply: str) -> str | None:
     return None
 
 
-@exercise("4.1", title="Bloke etmeyen bekleme", points=2)
-async def non_blocking_wait(ns: Namespace) -> None:
+@exercise("4.1", title="Bir bağlantıda aynı anda birden çok iş", points=2, timeout=20)
+async def concurrent_in_one_connection(ns: Namespace) -> None:
     app = await ns.get("rapor_app", FastAPI, what="bir FastAPI uygulaması")
-    texts = ["sorgu 1", *_texts(ns, 2)]
+    long = ns.rng.choice(["0.8", "0.85", "0.9"])
     async with run_app(app) as server:
-        await _reports_at_once(server, texts)
+        # Uzun, kısa, orta: yanıtlar bitiş sırasıyla (kısa, orta, uzun) gelmeli.
+        await _reports_in_order(server, [long, "0.1", "0.4"])
+        # Sınırlar: aynı süre iki kez (ikisi de yanıtlanır); sıfır saniyelik rapor.
+        short = f"{ns.rng.randint(5, 15) / 100:g}"
+        await _reports_in_order(server, [long, short, short, "0"])
         if ns.hidden:
-            with hidden_case("beş istemci aynı anda sorduğunda da hepsinin yaklaşık 0,5 saniyede yanıt alması"):
-                await _reports_at_once(server, _texts(ns, 5))
+            with hidden_case("beş farklı süreli raporun bitiş sırasıyla gelmesi"):
+                await _reports_in_order(server, ["0.9", "0.7", "0.5", "0.3", "0.1"])
+        await _no_report_left_behind(ns, server)
 
 
-async def _reports_at_once(server: Any, texts: list[str]) -> None:
-    async with contextlib.AsyncExitStack() as stack:
-        sockets = [await stack.enter_async_context(await open_ws(server.ws_url("/rapor"))) for _ in texts]
+async def _reports_in_order(server: Any, texts: list[str]) -> None:
+    ws = await open_ws(server.ws_url("/rapor"))
+    async with ws:
         started = time.perf_counter()
-        for ws, text in zip(sockets, texts, strict=True):
+        for text in texts:
             await ws.send(text)
-        replies = await asyncio.gather(
-            *(
-                receive(
-                    ws,
-                    f"{number}. istemcinin yanıtı",
-                    timeout=scaled(STEP) + len(texts) * RAPOR_GECIKMESI,
-                    hint="Her mesaja `await websocket.send_text(...)` ile yanıt verin.",
+        expected = [f"rapor hazır: {text}" for text in sorted(texts, key=float)]
+        longest = max(float(text) for text in texts)
+        replies: list[str] = []
+        for _ in texts:
+            replies.append(
+                str(
+                    await receive(
+                        ws,
+                        f"{len(replies) + 1}. rapor",
+                        timeout=scaled(STEP) + sum(float(text) for text in texts),
+                        hint="Her mesajın raporunu gönderin; istemci ayrılmadan görevleri iptal etmeyin.",
+                    )
                 )
-                for number, ws in enumerate(sockets, start=1)
             )
-        )
         elapsed = time.perf_counter() - started
-        for reply, text in zip(replies, texts, strict=True):
-            expected = f"rapor hazır: {text}"
-            if reply != expected:
-                raise Mismatch(
-                    "Yanıt beklenen biçimde değil.",
-                    expected=repr(expected),
-                    got=repr(reply),
-                    hint=_coroutine_hint(str(reply)) or 'Yanıt tam olarak f"rapor hazır: {mesaj}" olmalı.',
-                )
-        if elapsed >= (len(texts) - 0.6) * RAPOR_GECIKMESI:
-            raise Mismatch(
-                f"{len(texts)} istemci sırayla hizmet aldı: biri beklerken öbürleri de bekledi.",
-                expected=f"bütün yanıtların yaklaşık {RAPOR_GECIKMESI:g} saniyede gelmesi",
-                got=f"{len(texts)} yanıt {elapsed:.2f} saniyede geldi (≈ {len(texts)} × {RAPOR_GECIKMESI:g} s)",
-                hint="`time.sleep` event loop'u kilitler; `async def` içinde `await asyncio.sleep(...)` kullanın.",
-            )
-        if elapsed < 0.9 * RAPOR_GECIKMESI:
-            raise Mismatch(
-                "Yanıtlar beklemeden geldi.",
-                expected=f"her mesajda {RAPOR_GECIKMESI:g} saniyelik bekleme",
-                got=f"{len(texts)} yanıt {elapsed:.2f} saniyede geldi",
-                hint="Sorguyu taklit eden beklemeyi silmeyin: `await asyncio.sleep(0.5)`.",
-            )
-        await sockets[0].send(texts[-1])
-        again = await receive(sockets[0], "aynı bağlantıdan ikinci mesajın yanıtı")
-        if again != f"rapor hazır: {texts[-1]}":
-            raise Mismatch(
-                "Aynı bağlantıdan gelen ikinci mesaj yanıtlanmadı.",
-                expected=repr(f"rapor hazır: {texts[-1]}"),
-                got=repr(again),
-                hint="Handler her mesajı bir `while True` döngüsünde karşılamalı.",
-            )
+    if sorted(replies) != sorted(expected):
+        raise Mismatch(
+            "Raporlar beklenen metinlerle gelmedi.",
+            expected=short_list(expected),
+            got=short_list(replies),
+            hint=_coroutine_hint(" ".join(replies)) or 'Her mesaja f"rapor hazır: {mesaj}" gönderin.',
+        )
+    if replies != expected:
+        raise Mismatch(
+            "Kısa raporlar, aynı bağlantıda önce gelen uzun raporu bekledi.",
+            expected=f"bitiş sırası: {short_list(expected)}",
+            got=f"geliş sırası: {short_list(replies)} ({elapsed:.2f} sn)",
+            hint=(
+                "`await rapor_hazirla(...)` handler'ı o rapor bitene dek durdurur; bu sırada yeni mesaj "
+                "okunmaz. Her raporu `asyncio.create_task(...)` ile ayrı bir görevde hazırlayıp gönderin."
+            ),
+        )
+    if elapsed > longest + 0.6 * (sum(float(text) for text in texts) - longest) + scaled(0.3):
+        raise Mismatch(
+            "Raporlar aynı anda hazırlanmadı.",
+            expected=f"hepsinin en uzun rapor kadar (≈ {longest:g} sn) sürmesi",
+            got=f"{elapsed:.2f} sn",
+            hint="Görevleri oluşturup hemen yeni mesajı okuyun; görevi `await` etmeyin.",
+        )
+
+
+def short_list(values: list[str]) -> str:
+    return ", ".join(repr(value) for value in values)[:200]
+
+
+async def _no_report_left_behind(ns: Namespace, server: Any) -> None:
+    before = Counter(await ns.tasks())
+    ws = await open_ws(server.ws_url("/rapor"))
+    await ws.send("30")
+    await ws.send("20")
+    await asyncio.sleep(0.2)
+    await ws.close()
+    leftover: list[str] = []
+    for _ in range(30):
+        await asyncio.sleep(0.05)
+        leftover = [name for name in (Counter(await ns.tasks()) - before).elements() if "rapor" in name.lower()]
+        if not leftover:
+            return
+    raise Mismatch(
+        "İstemci ayrıldıktan sonra bitmemiş raporların görevleri çalışmaya devam ediyor.",
+        expected="ayrılan istemcinin görevlerinin iptal edilmesi",
+        got=f"çalışan görev(ler): {sorted(set(leftover))}",
+        hint="Görevleri bir kümede tutun; `finally:` bloğunda her birine `cancel()` deyip "
+        "`await asyncio.gather(*gorevler, return_exceptions=True)` ile bekleyin.",
+    )
 
 
 _FRUIT_DELAYS = {"elma": 0.5, "armut": 0.1, "kiraz": 0.4, "erik": 0.2, "incir": 0.3}
@@ -330,39 +353,100 @@ async def per_message_timeout(ns: Namespace) -> None:
                     )
 
 
-@exercise("4.5", title="Unutulan await", points=2)
-async def forgotten_await(ns: Namespace) -> None:
-    app = await ns.get("kayit_app", FastAPI, what="bir FastAPI uygulaması")
-    before = len(await ns.read("gunluk", list, what="bir liste"))
-    async with run_app(app) as server:
-        ws = await open_ws(server.ws_url("/kayit"))
-        async with ws:
-            messages = ["kayıt 1", *_texts(ns, 2)]
-            for message in messages:
-                await ws.send(message)
-                reply = await receive(
-                    ws,
-                    f"'{message}' mesajının yanıtı",
-                    timeout=scaled(STEP),
-                    hint="`websocket.send_text(...)` bir coroutine döndürür: başına `await` yazılmazsa hiçbir "
-                    "şey gönderilmez.",
-                )
-                expected = f"kaydedildi: {message}"
-                if reply != expected:
-                    raise Mismatch(
-                        "Yanıt beklenen biçimde değil.",
-                        expected=repr(expected),
-                        got=repr(reply),
-                        hint=_coroutine_hint(reply) or 'Yanıt tam olarak f"kaydedildi: {mesaj}" olmalı.',
-                    )
-            written = (await ns.read("gunluk"))[before:]
-        if written != messages:
+# 4.5 ---------------------------------------------------------------------------------------
+
+
+def _gauged_app(gauge: dict[str, Any]) -> FastAPI:
+    """Her mesajın son sözcüğü saniye: o kadar bekleyip yanıt verir; aynı anda kaç isteğe
+    baktığını ve her isteğin başladığı anı kaydeder."""
+    source = FastAPI()
+
+    @source.websocket("/is")
+    async def work(websocket: WebSocket) -> None:
+        await websocket.accept()
+        try:
+            while True:
+                text = await websocket.receive_text()
+                gauge["starts"][text] = time.perf_counter()
+                gauge["now"] += 1
+                gauge["max"] = max(gauge["max"], gauge["now"])
+                try:
+                    await asyncio.sleep(float(text.rsplit(" ", 1)[-1]))
+                finally:
+                    gauge["now"] -= 1
+                await websocket.send_text(f"bitti: {text}")
+        except WebSocketDisconnect:
+            pass
+
+    return source
+
+
+async def _bounded_round(
+    func: Any, url: str, gauge: dict[str, Any], delays: list[float], limit: int
+) -> dict[str, float]:
+    texts = [f"iş{i} {delay:g}" for i, delay in enumerate(delays)]
+    gauge.update(now=0, max=0, starts={})
+    call = f"sinirli_getir(url, <{len(texts)} mesaj>, {limit})"
+    started = time.perf_counter()
+    try:
+        got = await asyncio.wait_for(func(url, texts, limit), timeout=scaled(5) + sum(delays))
+    except TimeoutError:
+        raise Mismatch(f"{call} bitmedi.", got="zaman aşımı", hint="Semaphore'u `async with` ile kullanın.") from None
+    except RemoteError as exc:
+        raise Mismatch(
+            f"{call} hata verdi.",
+            got=exc.error[:200],
+            hint="Boş bir listeyle de çalışmalı: `asyncio.gather()` boş bir liste döndürür.",
+        ) from None
+    expected = [f"bitti: {text}" for text in texts]
+    if not isinstance(got, list) or got != expected:
+        raise Mismatch(
+            f"{call} yanlış sonuç döndürdü.",
+            expected=short_list(expected),
+            got=repr(got)[:200],
+            hint="Yanıtlar mesajlarla aynı sırada olmalı: `asyncio.gather` verilen sırayı korur.",
+        )
+    wanted = min(limit, len(texts))
+    if gauge["max"] != wanted:
+        raise Mismatch(
+            f"{call}: aynı anda yolda olan istek sayısı yanlış.",
+            expected=f"en çok {limit}, {len(texts)} mesajda tam {wanted} istek aynı anda",
+            got=f"sunucu aynı anda en çok {gauge['max']} istek gördü",
+            hint="Bütün istekleri aynı anda başlatın (`gather`), ama her birini ortak bir "
+            "`asyncio.Semaphore(en_cok)` ile sınırlayın: semaphore'u her istekte yeniden oluşturmayın."
+            if gauge["max"] > limit
+            else "İstekleri tek tek `await` etmeyin: sınıra kadar aynı anda yolda olsunlar.",
+        )
+    return {text: gauge["starts"][text] - started for text in texts}
+
+
+@exercise("4.5", title="Aynı anda en çok N istek", points=3, timeout=25)
+async def bounded_concurrency(ns: Namespace) -> None:
+    func = await ns.function("sinirli_getir", is_async=True, params=3)
+    gauge: dict[str, Any] = {"now": 0, "max": 0, "starts": {}}
+    async with serve(_gauged_app(gauge)) as server:
+        url = server.ws_url("/is")
+        # Bir uzun, beş kısa iş, sınır 2: uzun iş sürerken kısa işler birbiri ardına başlamalı.
+        long = ns.rng.choice([0.8, 0.9])
+        delays = [long] + [0.1] * 5
+        starts = await _bounded_round(func, url, gauge, delays, 2)
+        third = starts[f"iş2 {0.1:g}"]
+        if third > long - 0.2:
             raise Mismatch(
-                "Mesajlar `gunluk`e yazılmadı.",
-                expected=f"gunluk'e eklenenler: {messages!r}",
-                got=f"gunluk'e eklenenler: {written!r}",
-                hint=(
-                    "`kaydet(mesaj)` yalnız bir coroutine nesnesi oluşturur; `await` edilmezse gövdesi hiç çalışmaz "
-                    "(Python: RuntimeWarning: coroutine 'kaydet' was never awaited)."
-                ),
+                "Bir istek bitince sıradaki hemen başlamadı: istekler gruplar hâlinde bekleniyor.",
+                expected=f"3. isteğin, {long:g} sn süren 1. istek bitmeden (≈ 0,1 sn'de) başlaması",
+                got=f"3. istek {third:.2f} sn'de başladı",
+                hint="Listeyi `en_cok`'luk gruplara bölmeyin; hepsini bir `Semaphore` ile birlikte `gather` edin.",
             )
+        # Sınırlar: en_cok = 1 (sırayla), en_cok listeden büyük (hepsi birden), boş liste.
+        await _bounded_round(func, url, gauge, [0.05, 0.1, 0.05], 1)
+        await _bounded_round(func, url, gauge, [0.2, 0.1, 0.15], ns.rng.randint(4, 9))
+        await _bounded_round(func, url, gauge, [], ns.rng.randint(1, 3))
+        # Her çalışmada başka bir liste ve sınır.
+        count = ns.rng.randint(5, 8)
+        await _bounded_round(
+            func, url, gauge, [ns.rng.randint(5, 20) / 100 for _ in range(count)], ns.rng.randint(2, 4)
+        )
+        if ns.hidden:
+            with hidden_case("20 mesajlık bir listede sınırın (3) korunması"):
+                await _bounded_round(func, url, gauge, [0.05] * 20, 3)
