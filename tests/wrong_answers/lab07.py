@@ -45,27 +45,25 @@ WRONG = {
             except WebSocketDisconnect:
                 pass
     """,
-    # Kaynak metnin formülü (saniyeye çevrilmiş): üstel ve tavanlı ama rastgelelik yok.
+    # Kaynak metnin istemcisi gibi: yeniden bağlanınca baştan (son olmadan) istiyor; kaçırılanları
+    # bilmiyor, aynı olayları tekrar tekrar alıyor.
     "7.4": """
-        return min(0.5 * 2**deneme, 8.0)
+        olaylar = []
+        for _ in range(YENIDEN_DENEME):
+            try:
+                async with connect(url) as websocket:
+                    async for metin in websocket:
+                        olaylar.append(json.loads(metin)["olay"])
+                        if len(olaylar) >= n:
+                            return olaylar
+            except (ConnectionClosed, OSError):
+                pass
+            await asyncio.sleep(0.05)
+        raise ConnectionError("olaylar alınamadı")
     """,
-    # Kaynak metnin önerisi: `await asyncio.create_task(...)` hesabı yine aynı loop'ta yapar.
+    # Bölmeden gönderiliyor: küçük sınırlı istemci 1009 ile kapatır.
     "7.5": """
-        async def hesapla(saniye):
-            return agir_hesap(saniye)
-
-        await websocket.accept()
-        try:
-            while True:
-                mesaj = await websocket.receive_text()
-                if mesaj.startswith("hesapla "):
-                    saniye = float(mesaj.removeprefix("hesapla "))
-                    sonuc = await asyncio.create_task(hesapla(saniye))
-                    await websocket.send_text(f"sonuç: {sonuc}")
-                else:
-                    await websocket.send_text(mesaj)
-        except WebSocketDisconnect:
-            pass
+        await websocket.send_text(json.dumps({"parca": 1, "toplam": 1, "veri": metin}, ensure_ascii=False))
     """,
     # Paylaşılan durum yok: her örnek yalnız kendi bağlantılarına yayar (tek süreçli sunucu gibi).
     "7.6": """
@@ -184,20 +182,88 @@ async def hiz(websocket: WebSocket, kullanici: str):
 """,
     ],
     "7.4": [
-        # Tavan bir adım geç: `min(16.0, ...)`; 5. denemeden sonra 16 saniyeye kadar bekler.
+        # `son` doğru ama yeniden gönderilen olaylar atlanmıyor: çift kayıtlar.
         """
-        ust = min(16.0, 0.5 * 2**deneme)
-        return random.uniform(ust / 2, ust)
+        olaylar = []
+        son = 0
+        for _ in range(YENIDEN_DENEME):
+            try:
+                async with connect(f"{url}?son={son}") as websocket:
+                    async for metin in websocket:
+                        veri = json.loads(metin)
+                        son = veri["seq"]
+                        olaylar.append(veri["olay"])
+                        if len(olaylar) >= n:
+                            return olaylar
+            except (ConnectionClosed, OSError):
+                pass
+            await asyncio.sleep(0.05)
+        raise ConnectionError("olaylar alınamadı")
         """,
-        # "Full jitter": alt sınır ust / 2 değil 0 (bölümün anlattığı "equal jitter" değil).
+        # Yalnızca normal kapanışta yeniden bağlanıyor: 1011/1012'de ConnectionClosedError dışarı kaçar.
         """
-        ust = min(8.0, 0.5 * 2**deneme)
-        return random.uniform(0, ust)
+        olaylar = []
+        son = 0
+        for _ in range(YENIDEN_DENEME):
+            async with connect(f"{url}?son={son}") as websocket:
+                async for metin in websocket:
+                    veri = json.loads(metin)
+                    if veri["seq"] <= son:
+                        continue
+                    son = veri["seq"]
+                    olaylar.append(veri["olay"])
+                    if son >= n:
+                        return olaylar
+            await asyncio.sleep(0.05)
+        raise ConnectionError("olaylar alınamadı")
         """,
-        # Tavan bir adım erken: `min(4.0, ...)`.
+        # Olay gelmeden kopan ilk bağlantıda vazgeçiyor (boş bağlantıyı "bitti" sanıyor).
         """
-        ust = min(4.0, 0.5 * 2**deneme)
-        return random.uniform(ust / 2, ust)
+        olaylar = []
+        son = 0
+        for _ in range(YENIDEN_DENEME):
+            alinan = 0
+            try:
+                async with connect(f"{url}?son={son}") as websocket:
+                    async for metin in websocket:
+                        veri = json.loads(metin)
+                        alinan += 1
+                        if veri["seq"] <= son:
+                            continue
+                        son = veri["seq"]
+                        olaylar.append(veri["olay"])
+                        if son >= n:
+                            return olaylar
+            except (ConnectionClosed, OSError):
+                pass
+            if alinan == 0:
+                return olaylar
+            await asyncio.sleep(0.05)
+        raise ConnectionError("olaylar alınamadı")
+        """,
+    ],
+    "7.5": [
+        # Tam katlarda fazladan boş bir son parça.
+        """
+        dilimler = [metin[i : i + PARCA_BOYU] for i in range(0, len(metin) + 1, PARCA_BOYU)]
+        for sira, veri in enumerate(dilimler, start=1):
+            parca = {"parca": sira, "toplam": len(dilimler), "veri": veri}
+            await websocket.send_text(json.dumps(parca, ensure_ascii=False))
+        """,
+        # Boş metin hiç parça üretmiyor: istemci yanıt bekler durur.
+        """
+        dilimler = [metin[i : i + PARCA_BOYU] for i in range(0, len(metin), PARCA_BOYU)]
+        for sira, veri in enumerate(dilimler, start=1):
+            parca = {"parca": sira, "toplam": len(dilimler), "veri": veri}
+            await websocket.send_text(json.dumps(parca, ensure_ascii=False))
+        """,
+        # Toplam aşağı yuvarlanıyor: tam kat olmayan metinde son parçanın "toplam"ı yanlış.
+        """
+        toplam = max(1, len(metin) // PARCA_BOYU)
+        dilimler = [metin[i : i + PARCA_BOYU] for i in range(0, len(metin), PARCA_BOYU)] or [""]
+        for sira, veri in enumerate(dilimler, start=1):
+            parca = {"parca": sira, "toplam": toplam, "veri": veri}
+            await websocket.send_text(json.dumps(parca, ensure_ascii=False))
         """,
     ],
 }
@@ -207,4 +273,6 @@ EDGES = {
     "7.1": MUTANTS["7.1"][0],
     "7.2": MUTANTS["7.2"][0],
     "7.3": MUTANTS["7.3"][0],
+    "7.4": MUTANTS["7.4"][0],
+    "7.5": MUTANTS["7.5"][0],
 }

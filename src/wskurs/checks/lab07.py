@@ -1,20 +1,21 @@
 """Lab 7 — En iyi uygulamalar: 1008 ile reddetme, HTTP yanıtıyla reddetme (Origin ve 401), jeton
-kovası, yeniden bağlanma takvimi, CPU işini loop'tan taşımak, Redis pub/sub ile süreçler arası yayın."""
+kovası, yeniden bağlanınca kaçırılan olaylar, büyük mesajı parçalara bölmek, Redis pub/sub ile
+süreçler arası yayın."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import json
-import math
 import time
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from ..ch07_redis import INSTALL_HINT, RedisNotFound, redis_server, require_redis
+from ..server import serve
 from ..timing import scaled
 from .client import STEP, close_all, open_ws, receive, short, wait_closed
 from .core import Mismatch, Namespace, exercise, hidden_case, run_app
@@ -301,118 +302,222 @@ async def token_bucket(ns: Namespace) -> None:
 
 # 7.4 ----------------------------------------------------------------------------------------
 
-SAMPLES = 120
-"""Deneme başına örnek sayısı: 120 düzgün örneğin aralığın dörtte birinden dar kalma olasılığı ihmal edilir."""
+
+def _resume_app(events: list[str], plan: list[tuple[int, int, int]], asked: list[int]) -> FastAPI:
+    """Olay sunucusu: ``plan[i]`` = (bu bağlantıda en çok kaç yeni olay, yeniden gönderilecek eski
+    olay sayısı, sonra kapanış kodu). Her bağlantının istediği ``son`` ``asked``'e yazılır."""
+    app = FastAPI()
+
+    @app.websocket("/olaylar")
+    async def feed(websocket: WebSocket) -> None:
+        try:
+            last = int(websocket.query_params.get("son", "-1"))
+        except ValueError:
+            last = -1
+        asked.append(last)
+        await websocket.accept()
+        index = len(asked) - 1
+        fresh, again, code = plan[index] if index < len(plan) else (len(events), 0, 1000)
+        last = max(last, 0)
+        upto = min(len(events), last + fresh)
+        try:
+            for seq in range(max(1, last + 1 - again), upto + 1):
+                await websocket.send_text(json.dumps({"seq": seq, "olay": events[seq - 1]}, ensure_ascii=False))
+            if upto < len(events):
+                await websocket.close(code=code)
+                return
+            async with asyncio.timeout(scaled(5)):  # son olay gitti: istemci kapatmalı
+                while True:
+                    await websocket.receive_text()
+        except (WebSocketDisconnect, TimeoutError):
+            pass
+
+    return app
 
 
-@exercise("7.4", title="Yeniden bağlanma takvimi: üstel, tavanlı, jitter'lı", points=2)
-async def backoff(ns: Namespace) -> None:
-    func = await ns.function("bekleme_suresi", is_async=False, params=1)
-    # Sınırlar: tavanın altındaki son deneme (3: 4 sn), tavana ilk varan (4: 8 sn), çok büyük deneme.
-    for attempt in (0, 1, 2, 3, 4, 5, ns.rng.randint(6, 20), 50):
-        ceiling = min(8.0, 0.5 * 2**attempt)
-        samples = []
-        for _ in range(SAMPLES):
-            try:
-                value = await func(attempt)
-            except RemoteError as exc:
-                raise Mismatch(
-                    f"bekleme_suresi({attempt}) hata verdi.",
-                    got=exc.error[:200],
-                    hint="Büyük denemelerde `2**deneme` çok büyür; tavanla `min` alın (float taşması olmasın).",
-                ) from None
-            if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
-                raise Mismatch(
-                    f"bekleme_suresi({attempt}) bir sayı döndürmedi.",
-                    expected="saniye cinsinden bir float",
-                    got=short(value),
-                )
-            samples.append(float(value))
-        low, high = min(samples), max(samples)
-        if low < ceiling / 2 - 1e-9 or high > ceiling + 1e-9:
+def _plan(ns: Namespace, n: int, *, first_empty: bool) -> list[tuple[int, int, int]]:
+    plan: list[tuple[int, int, int]] = [(0, 0, 1012)] if first_empty else []
+    delivered = 0
+    while delivered < n:
+        fresh = ns.rng.randint(1, 4)
+        plan.append((fresh, ns.rng.randint(0, 2), ns.rng.choice([1001, 1011, 1012])))
+        delivered += fresh
+    return plan
+
+
+def _expected_asks(plan: list[tuple[int, int, int]], n: int) -> list[int]:
+    asks, last = [], 0
+    for fresh, _, _ in plan:
+        asks.append(last)
+        last = min(n, last + fresh)
+        if last >= n:
+            break
+    return asks
+
+
+async def _resume_round(func: Any, events: list[str], plan: list[tuple[int, int, int]]) -> None:
+    asked: list[int] = []
+    n = len(events)
+    call = f"olaylari_topla(url, {n})"
+    async with serve(_resume_app(events, plan, asked)) as server:
+        try:
+            got = await asyncio.wait_for(func(server.ws_url("/olaylar"), n), timeout=scaled(8))
+        except TimeoutError:
             raise Mismatch(
-                f"bekleme_suresi({attempt}) sınırların dışına çıktı.",
-                expected=f"{ceiling / 2:g} ile {ceiling:g} saniye arası (tavan = min(8, 0.5 · 2^deneme))",
-                got=f"{SAMPLES} denemede en küçük {low:.3f}, en büyük {high:.3f}",
-                hint="ust = min(8.0, 0.5 * 2**deneme); random.uniform(ust / 2, ust)",
-            )
-        if high - low < ceiling / 4:
+                f"{call} bitmedi.",
+                expected=f"{n}. olayı alınca dönmesi",
+                got=f"{scaled(8):g} saniyede dönmedi; istenen `son` değerleri: {asked[:12]}",
+                hint="Son olayı alınca döngüden çıkıp listeyi döndürün; sunucu bağlantıyı sizin kapatmanızı bekler.",
+            ) from None
+        except RemoteError as exc:
             raise Mismatch(
-                f"bekleme_suresi({attempt}) hep (neredeyse) aynı değeri veriyor: jitter yok.",
-                expected=f"{ceiling / 2:g}–{ceiling:g} arasına yayılmış rastgele değerler",
-                got=f"{SAMPLES} denemede {low:.3f}–{high:.3f}",
-                hint=(
-                    "Rastgelelik olmadan, aynı anda kopan bütün istemciler aynı anlarda yeniden dener. "
-                    "`random.uniform(ust / 2, ust)` kullanın."
-                ),
-            )
+                f"{call} hata verdi.",
+                expected=f"{len(plan)} bağlantıda {n} olay",
+                got=exc.error[:200],
+                hint="Bağlantı 1011/1012 ile kapanınca `async for` `ConnectionClosedError` fırlatır; "
+                "`except ConnectionClosed:` ile yakalayıp yeniden bağlanın."
+                if "ConnectionClosed" in exc.error
+                else "Her yeniden bağlanışta `?son=<aldığınız son seq>` isteyin; baştan istemek (son=0) "
+                "sunucunun yalnızca ilk olayları tekrar tekrar göndermesine yol açar.",
+            ) from None
+    if got != events:
+        raise Mismatch(
+            f"{call} yanlış liste döndürdü.",
+            expected=short(events, 200),
+            got=short(got, 200),
+            hint="Yeniden gönderilen (seq ≤ son) olayları atlayın; her olayın yalnızca metnini (`olay`) ekleyin.",
+        )
+    wanted = _expected_asks(plan, n)
+    if asked != wanted:
+        raise Mismatch(
+            f"{call}: yeniden bağlanırken istenen `son` değerleri yanlış.",
+            expected=f"?son= {wanted}",
+            got=f"?son= {asked}",
+            hint="`son`, o ana dek alınan en büyük `seq`'tir; ilk bağlantıda 0. Bitince yeniden bağlanmayın.",
+        )
+
+
+@exercise("7.4", title="Yeniden bağlanınca kaçırılan olayları istemek", points=3, timeout=30)
+async def resume_missed(ns: Namespace) -> None:
+    func = await ns.function("olaylari_topla", is_async=True, params=2)
+    words = ["sipariş", "ödeme", "kargo", "iade", "şikâyet", "yorum", "üyelik", "güncelleme"]
+
+    def events(count: int) -> list[str]:
+        return [f"{ns.rng.choice(words)} #{ns.rng.randint(100, 999)}" for _ in range(count)]
+
+    await _resume_round(func, events(8), [(3, 0, 1001), (2, 1, 1011), (3, 2, 1012)])
+    # Sınırlar: ilk bağlantı hiçbir olay göndermeden kopar; tek olay; her çalışmada başka kopuşlar.
+    n = ns.rng.randint(6, 12)
+    await _resume_round(func, events(n), _plan(ns, n, first_empty=True))
+    await _resume_round(func, events(1), [(1, 0, 1000)])
+    if ns.hidden:
+        with hidden_case("her bağlantıda yalnızca bir yeni olay ve iki eski olay"):
+            await _resume_round(func, events(6), [(1, 2, 1011)] * 6)
 
 
 # 7.5 ----------------------------------------------------------------------------------------
 
 
-async def _observe(ws: ClientConnection, duration: float, interval: float) -> list[float]:
-    """``interval`` saniyede bir 'ping' gönderir; her yanıtın planlanan andan itibaren süresi (s)."""
-    delays: list[float] = []
-    start = time.perf_counter()
-    for i in range(int(duration / interval)):
-        planned = start + i * interval
-        await asyncio.sleep(max(0.0, planned - time.perf_counter()))
-        await ws.send("ping")
-        reply = await receive(ws, "öteki istemcinin yankısı", timeout=scaled(STEP) + duration)
-        if reply != "ping":
-            raise Mismatch("Yankı beklenen biçimde değil.", expected=repr("ping"), got=repr(reply))
-        delays.append(time.perf_counter() - planned)
-    return delays
-
-
-@exercise("7.5", title="CPU işini loop'tan taşımak", points=3, timeout=15)
-async def offload(ns: Namespace) -> None:
-    app = await ns.get("hesap_app", FastAPI, what="bir FastAPI uygulaması")
-    work = scaled(0.6)
-    async with run_app(app) as server:
-        worker = await open_ws(server.ws_url("/ws"))
-        observer = await open_ws(server.ws_url("/ws"))
-        try:
-            await observer.send("ping")
-            if (reply := await receive(observer, "'ping' mesajının yankısı")) != "ping":
+async def _parts_of(ws: ClientConnection, text: str, part_size: int, label: str) -> None:
+    try:
+        await ws.send(text)
+        parts: list[Any] = []
+        total: int | None = None
+        while total is None or len(parts) < total:
+            try:
+                raw = await asyncio.wait_for(ws.recv(), timeout=scaled(STEP))
+            except TimeoutError:
                 raise Mismatch(
-                    "Hesap dışındaki mesajlar aynen geri gönderilmeli.", expected=repr("ping"), got=repr(reply)
+                    f"{label}: {len(parts) + 1}. parça gelmedi.",
+                    expected=f"{max(1, -(-len(text) // part_size))} parça",
+                    got=f"{len(parts)} parça geldi, sonra {scaled(STEP):g} saniye hiçbir şey",
+                    hint='Boş metin de tek bir parçadır: `{"parca": 1, "toplam": 1, "veri": ""}`.',
+                ) from None
+            try:
+                part = json.loads(raw)
+            except ValueError:
+                raise Mismatch(f"{label}: parça JSON değil.", got=short(raw)) from None
+            if not isinstance(part, dict) or not {"parca", "toplam", "veri"} <= set(part):
+                raise Mismatch(
+                    f"{label}: parçanın biçimi yanlış.",
+                    expected='{"parca": <sıra>, "toplam": <parça sayısı>, "veri": <dilim>}',
+                    got=short(part, 160),
                 )
-            watching = asyncio.create_task(_observe(observer, work + 0.3, 0.03))
-            await asyncio.sleep(0.05)
-            started = time.perf_counter()
-            await worker.send(f"hesapla {work}")
-            result = await receive(worker, f"'hesapla {work}' mesajının yanıtı", timeout=scaled(STEP) + work * 3)
-            took = time.perf_counter() - started
-            delays = await watching
-        finally:
-            await close_all(worker, observer)
-    if not result.startswith("sonuç: ") or not result.removeprefix("sonuç: ").isdigit():
+            total = part["toplam"] if isinstance(part["toplam"], int) and part["toplam"] > 0 else 0
+            parts.append(part)
+            if total == 0 or len(parts) > 1000:
+                raise Mismatch(f"{label}: `toplam` geçersiz.", got=short(part["toplam"]))
+    except ConnectionClosed as exc:
+        code = exc.rcvd.code if exc.rcvd is not None else exc.sent.code if exc.sent is not None else 1006
         raise Mismatch(
-            "Hesabın yanıtı beklenen biçimde değil.",
-            expected="'sonuç: <agir_hesap'ın döndürdüğü sayı>'",
-            got=repr(result),
-            hint='f"sonuç: {sonuc}"',
-        )
-    if took < work * 0.8:
+            f"{label}: bağlantı kapandı.",
+            expected=f"en çok {part_size} karakterlik parçalar",
+            got=f"kapanış kodu {code}" + (" (mesaj çok büyük: bölünmemiş bir yanıt)" if code == 1009 else ""),
+            hint="Metni `PARCA_BOYU` karakterlik dilimlere bölüp her dilimi ayrı bir mesaj olarak gönderin.",
+        ) from None
+    want = max(1, -(-len(text) // part_size))
+    if total != want:
         raise Mismatch(
-            "Hesap yapılmadı: yanıt çok çabuk geldi.",
-            expected=f"agir_hesap({work:g}) — en az {work * 0.8:.2f} saniye",
-            got=f"{took:.2f} saniye",
-            hint="Mesajdaki saniyeyi `float(...)` ile okuyup `agir_hesap(saniye)`'yi (loop'un dışında) çalıştırın.",
+            f"{label}: parça sayısı en az değil.",
+            expected=f"{len(text)} karakter / {part_size} → {want} parça",
+            got=f"{total} parça",
+            hint="Parça sayısı yukarı yuvarlanır; tam katlarda boş bir son parça olmaz; boş metin tek parçadır.",
         )
-    worst = max(delays)
-    if worst > work * 0.5:
+    sizes = [len(part["veri"]) if isinstance(part["veri"], str) else -1 for part in parts]
+    numbers = [part["parca"] for part in parts]
+    totals = {part["toplam"] for part in parts}
+    if numbers != list(range(1, want + 1)) or totals != {want}:
         raise Mismatch(
-            "Hesap sürerken öteki istemcinin yankısı bekledi: event loop kilitlendi.",
-            expected=f"öteki istemcinin yankısı {work * 0.5 * 1000:.0f} ms'den kısa",
-            got=f"en kötü yankı {worst * 1000:.0f} ms (hesap {took * 1000:.0f} ms sürdü)",
-            hint=(
-                "`await asyncio.create_task(...)` ya da `async def` içinde doğrudan çağırmak hesabı yine aynı "
-                "loop'ta yapar. `await asyncio.to_thread(agir_hesap, saniye)` ya da bir süreç havuzu kullanın."
-            ),
+            f"{label}: parça numaraları ya da toplamlar yanlış.",
+            expected=f"parca 1…{want}, her birinde toplam {want}",
+            got=f"parca {numbers[:10]}, toplam {sorted(totals)}",
         )
+    if any(size > part_size for size in sizes) or any(size != part_size for size in sizes[:-1]):
+        raise Mismatch(
+            f"{label}: parçaların boyu yanlış.",
+            expected=f"sonuncusu dışında her parça tam {part_size} karakter",
+            got=f"boylar: {sizes[:10]}",
+            hint="`metin[i : i + PARCA_BOYU]`, i = 0, PARCA_BOYU, 2·PARCA_BOYU, …",
+        )
+    if "".join(part["veri"] for part in parts) != text:
+        raise Mismatch(
+            f"{label}: parçalar birleşince metin çıkmıyor.",
+            expected=f"{len(text)} karakterlik metnin kendisi",
+            got="başka bir metin",
+            hint="Dilimleri sırayla ve eksiksiz gönderin.",
+        )
+
+
+@exercise("7.5", title="Büyük mesajı parçalara bölmek", points=3, timeout=20)
+async def split_large(ns: Namespace) -> None:
+    app = await ns.get("parca_app", FastAPI, what="bir FastAPI uygulaması")
+    size = await ns.read("PARCA_BOYU", int, what="bir tam sayı (karakter)")
+    if not 16 <= size <= 65536:
+        raise Mismatch("`PARCA_BOYU` beklenen aralıkta değil.", expected="4096", got=size)
+    letters = "abcçdefgğhıijklmnoöprsştuüvyz "
+
+    def text(length: int) -> str:
+        return "".join(ns.rng.choices(letters, k=length))
+
+    # Her karakter JSON'da en çok 6 bayt (\uXXXX): sınır bölünmüş parçalara yeter, bölünmemiş bir
+    # yanıta yetmez.
+    limit = 6 * size + 256
+    async with run_app(app) as server:
+        ws = await open_ws(server.ws_url("/dosya"), max_size=limit, compression=None)
+        async with ws:
+            for length, label in [
+                (ns.rng.randint(3, 6) * size + ns.rng.randint(1, size - 1), "büyük metin"),
+                (ns.rng.randint(2, 4) * size, "PARCA_BOYU'nun tam katı"),
+                (size, "tam PARCA_BOYU"),
+                (size + 1, "PARCA_BOYU + 1"),
+                (size - 1, "PARCA_BOYU - 1"),
+                (1, "tek karakter"),
+                (0, "boş metin"),
+            ]:
+                await _parts_of(ws, text(length), size, f"{label} ({length} karakter)")
+            if ns.hidden:
+                with hidden_case("yalnızca Türkçe harflerden oluşan, 10 parçalık bir metin"):
+                    await _parts_of(ws, "ğüşıöç" * (10 * size // 6), size, "gizli")
 
 
 # 7.6 ----------------------------------------------------------------------------------------
