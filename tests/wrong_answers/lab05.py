@@ -33,14 +33,11 @@ WRONG = {
             yuk = bytes(bayt ^ maske[i % 4] for i, bayt in enumerate(yuk))
         return {"fin": bool(b1 & 0x80), "opcode": b1 & 0x0F, "maske": maskeli, "uzunluk": n, "yuk": bytes(yuk)}
     """,
-    # accept()'ten önce close(): istemci 1008 değil HTTP 403 görür.
+    # Gerekçe karakterle ölçülüyor ve kod hiç denetlenmiyor: 1006 ve 62 × 'ş' (124 bayt) de geçer.
     "5.4": """
-        if websocket.query_params.get("token") != "gizli":
-            await websocket.close(code=1008, reason="geçersiz token")
-            return
-        await websocket.accept()
-        await websocket.send_text("hoş geldin")
-        await websocket.close()
+        if len(gerekce) > 123:
+            raise ValueError("gerekçe çok uzun")
+        return struct.pack("!H", kod) + gerekce.encode("utf-8")
     """,
     # Temizlik yalnız WebSocketDisconnect'te: hata veren bağlantı kümede hayalet kalır.
     "5.5": """
@@ -67,12 +64,16 @@ WRONG = {
             finally:
                 sohbet_istemcileri.discard(websocket)
     """,
-    # Senkron iş doğrudan çağrılmış: yarım saniye boyunca bütün bağlantılar durur.
+    # Başlıklar birebir karşılaştırılıyor: "keep-alive, Upgrade" ve küçük harfli adlar reddedilir.
     "5.7": """
-        if mesaj == "rapor":
-            await websocket.send_text(rapor_hazirla())
-        elif mesaj == "ping":
-            await websocket.send_text("pong")
+        if yontem != "GET":
+            return (405, {})
+        if basliklar.get("Upgrade") != "websocket" or basliklar.get("Connection") != "Upgrade":
+            return (400, {})
+        if basliklar.get("Sec-WebSocket-Version") != "13":
+            return (426, {"Sec-WebSocket-Version": "13"})
+        anahtar = basliklar.get("Sec-WebSocket-Key", "")
+        return (101, {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Accept": accept_degeri(anahtar)})
     """,
 }
 
@@ -110,15 +111,41 @@ _PARSE = """
     return {{"fin": bool(b1 & 0x80), "opcode": b1 & 0x0F, "maske": maskeli, "uzunluk": n, "yuk": bytes(yuk)}}
 """
 
-_TOKEN = """
-    await websocket.accept()
-    token = websocket.query_params.get("token", "")
-    if not ({test}):
-        await websocket.close(code=1008, reason="geçersiz token")
-        return
-    await websocket.send_text("hoş geldin")
-    await websocket.close()
+_CLOSE = """
+    if not ({codes}):
+        raise ValueError("gönderilemez")
+    veri = gerekce.encode("utf-8")
+    if len(veri) > {limit}:
+        raise ValueError("gerekçe çok uzun")
+    return struct.pack("{fmt}", kod) + veri
 """
+
+_ALL_CODES = "1000 <= kod <= 1003 or 1007 <= kod <= 1014 or 3000 <= kod <= 4999"
+
+_HANDSHAKE = """
+    b = {{ad.lower(): deger for ad, deger in basliklar.items()}}
+
+    def jetonlar(ad):
+        return {{parca.strip().lower() for parca in b.get(ad, "").split(",")}}
+
+    if yontem != "GET":
+        return (405, {{}})
+    if "websocket" not in jetonlar("upgrade") or "upgrade" not in jetonlar("connection"):
+        return (400, {{}})
+    {version}
+    anahtar = b.get("sec-websocket-key", "").strip()
+    {key}
+    return (101, {{"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Accept": accept_degeri(anahtar)}})
+"""
+
+_VERSION = """if b.get("sec-websocket-version", "").strip() != "13":
+        return (426, {"Sec-WebSocket-Version": "13"})"""
+_KEY = """try:
+        ham = base64.b64decode(anahtar, validate=True)
+    except ValueError:
+        return (400, {})
+    if len(ham) != 16:
+        return (400, {})"""
 
 _CHAT = """
 async def sohbet(websocket):
@@ -156,10 +183,20 @@ MUTANTS = {
         _PARSE.format(long_offset="10", mask_at="2"),
     ],
     "5.4": [
-        # Token içinde "gizli" geçiyor mu diye bakılmış: "xgizli", "gizlii" de kabul edilir.
-        _TOKEN.format(test='"gizli" in token'),
-        # Büyük/küçük harf yok sayılmış: "Gizli" de kabul edilir.
-        _TOKEN.format(test='token.lower().strip() == "gizli"'),
+        # 123 bayt sınırı bir eksik: tam 123 baytlık gerekçe reddedilir.
+        _CLOSE.format(codes=_ALL_CODES, limit=122, fmt="!H"),
+        # 1005 ve 1006 "kapanış kodu" sanılmış: gönderilebilir aralık 1000–1011.
+        _CLOSE.format(codes="1000 <= kod <= 1011 or 3000 <= kod <= 4999", limit=123, fmt="!H"),
+        # Uygulama aralığının üst ucu bir eksik: 4999 reddedilir.
+        _CLOSE.format(codes="1000 <= kod <= 1003 or 1007 <= kod <= 1014 or 3000 <= kod < 4999", limit=123, fmt="!H"),
+        # Kod küçük uçlu yazılmış.
+        _CLOSE.format(codes=_ALL_CODES, limit=123, fmt="<H"),
+    ],
+    "5.7": [
+        # Anahtar hiç denetlenmiyor: 15 baytlık anahtara da 101.
+        _HANDSHAKE.format(version=_VERSION, key="pass"),
+        # Sürüm denetimi anahtardan sonra: hem sürüm hem anahtar yanlışken 426 yerine 400.
+        _HANDSHAKE.format(version="pass", key=_KEY + "\n    " + _VERSION),
     ],
     "5.6": [
         # Yayın gönderene de gidiyor.
@@ -179,5 +216,6 @@ EDGES = {
     "5.2": MUTANTS["5.2"][0],
     "5.3": MUTANTS["5.3"][0],
     "5.4": MUTANTS["5.4"][0],
+    "5.7": MUTANTS["5.7"][0],
     "5.6": MUTANTS["5.6"][1],
 }

@@ -13,9 +13,10 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
-from websockets.frames import Frame, Opcode
+from websockets.asyncio.client import ClientConnection
+from websockets.asyncio.server import serve as ws_serve
+from websockets.exceptions import ConnectionClosed
+from websockets.frames import Close, Frame, Opcode
 
 from ..server import serve
 from ..timing import scaled
@@ -64,10 +65,12 @@ def _echo_app() -> FastAPI:
     return app
 
 
-async def _raw_handshake(host: str, port: int, key: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, dict]:
+async def _raw_handshake(
+    host: str, port: int, key: str, path: str = "/yanki"
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, dict]:
     reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), scaled(STEP))
     request = (
-        f"GET /yanki HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
     )
     writer.write(request.encode())
@@ -345,73 +348,138 @@ async def _check_parse(func: RemoteFunction, name: str, frame: Frame, masked: bo
 # 5.4 ---------------------------------------------------------------------------------------
 
 
-async def _closed_with(url: str) -> tuple[list[str], int, str]:
-    """Bağlanır, kapanana dek mesajları toplar; (mesajlar, kod, gerekçe)."""
-    try:
-        ws = await asyncio.wait_for(connect(url, close_timeout=scaled(1), open_timeout=None), scaled(STEP))
-    except InvalidStatus as exc:
-        status = exc.response.status_code
-        raise Mismatch(
-            f"El sıkışma HTTP {status} ile reddedildi; istemci hiçbir kapanış kodu göremedi.",
-            expected="101 Switching Protocols, ardından kapanış kodu 1008",
-            got=f"HTTP {status}",
-            hint="`accept()`'ten önce `close()` demek, bağlantıyı HTTP 403 ile (boş gövdeyle) reddeder. "
-            "Önce `await websocket.accept()`, sonra `await websocket.close(code=1008, reason=...)`."
-            if status == 403
-            else "Yol `/guvenli` mi?",
-        ) from None
-    except (TimeoutError, OSError) as exc:
-        raise Mismatch("Bağlantı kurulamadı.", expected="101 Switching Protocols", got=type(exc).__name__) from None
-    messages: list[str] = []
-    try:
-        async with asyncio.timeout(scaled(STEP)):
-            async for message in ws:
-                messages.append(message if isinstance(message, str) else repr(message))
-    except ConnectionClosed:
-        pass  # 1000 dışındaki kodlar döngüden istisnayla çıkar
-    except TimeoutError:
-        await ws.close()
-        raise Mismatch(
-            "Bağlantı kapanmadı.",
-            expected="sunucunun bağlantıyı kapatması",
-            got=f"bağlantı açık kaldı; gelen mesajlar: {messages}",
-            hint="İş bitince `await websocket.close(...)` çağırın.",
-        ) from None
-    return messages, ws.close_code or 1006, ws.close_reason or ""
+def _sendable(code: int) -> bool:
+    return 1000 <= code <= 1003 or 1007 <= code <= 1014 or 3000 <= code <= 4999
 
 
-@exercise("5.4", title="Geçersiz token'a 1008", points=3)
-async def policy_close(ns: Namespace) -> None:
-    app = await ns.get("token_app", FastAPI, what="bir FastAPI uygulaması")
-    # Sınırlar: boş token, büyük harfli, fazladan harfli ve yarım token da yanlıştır.
-    other = ns.rng.choice(["gizl", "GIZLI", "xgizli", "gizli2", "açık"])
-    async with run_app(app) as server:
-        for query in (
-            "?token=yanlis",
-            "",
-            "?token=",
-            "?token=Gizli",
-            "?token=gizlii",
-            "?token=gizli%20",
-            f"?token={other}",
-        ):
-            messages, code, reason = await _closed_with(server.ws_url("/guvenli" + query))
-            if code != 1008 or reason != "geçersiz token" or messages:
-                raise Mismatch(
-                    f"Token {'yokken' if not query else f'{query[7:]!r} iken'} bağlantı beklenen biçimde kapanmadı.",
-                    expected="mesaj yok; kapanış kodu 1008, gerekçe 'geçersiz token'",
-                    got=f"mesajlar {messages}; kapanış kodu {code}, gerekçe {reason!r}",
-                    hint="Kod 1006 ise handler `close()` demeden bitti (ya da hata verdi). "
-                    '`await websocket.close(code=1008, reason="geçersiz token")`.',
-                )
-        messages, code, reason = await _closed_with(server.ws_url("/guvenli?token=gizli"))
-        if messages != ["hoş geldin"] or code != 1000:
+async def _close_payload(func: RemoteFunction, code: int, reason: str) -> bytes | None:
+    """Öğrencinin yükü; ``ValueError`` fırlattıysa ``None``."""
+    try:
+        got = await func(code, reason)
+    except RemoteError as exc:
+        if exc.kind == "not_implemented":
+            raise
+        if exc.error.startswith("ValueError"):
+            return None
+        raise Mismatch(
+            f"kapanis_yuku({code}, <{len(reason.encode())} baytlık gerekçe>) beklenmedik bir hata verdi.",
+            expected="bayt ya da ValueError",
+            got=exc.error[:200],
+            hint="Gönderilemeyecek bir kapanışta `raise ValueError(...)`.",
+        ) from None
+    if not isinstance(got, bytes):
+        raise Mismatch(
+            "`kapanis_yuku` bayt (bytes) döndürmeli.",
+            expected="bytes",
+            got=type(got).__name__,
+            hint="`struct.pack('!H', kod) + gerekce.encode('utf-8')`",
+        )
+    return got
+
+
+async def _expect_payload(func: RemoteFunction, code: int, reason: str) -> None:
+    size = len(reason.encode())
+    call = f"kapanis_yuku({code}, <{len(reason)} karakter, {size} baytlık gerekçe>)"
+    got = await _close_payload(func, code, reason)
+    sendable = _sendable(code) and size <= 123
+    if not sendable:
+        if got is not None:
             raise Mismatch(
-                "Doğru token'la beklenen olmadı.",
-                expected="tek mesaj 'hoş geldin', ardından kapanış kodu 1000",
-                got=f"mesajlar {messages}; kapanış kodu {code}, gerekçe {reason!r}",
-                hint="token == 'gizli' ise 'hoş geldin' gönderip `await websocket.close()` deyin.",
+                f"{call} bir yük döndürdü; bu kapanış gönderilemez.",
+                expected="ValueError",
+                got=_short_hex(got),
+                hint="Gerekçe en çok 123 bayt (karakter değil)."
+                if _sendable(code)
+                else "1005 ve 1006 hiç gönderilmez; 1004, 1015–2999 ayrılmıştır, 999 ve 5000 geçersizdir.",
             )
+        return
+    if got is None:
+        raise Mismatch(
+            f"{call} ValueError fırlattı; bu kapanış gönderilebilir.",
+            expected="bayt",
+            got="ValueError",
+            hint="Gönderilebilir kodlar 1000–1003, 1007–1014, 3000–4999; gerekçe 123 bayta kadar (dahil).",
+        )
+    expected = struct.pack("!H", code) + reason.encode()
+    if got != expected:
+        try:
+            parsed = Close.parse(got)
+            seen = f"kütüphaneye göre kod {parsed.code}, gerekçe {parsed.reason[:30]!r}"
+        except Exception as exc:
+            seen = f"kütüphane çözemedi: {type(exc).__name__}"
+        raise Mismatch(
+            f"{call} yanlış yük döndürdü.",
+            expected=_short_hex(expected),
+            got=f"{_short_hex(got)} ({seen})",
+            hint="Kod 2 bayt büyük uçlu (`struct.pack('!H', kod)`), ardından gerekçenin UTF-8 baytları.",
+        )
+
+
+@exercise("5.4", title="Kapanış çerçevesinin yükü", points=3, timeout=15)
+async def close_payload(ns: Namespace) -> None:
+    func = await ns.function("kapanis_yuku", is_async=False, params=2)
+    reason = ns.rng.choice(["geçersiz token", "bakım", "hoşça kal", "oda kapandı", "sınır aşıldı"])
+    cases = [
+        (1000, ""),
+        (1008, "geçersiz token"),
+        (1011, reason),
+        # Sınırlar: gönderilebilir aralıkların uçları ve hemen dışları.
+        (1003, "x"),
+        (1007, "x"),
+        (1014, "x"),
+        (3000, "uygulama"),
+        (4999, reason),
+        (999, ""),
+        (1004, "x"),
+        (1005, ""),
+        (1006, ""),
+        (1015, ""),
+        (2999, "x"),
+        (5000, "x"),
+        # Gerekçe: 123 bayt olur, 124 olmaz; 'ş' iki bayttır.
+        (1001, "a" * 123),
+        (1001, "a" * 124),
+        (1001, "ş" * 61 + "a"),
+        (1001, "ş" * 62),
+        (ns.rng.randint(3000, 4999), "ğ" * ns.rng.randint(1, 61)),
+    ]
+    for code, text in cases:
+        await _expect_payload(func, code, text)
+    if ns.hidden:
+        with hidden_case("ayrılmış aralığın ortasındaki bir kodun (2000) reddedilmesi"):
+            await _expect_payload(func, 2000, "")
+    # Gerçek bir websockets sunucusu, maskeli bir kapanış çerçevesindeki yükünüzü okur.
+    seen: list[tuple[int | None, str | None]] = []
+
+    async def record(websocket: Any) -> None:
+        try:
+            async for _ in websocket:
+                pass
+        except ConnectionClosed:
+            pass  # 1000/1001 dışındaki kodlarda `async for` istisnayla biter
+        finally:
+            seen.append((websocket.close_code, websocket.close_reason))
+
+    async with ws_serve(record, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        code, text = ns.rng.choice([(1000, "hoşça kal"), (4000 + ns.rng.randint(0, 999), reason)])
+        payload = await _close_payload(func, code, text)
+        reader, writer, _ = await _raw_handshake("127.0.0.1", port, RFC_KEY, path="/")
+        try:
+            writer.write(_client_frame(8, payload or b"", ns.rng.randbytes(4)))
+            with contextlib.suppress(TimeoutError, asyncio.IncompleteReadError):
+                await _read_server_frame(reader)
+        finally:
+            writer.close()
+        deadline = time.monotonic() + scaled(STEP)
+        while not seen and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+    if seen != [(code, text)]:
+        raise Mismatch(
+            "Gerçek sunucu kapanış çerçevenizi beklendiği gibi okumadı.",
+            expected=f"kod {code}, gerekçe {text!r}",
+            got=f"{seen[0][0]}, {seen[0][1]!r}" if seen else "kapanış görülmedi",
+        )
 
 
 # 5.5 ---------------------------------------------------------------------------------------
@@ -610,44 +678,105 @@ async def _chat_once(clients: list[ClientConnection], sender: int, text: str) ->
 # 5.7 ---------------------------------------------------------------------------------------
 
 
-async def _ask(ws: ClientConnection, message: str, what: str) -> str:
-    await ws.send(message)
-    return str(await receive(ws, what))
+def _handshake_reply(method: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
+    """Başvuru: RFC 6455 4.2.1–4.2.2'ye göre sunucunun yanıtı."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+
+    def tokens(name: str) -> set[str]:
+        return {part.strip().lower() for part in lowered.get(name, "").split(",")}
+
+    if method != "GET":
+        return 405, {}
+    if "websocket" not in tokens("upgrade") or "upgrade" not in tokens("connection"):
+        return 400, {}
+    if lowered.get("sec-websocket-version", "").strip() != "13":
+        return 426, {"Sec-WebSocket-Version": "13"}
+    key = lowered.get("sec-websocket-key", "").strip()
+    try:
+        raw = base64.b64decode(key, validate=True)
+    except ValueError:
+        return 400, {}
+    if len(raw) != 16:
+        return 400, {}
+    return 101, {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Accept": _accept(key)}
 
 
-@exercise("5.7", title="Event loop'u bloklamadan ağır iş", points=3)
-async def non_blocking(ns: Namespace) -> None:
-    app = await ns.get("hesap_app", FastAPI, what="bir FastAPI uygulaması")
-    async with run_app(app) as server:
-        heavy = await open_ws(server.ws_url("/hesap"))
-        other = await open_ws(server.ws_url("/hesap"))
-        try:
-            if await _ask(other, "ping", "'ping' yanıtı") != "pong":
-                raise Mismatch("'ping' mesajına 'pong' gelmedi.", expected="'pong'", hint="'ping' → 'pong'.")
-            await heavy.send("rapor")
-            planned = time.perf_counter() + 0.1
-            await asyncio.sleep(0.1)
-            await other.send("ping")
-            pong = await receive(other, "rapor hazırlanırken 'ping' yanıtı")
-            late = (time.perf_counter() - planned) * 1000
-            if pong != "pong":
-                raise Mismatch("'ping' mesajına 'pong' gelmedi.", expected="'pong'", got=repr(pong))
-            report = await receive(heavy, "'rapor' yanıtı")
-            if report != "rapor hazır":
-                raise Mismatch(
-                    "Rapor yanıtı yanlış.",
-                    expected="'rapor hazır'",
-                    got=repr(report),
-                    hint="`rapor_hazirla()`'nın döndürdüğünü gönderin.",
-                )
-            if late > 250:
-                raise Mismatch(
-                    "Rapor hazırlanırken öteki istemci bekledi: event loop bloklandı.",
-                    expected="'ping' yanıtının 250 ms içinde gelmesi",
-                    got=f"{late:.0f} ms sonra geldi",
-                    hint="`rapor_hazirla()` senkron ve yavaş; `await asyncio.to_thread(rapor_hazirla)` ile bir iş "
-                    "parçacığında çalıştırın.",
-                )
-        finally:
-            await heavy.close()
-            await other.close()
+def _handshake_cases(ns: Namespace) -> list[tuple[str, str, dict[str, str]]]:
+    key = base64.b64encode(ns.rng.randbytes(16)).decode()
+    base = {
+        "Host": "127.0.0.1:8000",
+        "Upgrade": "websocket",
+        "Connection": "Upgrade",
+        "Sec-WebSocket-Key": key,
+        "Sec-WebSocket-Version": "13",
+    }
+
+    def changed(**changes: str | None) -> dict[str, str]:
+        headers = {name: value for name, value in base.items() if name not in changes}
+        headers.update({name.replace("_", "-"): value for name, value in changes.items() if value is not None})
+        return headers
+
+    return [
+        ("RFC'nin örneği", "GET", {**base, "Sec-WebSocket-Key": RFC_KEY}),
+        ("tarayıcının isteği (Connection: keep-alive, Upgrade)", "GET", {**base, "Connection": "keep-alive, Upgrade"}),
+        ("küçük harfli başlık adları", "GET", {name.lower(): value for name, value in base.items()}),
+        ("Upgrade: WebSocket", "GET", {**base, "Upgrade": "WebSocket"}),
+        ("POST isteği", "POST", base),
+        ("Upgrade başlığı yok", "GET", changed(Upgrade=None)),
+        ("Upgrade: h2c", "GET", {**base, "Upgrade": "h2c"}),
+        ("Connection: keep-alive", "GET", {**base, "Connection": "keep-alive"}),
+        ("sürüm 8", "GET", {**base, "Sec-WebSocket-Version": "8"}),
+        ("sürüm başlığı yok", "GET", changed(Sec_WebSocket_Version=None)),
+        ("anahtar yok", "GET", changed(Sec_WebSocket_Key=None)),
+        ("15 baytlık anahtar", "GET", {**base, "Sec-WebSocket-Key": base64.b64encode(ns.rng.randbytes(15)).decode()}),
+        ("17 baytlık anahtar", "GET", {**base, "Sec-WebSocket-Key": base64.b64encode(ns.rng.randbytes(17)).decode()}),
+        ("base64 olmayan anahtar", "GET", {**base, "Sec-WebSocket-Key": "bu-bir-anahtar-değil!!!"}),
+        ("sürüm de anahtar da yanlış", "GET", {**base, "Sec-WebSocket-Version": "7", "Sec-WebSocket-Key": "x"}),
+    ]
+
+
+@exercise("5.7", title="El sıkışma isteğini doğrulamak", points=3)
+async def validate_handshake(ns: Namespace) -> None:
+    func = await ns.function("el_sikisma_yaniti", is_async=False, params=2)
+    cases = _handshake_cases(ns)
+    for label, method, headers in cases:
+        await _check_handshake(func, label, method, headers)
+    if ns.hidden:
+        with hidden_case("Connection başlığında büyük harfli ve boşluklu jeton listesi"):
+            first = cases[0][2]
+            await _check_handshake(func, "gizli", "GET", {**first, "Connection": "Keep-Alive ,  UPGRADE "})
+
+
+async def _check_handshake(func: RemoteFunction, label: str, method: str, headers: dict[str, str]) -> None:
+    status, extra = _handshake_reply(method, headers)
+    got = await _call(
+        func,
+        method,
+        headers,
+        what=f"el_sikisma_yaniti({method!r}, <{label}>)",
+        hint="Başlık adlarını önce küçük harfe çevirin; eksik başlığı `.get(ad, '')` ile okuyun.",
+    )
+    ok = isinstance(got, list) and len(got) == 2 and got[0] == status and isinstance(got[1], dict)
+    if ok and status in (101, 426):
+        mine = {str(name).lower(): str(value) for name, value in got[1].items()}
+        want = {name.lower(): value for name, value in extra.items()}
+        for name in ("upgrade", "connection"):
+            if name in mine:
+                mine[name] = mine[name].lower()
+                want[name] = want[name].lower()
+        ok = mine == want
+    if not ok:
+        hint = {
+            405: "El sıkışma yalnızca bir GET isteğidir.",
+            400: "Jeton listesini virgülle bölüp her parçayı `strip().lower()` edin; anahtar "
+            "`base64.b64decode(anahtar, validate=True)` ile tam 16 bayt olmalı.",
+            426: "Sürüm 13 değilse (ya da yoksa) 426 ve `Sec-WebSocket-Version: 13` başlığı.",
+            101: "`Connection` bir jeton listesidir (`keep-alive, Upgrade`); başlık adları büyük/küçük "
+            "harfe duyarsızdır; `Sec-WebSocket-Accept` 5.1'deki hesaptır.",
+        }[status]
+        raise Mismatch(
+            f"{label}: yanıt yanlış.",
+            expected=f"({status}, {extra})",
+            got=short(got, 200),
+            hint=hint,
+        )
