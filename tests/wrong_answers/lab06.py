@@ -104,30 +104,20 @@ WRONG = {
         except WebSocketDisconnect:
             pass
     """,
-    # Toplam sayfa aşağı yuvarlanmış: 45 mesaj / 20 → 2 sayfa (son 5 mesaj kayboluyor).
+    # Sıra numarası listenin boyundan: kapasite dolunca aynı numara tekrar tekrar verilir.
     "6.6": """
         class Gecmis:
-            def __init__(self):
-                self.mesajlar = []
-                self.son_sira = 0
+            def __init__(self, kapasite):
+                self.mesajlar = deque(maxlen=kapasite)
 
             def ekle(self, ad, mesaj):
-                self.son_sira += 1
-                kayit = {"sequence": self.son_sira, "username": ad, "message": mesaj}
+                kayit = {"sequence": len(self.mesajlar) + 1, "username": ad, "message": mesaj}
                 self.mesajlar.append(kayit)
                 return kayit
 
-            def sayfa(self, page, page_size):
-                toplam = len(self.mesajlar)
-                bitis = toplam - (page - 1) * page_size
-                return {
-                    "type": "message_history",
-                    "page": page,
-                    "page_size": page_size,
-                    "total": toplam,
-                    "total_pages": toplam // page_size,
-                    "messages": self.mesajlar[max(bitis - page_size, 0) : max(bitis, 0)],
-                }
+            def sonrakiler(self, son):
+                yeni = [kayit for kayit in self.mesajlar if kayit["sequence"] > son]
+                return {"type": "history", "messages": yeni, "eksik": False}
     """,
     # Kaynak metnin `on_event("startup")`'ı gibi: görev başlatılıyor ama hiç durdurulmuyor.
     "6.7": """
@@ -183,10 +173,11 @@ def _models(**changes: object) -> str:
     return _MODELS.format(**fields)
 
 
-_PAGES = """
+_HISTORY = """
 class Gecmis:
-    def __init__(self):
-        self.mesajlar = []
+    def __init__(self, kapasite):
+        self.mesajlar = {store}
+        self.kapasite = kapasite
         self.son_sira = 0
 
     def ekle(self, ad, mesaj):
@@ -195,17 +186,10 @@ class Gecmis:
         self.mesajlar.append(kayit)
         return kayit
 
-    def sayfa(self, page, page_size):
-        toplam = len(self.mesajlar)
-        bitis = toplam - (page - 1) * page_size
-        return {{
-            "type": "message_history",
-            "page": page,
-            "page_size": page_size,
-            "total": toplam,
-            "total_pages": {pages},
-            "messages": self.mesajlar[max(bitis - page_size, 0) : max(bitis, 0)],
-        }}
+    def sonrakiler(self, son):
+        yeni = [kayit for kayit in self.mesajlar if kayit["sequence"] > son]
+        en_eski = self.mesajlar[0]["sequence"] if self.mesajlar else self.son_sira + 1
+        return {{"type": "history", "messages": yeni, "eksik": {missing}}}
 """
 
 MUTANTS = {
@@ -246,10 +230,12 @@ MUTANTS = {
         """,
     ],
     "6.6": [
-        # Toplam sayfa "bölüm + 1": 45/20 için doğru (3), ama 40/20 için 3 (doğrusu 2) ve boş geçmişte 1.
-        _PAGES.format(pages="toplam // page_size + 1"),
-        # Boş geçmişte de 1 sayfa.
-        _PAGES.format(pages="max(1, -(-toplam // page_size))"),
+        # `eksik` bir eksik hesaplanmış: en eski tutulan mesajın hemen öncesinden isteyen de "eksik" sanılır.
+        _HISTORY.format(store="deque(maxlen=kapasite)", missing="son < en_eski"),
+        # `eksik` bir fazla: tek bir mesajın atıldığı durum gözden kaçıyor.
+        _HISTORY.format(store="deque(maxlen=kapasite)", missing="son < en_eski - 2"),
+        # Hiçbir şey atılmıyor (düz liste): geçmiş sınırsız büyür.
+        _HISTORY.format(store="[]", missing="son < en_eski - 1"),
     ],
 }
 

@@ -18,7 +18,7 @@ from websockets.exceptions import ConnectionClosed
 
 from ..clients import stalled_client
 from ..timing import scaled
-from .client import STEP, open_ws, receive
+from .client import STEP, open_ws, receive, short
 from .core import Mismatch, Namespace, exercise, hidden_case, run_app
 from .errors import RemoteError
 from .remote import RemoteServer as RunningServer
@@ -532,81 +532,88 @@ async def precise_errors(ns: Namespace) -> None:
 # 6.6 ----------------------------------------------------------------------------------------
 
 
-def _expected_page(total: int, page: int, size: int) -> tuple[list[int], int]:
-    """Başvuru: sayfadaki sıra numaraları ve toplam sayfa sayısı."""
-    end = total - (page - 1) * size
-    return list(range(max(end - size, 0) + 1, max(end, 0) + 1)), -(-total // size)
-
-
-async def _check_pages(history: Any, total: int, queries: list[tuple[int, int]]) -> None:
-    for page, size in queries:
-        try:
-            result = await history.method("sayfa", page, size)
-        except RemoteError as exc:
-            raise Mismatch(
-                f"sayfa({page}, {size}) hata verdi ({total} mesajlık geçmiş).", got=exc.error[:200]
-            ) from None
-        sequences, total_pages = _expected_page(total, page, size)
-        got_sequences = (
-            [m.get("sequence") if isinstance(m, dict) else m for m in result.get("messages", [])]
-            if isinstance(result, dict)
-            else None
-        )
-        expected = {
-            "type": "message_history",
-            "page": page,
-            "page_size": size,
-            "total": total,
-            "total_pages": total_pages,
-        }
-        got_meta = {key: result.get(key) for key in expected} if isinstance(result, dict) else result
-        if got_meta != expected or got_sequences != sequences:
-            raise Mismatch(
-                f"{total} mesajlık geçmişte sayfa({page}, {size}) yanlış.",
-                expected={**expected, "sequence'lar": sequences},
-                got={**got_meta, "sequence'lar": got_sequences} if isinstance(got_meta, dict) else got_meta,
-                hint=(
-                    "Sayfa 1 en yeni mesajlardır, sayfanın içi eskiden yeniye sıralıdır. "
-                    "Toplam sayfa sayısı yukarı yuvarlanır: 45 mesaj / 20 = 3 sayfa, 40 / 20 = 2 sayfa."
-                ),
-            )
-
-
-@exercise("6.6", title="Sıra numaraları ve sayfalı geçmiş", points=3)
-async def paged_history(ns: Namespace) -> None:
-    await ns.get("Gecmis", type, what="bir sınıf")
-    history = await ns.new("Gecmis")
-    name = ns.rng.choice(NAMES)
-    first = await history.method("ekle", name, "mesaj 1")
-    if first != {"sequence": 1, "username": name, "message": "mesaj 1"}:
+async def _check_after(history: Any, kept: list[dict[str, Any]], last: int, son: int, label: str) -> None:
+    oldest = kept[0]["sequence"] if kept else last + 1
+    want = {"type": "history", "messages": [m for m in kept if m["sequence"] > son], "eksik": son < oldest - 1}
+    try:
+        got = await history.method("sonrakiler", son)
+    except RemoteError as exc:
+        raise Mismatch(f"{label}: sonrakiler({son}) hata verdi.", got=exc.error[:200]) from None
+    if not isinstance(got, dict) or got.get("type") != "history":
         raise Mismatch(
-            "`ekle` beklenen sözlüğü döndürmüyor.",
-            expected={"sequence": 1, "username": name, "message": "mesaj 1"},
-            got=first,
-            hint="Sıra numarası 1'den başlar ve her mesajda bir artar.",
+            f"{label}: sonrakiler({son}) beklenen sözlüğü döndürmüyor.",
+            expected='{"type": "history", "messages": [...], "eksik": ...}',
+            got=short(got, 160),
         )
-    for n in range(2, 46):
-        await history.method("ekle", name, f"mesaj {n}")
-    await _check_pages(history, 45, [(1, 20), (2, 20), (3, 20), (4, 20), (1, 45), (2, 15), (1, 1), (45, 1), (46, 1)])
-    # Her çalışmada başka bir geçmiş; sınır: mesaj sayısı sayfa boyunun tam katı (son sayfa dolu).
-    size = ns.rng.randint(3, 9)
-    total = size * ns.rng.randint(2, 5)
-    other = await ns.new("Gecmis")
-    await _check_pages(other, 0, [(1, size)])
-    for n in range(1, total + 1):
-        record = await other.method("ekle", ns.rng.choice(NAMES), f"m{n}")
-        if not isinstance(record, dict) or record.get("sequence") != n:
+    sequences = [m.get("sequence") if isinstance(m, dict) else m for m in got.get("messages", [])]
+    wanted = [m["sequence"] for m in want["messages"]]
+    if got.get("messages") != want["messages"]:
+        raise Mismatch(
+            f"{label}: sonrakiler({son}) yanlış mesajları döndürdü.",
+            expected=f"sequence'lar {wanted}",
+            got=f"sequence'lar {sequences[:40]}",
+            hint="Yalnızca tutulan mesajlardan sequence'ı `son`'dan büyük olanlar, eskiden yeniye; "
+            "tutulan mesaj sayısı en çok `kapasite`.",
+        )
+    if got.get("eksik") is not want["eksik"]:
+        raise Mismatch(
+            f"{label}: sonrakiler({son})'daki `eksik` yanlış.",
+            expected=f"eksik: {want['eksik']} (tutulan en eski mesaj {oldest})",
+            got=f"eksik: {got.get('eksik')!r}",
+            hint="`son`'dan sonraki ilk mesaj `son + 1`'dir; o tutulmuyorsa (en eski tutulan > son + 1) "
+            "bir şey kaçırılmıştır. Boş geçmişte ve `son` son mesajdan büyükken eksik yoktur.",
+        )
+
+
+async def _fill(ns: Namespace, history: Any, count: int, kept: list[dict[str, Any]], capacity: int) -> int:
+    last = kept[-1]["sequence"] if kept else 0
+    for _ in range(count):
+        name, text = ns.rng.choice(NAMES), f"mesaj {ns.rng.randint(1, 999)}"
+        record = await history.method("ekle", name, text)
+        want = {"sequence": last + 1, "username": name, "message": text}
+        if record != want:
             raise Mismatch(
-                "Her geçmiş kendi sırasını tutmalı.",
-                expected=f"yeni bir Gecmis()'te {n}. mesajın sequence'ı {n}",
+                f"{last + 1}. `ekle` beklenen sözlüğü döndürmüyor (kapasite {capacity}).",
+                expected=want,
                 got=record,
-                hint="Sayaç ve liste `__init__` içinde, örneğe (self) ait olsun; sınıf düzeyinde değil.",
+                hint="Sıra numarası 1'den başlar, her mesajda bir artar; eski mesajlar atılınca geri dönmez "
+                "(`len(self.mesajlar) + 1` kapasite dolunca takılır).",
             )
-    pages = total // size
-    await _check_pages(other, total, [(1, size), (pages, size), (pages + 1, size), (1, total + 1), (2, total - 1)])
+        last += 1
+        kept.append(want)
+        del kept[:-capacity]
+    return last
+
+
+@exercise("6.6", title="Sınırlı geçmiş ve kaçırılan mesajlar", points=3)
+async def bounded_history(ns: Namespace) -> None:
+    await ns.get("Gecmis", type, what="bir sınıf")
+    # Bölümün örneği: kapasite 10, 30 mesaj; sınırlar: son = en eski - 1 (eksik yok) ve en eski - 2.
+    history = await ns.new("Gecmis", 10)
+    kept: list[dict[str, Any]] = []
+    await _check_after(history, kept, 0, 0, "boş geçmiş")
+    last = await _fill(ns, history, 30, kept, 10)
+    for son in (20, 19, 0, 25, 29, 30, 31):
+        await _check_after(history, kept, last, son, "kapasite 10, 30 mesaj")
+    # Her çalışmada başka bir kapasite ve doluluk; kapasite dolmadan önce hiçbir şey eksik değildir.
+    capacity = ns.rng.randint(2, 7)
+    other = await ns.new("Gecmis", capacity)
+    kept2: list[dict[str, Any]] = []
+    last2 = await _fill(ns, other, capacity - 1, kept2, capacity)
+    for son in (0, last2):
+        await _check_after(other, kept2, last2, son, f"kapasite {capacity}, {last2} mesaj")
+    last2 = await _fill(ns, other, ns.rng.randint(capacity + 2, 3 * capacity), kept2, capacity)
+    oldest = kept2[0]["sequence"]
+    label = f"kapasite {capacity}, {last2} mesaj"
+    for son in (0, oldest - 2, oldest - 1, oldest, last2 - 1, last2):
+        await _check_after(other, kept2, last2, son, label)
     if ns.hidden:
-        with hidden_case("büyük bir geçmişte ortadaki bir sayfa"):
-            await _check_pages(history, 45, [(4, 7), (7, 7), (8, 7)])
+        with hidden_case("kapasitesi 1 olan bir geçmiş"):
+            tiny = await ns.new("Gecmis", 1)
+            kept3: list[dict[str, Any]] = []
+            last3 = await _fill(ns, tiny, 3, kept3, 1)
+            for son in (1, 2, 3):
+                await _check_after(tiny, kept3, last3, son, "gizli")
 
 
 # 6.7 ----------------------------------------------------------------------------------------
