@@ -1,7 +1,7 @@
 """Lab 5 için makul yanlış cevaplar: her biri bölümün uyardığı tipik bir hata."""
 
 WRONG = {
-    # GUID unutulmuş: yalnız anahtarın SHA-1 özeti.
+    # GUID unutulmuş: yalnızca anahtarın SHA-1 özeti.
     "5.1": """
         ozet = hashlib.sha1(anahtar.encode("ascii")).digest()
         return base64.b64encode(ozet).decode("ascii")
@@ -19,7 +19,7 @@ WRONG = {
         maskeli = bytes(bayt ^ maske[i % 4] for i, bayt in enumerate(veri))
         return bytes([0x81]) + uzunluk + maske + maskeli
     """,
-    # Genişletilmiş uzunluk (126/127) yok sayılmış: yalnız 7 bitlik alan okunuyor.
+    # Genişletilmiş uzunluk (126/127) yok sayılmış: yalnızca 7 bitlik alan okunuyor.
     "5.3": """
         b1, b2 = veri[0], veri[1]
         n = b2 & 0x7F
@@ -39,7 +39,7 @@ WRONG = {
             raise ValueError("gerekçe çok uzun")
         return struct.pack("!H", kod) + gerekce.encode("utf-8")
     """,
-    # Temizlik yalnız WebSocketDisconnect'te: hata veren bağlantı kümede hayalet kalır.
+    # Temizlik yalnızca WebSocketDisconnect'te: hata veren bağlantı kümede hayalet kalır.
     "5.5": """
         await websocket.accept()
         bagli.add(websocket)

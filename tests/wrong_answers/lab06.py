@@ -1,7 +1,7 @@
 """Lab 6 için makul yanlış cevaplar: çoğu, kaynak metnin kendi kusurları."""
 
 WRONG = {
-    # Kaynak metin gibi: temizlik yalnız `except WebSocketDisconnect` içinde; bozuk JSON hayalet üye bırakır.
+    # Kaynak metin gibi: temizlik yalnızca `except WebSocketDisconnect` içinde; bozuk JSON hayalet üye bırakır.
     "6.1": """
         await websocket.accept()
         katilim_odalari.setdefault(oda, set()).add(websocket)

@@ -65,7 +65,7 @@ WRONG = {
     "7.5": """
         await websocket.send_text(json.dumps({"parca": 1, "toplam": 1, "veri": metin}, ensure_ascii=False))
     """,
-    # Paylaşılan durum yok: her örnek yalnız kendi bağlantılarına yayar (tek süreçli sunucu gibi).
+    # Paylaşılan durum yok: her örnek yalnızca kendi bağlantılarına yayar (tek süreçli sunucu gibi).
     "7.6": """
         baglantilar = set()
         app = FastAPI()

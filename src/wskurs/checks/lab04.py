@@ -221,11 +221,11 @@ async def _fetch_round(fetch_all: Any, url: str, names: list[str], gauge: dict[s
 
 
 def _echo_latency(url: str, connected: threading.Event, go: threading.Event, delay: float) -> float:
-    """Ayrı bir thread'de, kendi bağlantısıyla: ``go`` işaretinden ``delay`` saniye sonra bir
+    """Ayrı bir iş parçacığında (thread), kendi bağlantısıyla: ``go`` işaretinden ``delay`` saniye sonra bir
     yankı ister ve yanıtın kaç saniyede geldiğini döndürür.
 
     Kontrolün kendi event loop'u öğrencinin handler'ı tarafından kilitlenebilir; o zaman o
-    loop'taki bir istemci gecikmeyi hiç göremez. Bu yüzden ölçen istemci başka bir thread'de,
+    loop'taki bir istemci gecikmeyi hiç göremez. Bu yüzden ölçen istemci başka bir iş parçacığında,
     senkron istemciyle çalışır.
     """
     with sync_connect(url, open_timeout=scaled(STEP), close_timeout=scaled(1)) as ws:
@@ -321,7 +321,7 @@ async def per_message_timeout(ns: Namespace) -> None:
                     ws,
                     message,
                     hint="Bir mesajın zaman aşımı bağlantıyı bitirmemeli: sınırı (`asyncio.timeout`) bütün "
-                    "döngüye değil, döngünün içinde yalnız `await dis_servis(mesaj)` çağrısına koyun.",
+                    "döngüye değil, döngünün içinde yalnızca `await dis_servis(mesaj)` çağrısına koyun.",
                 )
                 reply = await receive(
                     ws,
@@ -342,7 +342,7 @@ async def per_message_timeout(ns: Namespace) -> None:
                         expected=repr(expected),
                         got=repr(reply),
                         hint=_coroutine_hint(reply)
-                        or "Zaman aşımı yalnız o mesajın `dis_servis` çağrısını sınırlamalı, bütün bağlantıyı değil.",
+                        or "Zaman aşımı yalnızca o mesajın `dis_servis` çağrısını sınırlamalı, bütün bağlantıyı değil.",
                     )
                 if expected == "zaman aşımı" and elapsed < 0.8 * limit:
                     raise Mismatch(

@@ -1,5 +1,5 @@
 """Lab 5 — asyncio iş akışı: el sıkışma, çerçeveler, kapanış kodları, temizlik, websockets
-sunucusu ve event loop'u bloklamamak."""
+sunucusu ve el sıkışma isteğini doğrulamak."""
 
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ async def accept_value(ns: Namespace) -> None:
                     "Rastgele bir anahtar için sonucunuz sunucunun gönderdiğiyle aynı değil.",
                     expected=f"{headers.get('sec-websocket-accept')!r} (anahtar {key!r})",
                     got=repr(mine),
-                    hint="Fonksiyon yalnız örnek anahtar için sabit bir değer döndürmemeli; her anahtardan hesaplayın.",
+                    hint="Yalnızca örnek anahtar için sabit bir değer döndürmeyin; her anahtardan hesaplayın.",
                 )
 
 
@@ -561,7 +561,7 @@ async def cleanup(ns: Namespace) -> None:
             if now != 1:
                 raise Mismatch(
                     "Hata veren bağlantı kümede kaldı (hayalet bağlantı).",
-                    expected='{"bagli": 1} (yalnız b bağlı)',
+                    expected='{"bagli": 1} (yalnızca b bağlı)',
                     got=f'{{"bagli": {now}}}',
                     hint="Kümeden çıkarmayı `finally:` bloğuna koyun: bağlantı nasıl biterse bitsin çalışır.",
                 )

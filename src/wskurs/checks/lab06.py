@@ -170,7 +170,7 @@ async def _join(server: RunningServer, room: str, name: str, **options: Any) -> 
             "Katılma onayı beklenen biçimde değil.",
             expected=repr(f"katıldın: {room}"),
             got=repr(confirmation),
-            hint="Üyeyi odaya ekledikten sonra `katıldın: {oda}` metnini yalnız ona gönderin.",
+            hint="Üyeyi odaya ekledikten sonra `katıldın: {oda}` metnini yalnızca ona gönderin.",
         )
     return ws
 
@@ -205,7 +205,7 @@ async def broadcast_except_sender(ns: Namespace) -> None:
                 if echo is not None:
                     raise Mismatch(
                         "Gönderen kendi mesajını geri aldı.",
-                        expected="mesajın yalnız odadaki diğer üyelere gitmesi",
+                        expected="mesajın yalnızca odadaki diğer üyelere gitmesi",
                         got=f"gönderen ({name}) de aldı: {echo!r}",
                         hint="Yayın döngüsünde `if uye is not websocket:` ile göndereni atlayın.",
                     )
@@ -215,7 +215,7 @@ async def broadcast_except_sender(ns: Namespace) -> None:
                     "Başka odadaki üye mesajı aldı.",
                     expected=f"{other_room!r} odasındaki {d_name} adlı üyeye hiçbir şey gelmemesi",
                     got=repr(leaked),
-                    hint="Yalnız aynı odanın üyelerine gönderin: odaları `oda` adına göre ayrı tutun.",
+                    hint="Yalnızca aynı odanın üyelerine gönderin: odaları `oda` adına göre ayrı tutun.",
                 )
             await cem.close()
             await asyncio.sleep(scaled(0.2))
@@ -301,7 +301,7 @@ async def slow_member(ns: Namespace) -> None:
                 got=f"okuyan üyelere ulaşan: {counts} ({elapsed:.1f} sn sonra teslim durdu)",
                 hint=(
                     "Yayın, okumayan üyenin `send_text`'ini beklememeli. Her bağlantıya sınırlı bir "
-                    "`asyncio.Queue` ve onu boşaltan bir yazıcı görevi verin; yayın yalnız `put_nowait` yapsın."
+                    "`asyncio.Queue` ve onu boşaltan bir yazıcı görevi verin; yayın yalnızca `put_nowait` yapsın."
                 ),
             )
         if not all(order_ok):
@@ -382,7 +382,7 @@ async def discriminated_union(ns: Namespace) -> None:
             got=_locs(missing) if missing else "hata yok",
             hint=(
                 'Union\'ı `Annotated[A | B | C, Field(discriminator="type")]` ile kurun: Pydantic o zaman '
-                "yalnız `type`'ın seçtiği modeli doğrular, her modelin hatasını tek tek saymaz."
+                "yalnızca `type`'ın seçtiği modeli doğrular, her modelin hatasını tek tek saymaz."
             ),
         )
 
@@ -392,12 +392,12 @@ async def discriminated_union(ns: Namespace) -> None:
             'İstemci `type: "system"` mesajı gönderebiliyor.',
             expected="union_tag_invalid hatası: 'system' istemci türlerinden biri değil",
             got="kabul edildi" if system is None else [e["type"] for e in system],
-            hint="Sistem mesajlarını yalnız sunucu gönderir: istemcinin union'ında sistem modeli olmasın.",
+            hint="Sistem mesajlarını yalnızca sunucu gönderir: istemcinin union'ında sistem modeli olmasın.",
         )
 
     # Sınırlar: her kısıtlı alanın ilk geçersiz değeri (0 ve 51 karakterlik oda, 201 karakterlik mesaj).
     cases: dict[str, tuple[str, str]] = {
-        "boş (yalnız boşluk) mesaj": ('{"type": "room_message", "room_id": "genel", "message": "   "}', "message"),
+        "boş (yalnızca boşluk) mesaj": ('{"type": "room_message", "room_id": "genel", "message": "   "}', "message"),
         "boş metin mesaj": ('{"type": "room_message", "room_id": "genel", "message": ""}', "message"),
         "201 karakterlik mesaj": (
             json.dumps({"type": "room_message", "room_id": "genel", "message": "a" * 201}),
