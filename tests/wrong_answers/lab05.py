@@ -72,8 +72,7 @@ WRONG = {
             return (400, {})
         if basliklar.get("Sec-WebSocket-Version") != "13":
             return (426, {"Sec-WebSocket-Version": "13"})
-        anahtar = basliklar.get("Sec-WebSocket-Key", "")
-        return (101, {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Accept": accept_degeri(anahtar)})
+        return (101, {"Upgrade": "websocket", "Connection": "Upgrade"})
     """,
 }
 
@@ -135,7 +134,7 @@ _HANDSHAKE = """
     {version}
     anahtar = b.get("sec-websocket-key", "").strip()
     {key}
-    return (101, {{"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Accept": accept_degeri(anahtar)}})
+    return (101, {{"Upgrade": "websocket", "Connection": "Upgrade"}})
 """
 
 _VERSION = """if b.get("sec-websocket-version", "").strip() != "13":
