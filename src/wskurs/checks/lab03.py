@@ -373,6 +373,13 @@ async def _chat_round(
                 "`asyncio.wait(..., return_when=asyncio.FIRST_COMPLETED)` ile bekleyin ve kalanı iptal edin. "
                 "Gönderip sonra okumak ya da okuyup sonra göndermek sırayla işlemez.",
             ) from None
+        except RemoteError as exc:
+            raise Mismatch(
+                f"chat_client hata verdi ({len(words)} mesajlık sohbet).",
+                got=exc.error[:200],
+                hint="Sunucu 1000 dışında bir kodla kapatınca `async for` `ConnectionClosedError` fırlatabilir; "
+                "dinleyicinin hatası `asyncio.wait`'in döndürdüğü görevde kalır.",
+            ) from None
         finally:
             feeder.cancel()
             await asyncio.gather(feeder, return_exceptions=True)

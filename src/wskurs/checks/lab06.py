@@ -317,7 +317,14 @@ async def slow_member(ns: Namespace) -> None:
 
 
 async def _errors(ns: Namespace, text: str) -> list[dict[str, Any]] | None:
-    result = await ns.validate("GelenMesaj", json=text)
+    try:
+        result = await ns.validate("GelenMesaj", json=text)
+    except RemoteError as exc:
+        raise Mismatch(
+            "Doğrulama bir ValidationError yerine başka bir hata verdi.",
+            got=exc.error[:200],
+            hint="`field_validator` içinde yalnızca `ValueError` fırlatın; pydantic onu ValidationError'a çevirir.",
+        ) from None
     return None if result.valid else result.errors
 
 
@@ -569,7 +576,10 @@ async def _fill(ns: Namespace, history: Any, count: int, kept: list[dict[str, An
     last = kept[-1]["sequence"] if kept else 0
     for _ in range(count):
         name, text = ns.rng.choice(NAMES), f"mesaj {ns.rng.randint(1, 999)}"
-        record = await history.method("ekle", name, text)
+        try:
+            record = await history.method("ekle", name, text)
+        except RemoteError as exc:
+            raise Mismatch(f"`ekle` hata verdi (kapasite {capacity}).", got=exc.error[:200]) from None
         want = {"sequence": last + 1, "username": name, "message": text}
         if record != want:
             raise Mismatch(
