@@ -1,5 +1,5 @@
-"""Lab 6 — İleri seviye: odalar, yavaş üyeye dayanıklı yayın, Pydantic ile doğrulama, sayfalı
-geçmiş ve lifespan ile itme."""
+"""Lab 6 — İleri seviye: odalar, yavaş üyeye dayanıklı yayın, Pydantic ile doğrulama, sınırlı
+geçmiş ve kaçırılan mesajlar, lifespan ile itme."""
 
 from __future__ import annotations
 
