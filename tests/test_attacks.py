@@ -290,6 +290,18 @@ def test_attack_status_names_what_happened(attacked, name, status):
     assert "2.1" in grade["reason"], grade
 
 
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [("sembolik_bag", "sembolik bağ"), ("sonuc_yazan_surec", "sonuc.json")],
+)
+def test_traces_left_in_the_folder_make_the_row_suspicious(attacked, name, words):
+    """Dışarıyı gösteren bir sembolik bağ ya da notlandırıcının dosyası adında bir dosya bırakan
+    gönderim şüpheli olur ve neden ne bulunduğunu söyler (puanı yine yalnızca yargıç belirler)."""
+    result, _, _, _ = attacked
+    grade = result["grades"][name]
+    assert grade["status"] == SubmissionStatus.SUSPICIOUS.value and words in grade["reason"], grade
+
+
 def test_honest_submissions_in_the_same_batch_get_full_marks(attacked):
     """Aynı çalışmadaki dürüst çözüm (ve stdout/stderr'e megabaytlarca basan çözüm) tam puan alır:
     saldırılar başka gönderimlere dokunamaz."""
@@ -307,8 +319,10 @@ def test_input_and_output_folders_cannot_be_written(attacked):
     """Gönderim, gönderim klasörüne ve not klasörüne yazamaz; not defterinde 999 yoktur."""
     _, folder, output, before = attacked
     assert sorted(p.name for p in folder.iterdir()) == before
-    text = (output / "notlar.csv").read_text(encoding="utf-8")
-    assert "999" not in text and "saldiri" not in text
+    with (output / "notlar.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["gonderim"] for row in rows} == set(before)
+    assert all(0 <= int(row["toplam"]) <= int(row["en_yuksek"]) == 10 for row in rows), rows
     assert sorted(p.name for p in output.iterdir()) == ["geri_bildirim", "notlar.csv", "notlar.json"]
     assert all((folder / name).read_text(encoding="utf-8") != "bozuldu" for name in before)
 

@@ -375,7 +375,7 @@ def _grade(path: Path, canonical: Any, lab: str, specs: list[ExerciseSpec], opti
         folder.mkdir()
         notebook = folder / f"{lab}_gonderim.ipynb"
         nbformat.write(merged, notebook)
-        judge = JudgeProcess(hidden=options.hidden, seed=options.seed)
+        judge = JudgeProcess(hidden=options.hidden, seed=options.seed, lab=lab)
         try:
             if sandbox.separate_uid:
                 with uid_slot() as uid:
@@ -386,6 +386,7 @@ def _grade(path: Path, canonical: Any, lab: str, specs: list[ExerciseSpec], opti
                 output, timed_out = _run_sandboxed(notebook, folder, sandbox, None, judge, options)
         finally:
             records = judge.stop()
+        traces = _traces(folder)
     finally:
         leftover = remove_tree(base)
     grade = grade_from_records(
@@ -399,9 +400,43 @@ def _grade(path: Path, canonical: Any, lab: str, specs: list[ExerciseSpec], opti
         died_at=_died_exercise(merged, output),
         notes=notes,
     )
+    if traces and grade.status is SubmissionStatus.GRADED:
+        grade = replace(
+            grade, status=SubmissionStatus.SUSPICIOUS, reason="Gönderim klasöründe şüpheli izler: " + "; ".join(traces)
+        )
     if leftover:
         grade = replace(grade, notes=(*grade.notes, leftover))
     return grade
+
+
+_GRADER_FILES = {"notlar.csv", "notlar.json", "sonuc.json"}
+
+
+def _traces(folder: Path) -> list[str]:
+    """Gönderimin kendi klasöründe bıraktığı, notu değiştirmeye çalıştığını gösteren izler (puan
+    değiştirmez, yalnızca durumu ``şüpheli`` yapar): dışarıyı gösteren sembolik bağlar ve
+    notlandırıcının dosyalarının adını taşıyan dosyalar. Sembolik bağlar izlenmez."""
+    found: list[str] = []
+    seen = 0
+    root = os.path.realpath(folder)
+    try:
+        for directory, dirs, files in os.walk(folder, followlinks=False):
+            for name in dirs + files:
+                seen += 1
+                path = Path(directory) / name
+                relative = path.relative_to(folder)
+                if path.is_symlink():
+                    target = os.readlink(path)
+                    resolved = os.path.realpath(path)
+                    if resolved != root and not resolved.startswith(root + os.sep):
+                        found.append(f"dışarıyı gösteren sembolik bağ {relative} → {target}")
+                elif name in _GRADER_FILES:
+                    found.append(f"notlandırıcının dosyası gibi adlandırılmış {relative}")
+            if len(found) >= 5 or seen > 20_000:
+                break
+    except OSError as exc:
+        found.append(f"klasör okunamadı ({type(exc).__name__})")
+    return found[:5]
 
 
 def _exercise_of_cell(notebook: Any, index: int) -> str | None:

@@ -27,6 +27,7 @@ import hmac
 import os
 import random
 import secrets
+import socket
 import subprocess
 import sys
 import threading
@@ -37,7 +38,7 @@ from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from . import protocol
-from .checks.core import Exercise, find_exercise, format_feedback, run_exercise
+from .checks.core import Exercise, exercises_of, find_exercise, format_feedback, run_exercise
 from .checks.errors import AgentGone
 from .checks.remote import Channel, RemoteNamespace
 from .timing import scaled
@@ -148,26 +149,40 @@ class JudgeProcess:
     ``address`` çekirdeğe ``WSKURS_JUDGE`` olarak verilir; ``stop()`` yargıcı durdurup kaydı döndürür.
     """
 
-    def __init__(self, *, hidden: bool = False, seed: int | None = None, max_records: int = 10_000) -> None:
+    def __init__(
+        self, *, hidden: bool = False, seed: int | None = None, lab: str | None = None, max_records: int = 10_000
+    ) -> None:
         token = secrets.token_urlsafe(24)
         command = [sys.executable, "-m", "wskurs.judge", "--kayit", "--ilk"] + (["--gizli"] if hidden else [])
         if seed is not None:
             command.append(f"--tohum={seed}")
+        if lab is not None:
+            command.append(f"--lab={lab}")
+        # Soket burada açılır ve yargıca devredilir: adres hemen bilinir, yargıç yüklenirken gelen
+        # bağlantılar kuyrukta bekler (çekirdek yargıçla aynı anda başlayabilir).
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        command.append(f"--soket={listener.fileno()}")
         self.max_records = max_records
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            encoding="utf-8",
-            start_new_session=True,
-        )
+        try:
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                encoding="utf-8",
+                start_new_session=True,
+                pass_fds=(listener.fileno(),),
+            )
+            port = listener.getsockname()[1]
+        finally:
+            listener.close()
         assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.write(token + "\n")
         self.process.stdin.flush()
-        ready = protocol.loads(self.process.stdout.readline() or "{}")
-        self.address = protocol.judge_address(int(ready["port"]), token)
+        self.address = protocol.judge_address(port, token)
         self.records: list[dict[str, Any]] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -175,6 +190,8 @@ class JudgeProcess:
     def _read(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
+            if '"type": "ready"' in line[:40]:
+                continue
             if len(self.records) < self.max_records:
                 with contextlib.suppress(protocol.ProtocolError):
                     self.records.append(protocol.loads(line))
@@ -207,12 +224,20 @@ async def _serve(args: argparse.Namespace, token: str, out: TextIO) -> None:
     record = out if args.kayit else None
     judge = Judge(token, hidden=args.gizli, first_only=args.ilk, seed=args.tohum, record=record)
     stop = asyncio.Event()
-    async with serve(judge.handle, "127.0.0.1", 0, max_size=protocol.MAX_MESSAGE, ping_interval=None) as server:
+    where: dict[str, Any] = {"host": "127.0.0.1", "port": 0}
+    if args.soket is not None:
+        where = {"sock": socket.socket(fileno=args.soket)}
+    async with serve(judge.handle, **where, max_size=protocol.MAX_MESSAGE, ping_interval=None) as server:
         port = next(iter(server.sockets)).getsockname()[1]
         out.write(protocol.dumps({"type": "ready", "port": port, "seed": judge.seed}) + "\n")
         out.flush()
         _watch_stdin(asyncio.get_running_loop(), stop)
         await stop.wait()
+        # Girdi kapandı: yürüyen bir kontrol varsa (ör. çekirdek az önce öldü) kaydı bitsin.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(scaled(5)):
+                async with judge._lock:
+                    pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,11 +246,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ilk", action="store_true", help="her alıştırmanın yalnızca ilk kararı sayılsın")
     parser.add_argument("--kayit", action="store_true", help="kararları standart çıktıya JSON satırları olarak yaz")
     parser.add_argument("--tohum", type=int, default=None, help="rastgele girdilerin tohumu")
+    parser.add_argument("--lab", default=None, help="kontrolleri önceden yüklenecek lab (ör. lab01)")
+    parser.add_argument("--soket", type=int, default=None, help="dinlenecek, önceden açılmış soketin dosya tanıtıcısı")
     args = parser.parse_args(argv)
     token = sys.stdin.readline().strip()
     if not token:
         print("Hata: token standart girdinin ilk satırında verilmeli.", file=sys.stderr)
         return 2
+    if args.lab:
+        # Kontrol modülünü (FastAPI, httpx, uvicorn…) çekirdek başlarken yükle, ilk kontrolde değil.
+        with contextlib.suppress(LookupError, ValueError):
+            exercises_of(args.lab)
     # Kayıt yalnızca asıl standart çıktıya gider; kontrollerin ya da sunucuların yazdıkları stderr'e.
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)

@@ -165,7 +165,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             for other in item.config.stash[_KEY].values():
                 if other is not report:
                     other.finish()
-            report.judge = JudgeProcess()
+            report.judge = JudgeProcess(lab=report.lab)
             os.environ[protocol.ENV] = report.judge.address
     if getattr(parent, "timed_out", False):
         kernel = getattr(parent, "kernel", None)

@@ -62,10 +62,12 @@ class Sandbox:
     setpriv: str | None
     disabled: bool = False
     limits: Limits = field(default_factory=Limits)
+    uid_reachable: bool = True
+    """Ayrı uid Python'a ulaşabiliyor mu (bubblewrap yokken yorumlayıcı root'un ev klasöründe olabilir)."""
 
     @property
     def separate_uid(self) -> bool:
-        return self.root and not self.disabled and (self.bwrap is None or self.setpriv is not None)
+        return self.root and not self.disabled and self.setpriv is not None and self.uid_reachable
 
     @property
     def uses_bwrap(self) -> bool:
@@ -88,6 +90,11 @@ class Sandbox:
             lines.append(
                 f"✅ Kaynak sınırları: dosya en çok {limit.file_size // (1024 * 1024)} MB, bellek "
                 f"{limit.memory // (1024**3)} GB" + (f", en çok {limit.processes} süreç" if self.separate_uid else "")
+            )
+        if self.root and not self.separate_uid:
+            lines.append(
+                "⚠️  Root olarak çalışılıyor ama ayrı uid kullanılamıyor (setpriv yok ya da Python ayrı uid'ye "
+                "kapalı bir klasörde): gönderimler root olarak çalışır."
             )
         lines.append(f"✅ Çıktı en çok {self.limits.output // 1024} KB okunur; not yalnızca yargıcın kaydından gelir.")
         lines.append("✅ Bittiğinde ya da zaman aşımında gönderimin bütün süreçleri öldürülür, klasörü silinir.")
@@ -180,13 +187,28 @@ def detect(*, disabled: bool = False, limits: Limits | None = None) -> Sandbox:
                 bwrap = None
         except (OSError, subprocess.TimeoutExpired):
             bwrap = None
+    setpriv = shutil.which("setpriv")
+    reachable = True
+    if root and setpriv and bwrap is None and not disabled:
+        try:
+            probe = subprocess.run(
+                [setpriv, f"--reuid={UID_BASE + UID_SLOTS}", f"--regid={UID_BASE + UID_SLOTS}", "--clear-groups",
+                 sys.executable, "-c", "import wskurs"],
+                capture_output=True,
+                timeout=60,
+                cwd="/",
+            )  # fmt: skip
+            reachable = probe.returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            reachable = False
     return Sandbox(
         root=root,
         bwrap=bwrap,
         prlimit=shutil.which("prlimit"),
-        setpriv=shutil.which("setpriv"),
+        setpriv=setpriv,
         disabled=disabled,
         limits=limits or Limits(),
+        uid_reachable=reachable,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from websockets.asyncio.client import ClientConnection
@@ -12,6 +13,7 @@ from ..server import serve
 from ..timing import scaled
 from .client import STEP, open_ws, receive, short
 from .core import Mismatch, Namespace, exercise, hidden_case, run_app
+from .remote import RemoteFunction
 
 __all__: list[str] = []
 
@@ -84,38 +86,47 @@ async def collect(ns: Namespace) -> None:
     source = FastAPI()
     tag = ns.rng.choice(["a", "b", "c", "x", "k"]) + str(ns.rng.randint(1, 99))
     counts = [1, ns.rng.randint(2, 4), ns.rng.randint(5, 7)]
+    hidden = [ns.rng.randint(25, 40)] if ns.hidden else []
 
     @source.websocket("/olaylar")
     async def events(websocket: WebSocket) -> None:
+        # İstemcinin okumadığı mesaj az olsun (en çok 3): websockets istemcisi okunmamış 16 mesajdan
+        # sonra soketi okumayı bırakır ve kapanışı da okuyamaz.
         await websocket.accept()
         try:
-            for number in range(max(counts) + 3):
+            for number in range(int(websocket.query_params.get("adet", "8"))):
                 await websocket.send_text(f"olay {tag}-{number}")
             await websocket.receive_text()
         except WebSocketDisconnect:
             closed.set()
 
     async with serve(source) as server:
-        for n in counts:
-            closed.clear()
-            got = await asyncio.wait_for(collect_fn(server.ws_url("/olaylar"), n), timeout=scaled(5))
-            expected = [f"olay {tag}-{i}" for i in range(n)]
-            if got != expected:
-                raise Mismatch(
-                    f"collect(url, {n}) yanlış sonuç döndürdü.",
-                    expected=repr(expected),
-                    got=repr(got),
-                    hint="Tam n kez `await websocket.recv()` yapıp mesajları bir listeye ekleyin ve listeyi döndürün.",
-                )
-            try:
-                await asyncio.wait_for(closed.wait(), timeout=scaled(STEP))
-            except TimeoutError:
-                raise Mismatch(
-                    "collect bittikten sonra bağlantı açık kaldı.",
-                    expected="collect dönerken bağlantının kapanması",
-                    got="sunucu hâlâ bağlı bir istemci görüyor",
-                    hint="`async with connect(url) as websocket:` bloğu çıkışta bağlantıyı kapatır.",
-                ) from None
+        for n in counts + hidden:
+            guard = hidden_case("çok sayıda mesajı toplamak") if n in hidden else contextlib.nullcontext()
+            with guard:
+                await _collect_once(collect_fn, server.ws_url(f"/olaylar?adet={n + 3}"), n, tag, closed)
+
+
+async def _collect_once(collect_fn: RemoteFunction, url: str, n: int, tag: str, closed: asyncio.Event) -> None:
+    closed.clear()
+    got = await asyncio.wait_for(collect_fn(url, n), timeout=scaled(5))
+    expected = [f"olay {tag}-{i}" for i in range(n)]
+    if got != expected:
+        raise Mismatch(
+            f"collect(url, {n}) yanlış sonuç döndürdü.",
+            expected=repr(expected),
+            got=repr(got),
+            hint="Tam n kez `await websocket.recv()` yapıp mesajları bir listeye ekleyin ve listeyi döndürün.",
+        )
+    try:
+        await asyncio.wait_for(closed.wait(), timeout=scaled(STEP))
+    except TimeoutError:
+        raise Mismatch(
+            "collect bittikten sonra bağlantı açık kaldı.",
+            expected="collect dönerken bağlantının kapanması",
+            got="sunucu hâlâ bağlı bir istemci görüyor",
+            hint="`async with connect(url) as websocket:` bloğu çıkışta bağlantıyı kapatır.",
+        ) from None
 
 
 @exercise("1.4", title="Bağlantı başına durum", points=2)

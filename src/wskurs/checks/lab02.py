@@ -4,6 +4,7 @@ reddetmek, takılan alıcıyı düşürmek, açık kapanış."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Callable
 from urllib.parse import quote
@@ -353,44 +354,51 @@ async def greet_and_close(ns: Namespace) -> None:
     room = ns.rng.choice(["genel", "oyun", "sinif", "kod"]) + str(ns.rng.randint(1, 99))
     name = ns.rng.choice(["Ayşe", "Çağrı", "İlkay", "Şule Öz", "Bora"])
     cases = [
-        ("genel", "Ayşe", {"oda": "genel", "ad": "Ayşe"}),
-        (room, name, {"oda": room, "ad": name}),
-        (room, None, {"oda": room, "ad": "misafir"}),
+        ("genel", "Ayşe", {"oda": "genel", "ad": "Ayşe"}, False),
+        (room, name, {"oda": room, "ad": name}, False),
+        (room, None, {"oda": room, "ad": "misafir"}, False),
     ]
+    if ns.hidden:
+        odd = f"Ali & Veli={ns.rng.randint(1, 9)}?#"
+        cases.append((room, odd, {"oda": room, "ad": odd}, True))
     async with run_app(app) as server:
-        for room, name, expected in cases:
-            url = server.ws_url(f"/selam/{room}") + (f"?ad={quote(name)}" if name else "")
-            shown = f"/selam/{room}" + (f"?ad={name}" if name else "")
-            ws = await open_ws(url)
-            try:
-                text = await receive(ws, f"{shown} için JSON mesajı")
+        for room, name, expected, secret in cases:
+            guard = hidden_case("özel karakterli bir adın aynen geri gelmesi") if secret else contextlib.nullcontext()
+            with guard:
+                url = server.ws_url(f"/selam/{room}") + (f"?ad={quote(name)}" if name else "")
+                shown = f"/selam/{room}" + (f"?ad={name}" if name else "")
+                ws = await open_ws(url)
                 try:
-                    got = json.loads(text)
-                except ValueError:
-                    raise Mismatch(
-                        f"{shown}: gelen mesaj JSON değil.",
-                        expected=json.dumps(expected, ensure_ascii=False),
-                        got=repr(text),
-                        hint="`await websocket.send_json({...})` kullanın.",
-                    ) from None
-                if got != expected:
-                    raise Mismatch(
-                        f"{shown}: JSON içeriği yanlış.",
-                        expected=json.dumps(expected, ensure_ascii=False),
-                        got=json.dumps(got, ensure_ascii=False),
-                        hint="`oda` yol parametresinden, `ad` ise `websocket.query_params.get('ad', 'misafir')` ile.",
-                    )
-                code, _, extra = await wait_closed(ws, f"{shown}: mesajdan sonra")
-                if extra:
-                    raise Mismatch(
-                        f"{shown}: tek mesajdan fazlası geldi.", expected="yalnız bir JSON mesajı", got=short(extra)
-                    )
-                if code != 1000:
-                    raise Mismatch(
-                        f"{shown}: bağlantı düzgün kapanmadı.",
-                        expected="kapanış kodu 1000 (normal kapanış)",
-                        got=f"kapanış kodu {code}" + (" (kapanış çerçevesi yok)" if code == 1006 else ""),
-                        hint="Handler `await websocket.close()` demeden biterse istemci 1006 görür.",
-                    )
-            finally:
-                await close_all(ws)
+                    text = await receive(ws, f"{shown} için JSON mesajı")
+                    try:
+                        got = json.loads(text)
+                    except ValueError:
+                        raise Mismatch(
+                            f"{shown}: gelen mesaj JSON değil.",
+                            expected=json.dumps(expected, ensure_ascii=False),
+                            got=repr(text),
+                            hint="`await websocket.send_json({...})` kullanın.",
+                        ) from None
+                    if got != expected:
+                        raise Mismatch(
+                            f"{shown}: JSON içeriği yanlış.",
+                            expected=json.dumps(expected, ensure_ascii=False),
+                            got=json.dumps(got, ensure_ascii=False),
+                            hint=(
+                                "`oda` yol parametresinden, `ad` ise `websocket.query_params.get('ad', 'misafir')` ile."
+                            ),
+                        )
+                    code, _, extra = await wait_closed(ws, f"{shown}: mesajdan sonra")
+                    if extra:
+                        raise Mismatch(
+                            f"{shown}: tek mesajdan fazlası geldi.", expected="yalnız bir JSON mesajı", got=short(extra)
+                        )
+                    if code != 1000:
+                        raise Mismatch(
+                            f"{shown}: bağlantı düzgün kapanmadı.",
+                            expected="kapanış kodu 1000 (normal kapanış)",
+                            got=f"kapanış kodu {code}" + (" (kapanış çerçevesi yok)" if code == 1006 else ""),
+                            hint="Handler `await websocket.close()` demeden biterse istemci 1006 görür.",
+                        )
+                finally:
+                    await close_all(ws)

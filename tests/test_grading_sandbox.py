@@ -1,0 +1,116 @@
+"""Gönderimi yalıtan parçalar: hangi korumaların yazıldığı, komutun neyi bağladığı, gerçek bir
+yalıtılmış sürecin neyi göremediği, çıktı sınırı ve hiç hata fırlatmayan temizlik."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wskurs.sandbox import Limits, OutputCapture, Sandbox, detect, kill_uid, remove_tree, uid_slot
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _box(**kwargs) -> Sandbox:
+    values = {"root": False, "bwrap": None, "prlimit": "/usr/bin/prlimit", "setpriv": None} | kwargs
+    return Sandbox(**values)
+
+
+def test_protections_are_described_in_turkish_one_per_line():
+    """Etkin korumalar satır satır yazılır; hiçbiri yoksa ya da kapatıldıysa ⚠️ ile açıkça söylenir."""
+    full = _box(root=True, bwrap="/usr/bin/bwrap", setpriv="/usr/bin/setpriv").describe()
+    assert any("ayrı, ayrıcalıksız" in line for line in full) and any("bubblewrap" in line for line in full)
+    assert not any(line.startswith("⚠️") for line in full)
+    bare = _box(prlimit=None).describe()
+    assert any(line.startswith("⚠️") and "korumasız" in line for line in bare)
+    off = _box(root=True, bwrap="/usr/bin/bwrap", setpriv="/usr/bin/setpriv", disabled=True).describe()
+    assert off == [off[0]] and off[0].startswith("⚠️")
+    uid_only = _box(root=True, setpriv="/usr/bin/setpriv").describe()
+    assert any("bubblewrap yok" in line for line in uid_only)
+
+
+def test_command_binds_only_python_and_the_package_never_the_course():
+    """bubblewrap komutu kursun kök klasörünü, çözümleri ve testleri bağlamaz; yalnızca kendi klasörü
+    yazılabilir; ayrı süreç ad alanı, kaynak sınırları ve ayrı uid komutta vardır."""
+    box = _box(root=True, bwrap="/usr/bin/bwrap", setpriv="/usr/bin/setpriv")
+    folder = Path("/tmp/wskurs-not-deneme/g")
+    command = box.command(["python", "-V"], folder, 61234)
+    binds = [command[i + 1] for i, arg in enumerate(command) if arg in ("--ro-bind", "--bind")]
+    assert str(ROOT) not in binds and str(ROOT / "solutions") not in binds and str(ROOT / "tests") not in binds
+    writable = [command[i + 1] for i, arg in enumerate(command) if arg == "--bind"]
+    assert writable == [str(folder)]
+    assert "--unshare-pid" in command and "--die-with-parent" in command
+    assert any(arg.startswith("--fsize=") for arg in command) and "--reuid=61234" in command
+    assert command[-2:] == ["python", "-V"]
+
+
+@pytest.mark.skipif(not detect().uses_bwrap and not detect().separate_uid, reason="ne bubblewrap ne root")
+def test_a_sandboxed_process_cannot_see_the_course_or_signal_the_grader(tmp_path):
+    """Gerçek yalıtılmış bir süreç çözümleri okuyamaz, kendi klasörü dışına yazamaz, notlandırıcıya
+    sinyal gönderemez, dosya boyu sınırını aşamaz; kendi klasörüne yazabilir."""
+    box = detect()
+    folder = tmp_path / "g"
+    folder.mkdir()
+    probe = f"""
+import os, signal
+solutions = {str(ROOT / "solutions")!r}
+print("cozum", os.path.isdir(solutions) and bool(os.listdir(solutions)))
+try:
+    open({str(ROOT / "yazildi.txt")!r}, "w")
+    print("disari", True)
+except OSError:
+    print("disari", False)
+try:
+    os.kill({os.getpid()}, signal.SIGTERM)
+    print("sinyal", True)
+except OSError:
+    print("sinyal", False)
+try:
+    with open("buyuk.bin", "wb") as f:
+        f.write(b"x" * {Limits().file_size + 1024})
+    print("buyuk", True)
+except OSError:
+    print("buyuk", False)
+open("kendi.txt", "w").write("tamam")
+print("uid", os.getuid())
+"""
+    with uid_slot() as uid:
+        if box.separate_uid:
+            os.chown(folder, uid, uid)
+        command = box.command([sys.executable, "-c", probe], folder, uid if box.separate_uid else None)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=folder)
+    seen = dict(line.split(" ", 1) for line in result.stdout.split("\n") if " " in line)
+    assert seen.get("cozum") == "False" and seen.get("disari") == "False", result
+    assert seen.get("sinyal") == "False" and seen.get("buyuk") == "False", result
+    assert (folder / "kendi.txt").read_text() == "tamam"
+    assert not (ROOT / "yazildi.txt").exists()
+    if box.separate_uid:
+        assert seen.get("uid") == str(uid)
+
+
+def test_output_is_read_with_a_byte_cap():
+    """Çok büyük bir çıktının yalnızca başı ve sonu tutulur; atlanan bayt sayısı yazılır."""
+    stream = io.BufferedReader(io.BytesIO(b"A" * 5_000_000 + b"SON"))  # type: ignore[arg-type]
+    capture = OutputCapture(stream, 64 * 1024)
+    text = capture.text()
+    assert len(text) < 70 * 1024 and text.endswith("SON") and "bayt çıktı atlandı" in text
+
+
+def test_cleanup_never_raises(tmp_path):
+    """Klasör silme hiçbir durumda istisna fırlatmaz: olmayan klasör, salt okunur alt klasör."""
+    assert remove_tree(tmp_path / "yok") == ""
+    tree = tmp_path / "agac"
+    (tree / "kilitli").mkdir(parents=True)
+    (tree / "kilitli" / "dosya").write_text("x")
+    os.chmod(tree / "kilitli", 0o500)
+    assert remove_tree(tree) == "" and not tree.exists()
+
+
+def test_killing_an_unused_uid_is_harmless():
+    """Süreci olmayan bir uid'yi temizlemek hemen biter."""
+    assert kill_uid(61999, seconds=1) == 0
