@@ -34,6 +34,8 @@ from wskurs.labgen import cell_role
 
 from labtools import LAB_FILES, submission
 
+pytestmark = pytest.mark.yavas
+
 _COUNTER = itertools.count(1)
 EDGE_LABS = [name for name in LAB_FILES if name[:5] in {"lab03", "lab04", "lab05", "lab06", "lab07"}]
 
