@@ -7,6 +7,9 @@ STAMP  := $(VENV)/.kurulum-$(PYVER)
 PYTEST := $(PY) -m pytest
 # Bir notebook'u çalıştırırken hücre başına en fazla süre (saniye).
 CELL_TIMEOUT ?= 120
+# Testler iki süreçte paralel (pytest-xdist): her test dosyası ve her defter tek bir süreçte kalır
+# (defterin çekirdeği ve modül kapsamlı fixture'lar paylaşılmaz). Sırayla çalıştırmak için: XDIST=
+XDIST  ?= -n 2
 NBVAL  := --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/sanitize.cfg
 
 .PHONY: lab lab-ayarlari sinif-baglantisi tarayici yalitim test test-py test-hizli test-notebooks grade notebooks labs bench lint clean
@@ -92,9 +95,9 @@ test: $(STAMP) $(DASK_STAMP) tarayici yalitim
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
 	$(PY) -m wskurs.cli lab-uret --kontrol
-	$(PYTEST) -rs tests
-	$(PYTEST) --nbval $(NBVAL) notebooks
-	$(PYTEST) --nbval-lax $(NBVAL) solutions
+	$(PYTEST) -rs $(XDIST) --dist loadfile tests
+	$(PYTEST) $(XDIST) --dist loadscope --nbval $(NBVAL) notebooks
+	$(PYTEST) $(XDIST) --dist loadscope --nbval-lax $(NBVAL) solutions
 
 test-py: $(STAMP) $(DASK_STAMP) tarayici
 	$(PYTEST) -rs tests
