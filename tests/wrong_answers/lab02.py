@@ -55,11 +55,25 @@ WRONG = {
             if istemci is not gonderen:
                 await istemci.send_text(metin)
     """,
-    # Mesaj doğru ama close() yok: istemci 1000 yerine 1006 görür.
+    # Kayıt yalnızca istemci ayrılınca (except WebSocketDisconnect): sunucunun kapattığı
+    # bağlantılar ("bitir", ikili mesaj) hiç kaydedilmez.
     "2.5": """
         await websocket.accept()
-        ad = websocket.query_params.get("ad", "misafir")
-        await websocket.send_json({"oda": oda, "ad": ad})
+        try:
+            while True:
+                mesaj = await websocket.receive()
+                if mesaj["type"] == "websocket.disconnect":
+                    raise WebSocketDisconnect(mesaj.get("code", 1005))
+                if mesaj.get("text") is None:
+                    await websocket.close(code=1003, reason="Yalnızca metin mesajları kabul edilir")
+                    return
+                if mesaj["text"] == "bitir":
+                    await websocket.send_text("hoşça kal")
+                    await websocket.close(code=1000, reason="Görüşmek üzere")
+                    return
+                await websocket.send_text(mesaj["text"])
+        except WebSocketDisconnect as exc:
+            kapanislar.append(["istemci", exc.code])
     """,
 }
 
@@ -76,5 +90,29 @@ EDGES = {
                 await websocket.close(code=1003, reason="Yalnız metin mesajları kabul edilir")
                 return
             await websocket.send_text(f"Mesajınız: {mesaj['text']}")
+    """,
+    # İstemcinin kapanış kodu sabit 1000 yazılıyor: 1001 ya da 4xxx ile kapatan istemci yanlış kaydedilir.
+    "2.5": """
+        await websocket.accept()
+        kim, kod = "istemci", 1000
+        try:
+            while True:
+                mesaj = await websocket.receive()
+                if mesaj["type"] == "websocket.disconnect":
+                    break
+                if mesaj.get("text") is None:
+                    kim, kod = "sunucu", 1003
+                    await websocket.close(code=1003, reason="Yalnızca metin mesajları kabul edilir")
+                    break
+                if mesaj["text"] == "bitir":
+                    kim, kod = "sunucu", 1000
+                    await websocket.send_text("hoşça kal")
+                    await websocket.close(code=1000, reason="Görüşmek üzere")
+                    break
+                await websocket.send_text(mesaj["text"])
+        except WebSocketDisconnect:
+            kim, kod = "istemci", 1000
+        finally:
+            kapanislar.append([kim, kod])
     """,
 }

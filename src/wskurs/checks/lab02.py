@@ -347,58 +347,194 @@ async def drop_stalled_peer(ns: Namespace) -> None:
 
 # 2.5 --------------------------------------------------------------------------------
 
+DROP_CODES = {1005, 1006}
+"""TCP'si kapanış çerçevesi olmadan kopan istemci için kabul edilen kodlar."""
 
-@exercise("2.5", title="Selamla ve kapat", points=1)
-async def greet_and_close(ns: Namespace) -> None:
-    app = await ns.get("selam_app", FastAPI, what="bir FastAPI uygulaması")
-    room = ns.rng.choice(["genel", "oyun", "sinif", "kod"]) + str(ns.rng.randint(1, 99))
-    name = ns.rng.choice(["Ayşe", "Çağrı", "İlkay", "Şule Öz", "Bora"])
-    cases = [
-        ("genel", "Ayşe", {"oda": "genel", "ad": "Ayşe"}, False),
-        (room, name, {"oda": room, "ad": name}, False),
-        (room, None, {"oda": room, "ad": "misafir"}, False),
-    ]
-    if ns.hidden:
-        odd = f"Ali & Veli={ns.rng.randint(1, 9)}?#"
-        cases.append((room, odd, {"oda": room, "ad": odd}, True))
+DROP_NOTE = (
+    "RFC 6455'e göre kopan bağlantının kodu 1006'dır; uvicorn'un varsayılan arka ucu "
+    "(websockets-sansio) ise handler'a 1005 bildirir (2. bölüm). Bu yüzden ikisi de kabul edilir."
+)
+
+
+async def _entries(ns: Namespace, before: int, want: int) -> list[object]:
+    """``kapanislar``a ``before``dan sonra eklenenleri döndürür: en az ``want`` tanesini bekler,
+    sonra biraz daha bekleyip fazladan eklenenleri de toplar."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + scaled(STEP)
+    while True:
+        got = (await ns.read("kapanislar", list, what="bir liste"))[before:]
+        if len(got) >= want or loop.time() > deadline:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(scaled(0.15))
+    got = (await ns.read("kapanislar", list, what="bir liste"))[before:]
+    return [list(entry) if isinstance(entry, (list, tuple)) else entry for entry in got]
+
+
+def _check_entries(got: list[object], expected: list[list[object]], when: str) -> None:
+    """Eklenen kayıtlar tam olarak beklenenler mi (sırası önemsiz)? Değilse neden olmadığını söyler."""
+    shown = ", ".join(json.dumps(entry, ensure_ascii=False) for entry in expected)
+    if len(got) == len(expected) and sorted(map(repr, got)) == sorted(map(repr, expected)):
+        return
+    if not got:
+        server_side = any(entry[0] == "sunucu" for entry in expected)
+        raise Mismatch(
+            f"{when} `kapanislar` listesine kayıt eklenmedi.",
+            expected=shown,
+            got="yeni kayıt yok",
+            hint=(
+                "Kaydı yalnızca istemci ayrılınca (`except WebSocketDisconnect` ya da `websocket.disconnect` "
+                "mesajında) ekliyorsanız sunucunun kapattığı bağlantılar kaydedilmez. Kim ve hangi kod "
+                "olduğunu bir değişkende tutun, kaydı `finally:` bloğunda bir kez ekleyin."
+                if server_side
+                else "Bağlantı bitince handler `kapanislar.append([kim, kod])` ile bir kayıt eklemeli."
+            ),
+        )
+    if len(got) > len(expected):
+        raise Mismatch(
+            f"{when} bağlantı başına birden çok kayıt eklendi.",
+            expected=shown,
+            got=", ".join(short(entry) for entry in got),
+            hint="Kayıt hem `except` hem `finally` içinde mi ekleniyor? Her bağlantı için tam bir kayıt olmalı: "
+            "yalnızca `finally:` bloğunda ekleyin.",
+        )
+    codes = {entry[1] for entry in expected}
+    fixed = all(isinstance(entry, list) and len(entry) == 2 and entry[1] == 1000 for entry in got)
+    raise Mismatch(
+        f"{when} kayıt yanlış.",
+        expected=shown,
+        got=", ".join(short(entry) for entry in got),
+        hint=(
+            "Kod sabit yazılmış gibi: istemcinin gönderdiği kod `WebSocketDisconnect.code`'da "
+            '(ya da `receive()` mesajının `"code"` anahtarında) gelir.'
+            if fixed and 1000 not in codes
+            else 'Her kayıt `[kim, kod]` biçiminde olmalı: `kim` `"sunucu"` ya da `"istemci"`, `kod` bir tam sayı.'
+        ),
+    )
+
+
+async def _client_close(ns: Namespace, server: RemoteServer, closes: list[tuple[int, str]], when: str) -> None:
+    """İstemciler bağlanır, birer metin yankılatır, sonra hepsi aynı anda verilen kodla kapatır."""
+    texts = _texts(ns, len(closes))
+    clients = [await open_ws(server.ws_url("/ws")) for _ in closes]
+    try:
+        before = len(await ns.read("kapanislar", list, what="bir liste"))
+        for ws, text in zip(clients, texts, strict=True):
+            await ws.send(text)
+            reply = await receive(ws, f"{text!r} mesajının yankısı")
+            if reply != text:
+                raise Mismatch(
+                    "Metin mesajı aynen geri gelmedi.",
+                    expected=repr(text),
+                    got=short(reply),
+                    hint='"bitir" dışındaki her metin olduğu gibi geri gönderilmeli.',
+                )
+        await asyncio.gather(
+            *(ws.close(code=code, reason=reason) for ws, (code, reason) in zip(clients, closes, strict=True))
+        )
+        got = await _entries(ns, before, len(closes))
+        _check_entries(got, [["istemci", code] for code, _ in closes], when)
+    finally:
+        await close_all(*clients)
+
+
+@exercise("2.5", title="Kim kapattı, hangi kodla?", points=2, timeout=25.0)
+async def who_closed(ns: Namespace) -> None:
+    app = await ns.get("kapanis_app", FastAPI, what="bir FastAPI uygulaması")
+    await ns.read("kapanislar", list, what="bir liste")
+    code = ns.rng.randint(4000, 4999)
+    reason = ns.rng.choice(["oyun bitti", "oturum süresi doldu", "görüşürüz", "çıkış yapıldı"])
     async with run_app(app) as server:
-        for room, name, expected, secret in cases:
-            guard = hidden_case("özel karakterli bir adın aynen geri gelmesi") if secret else contextlib.nullcontext()
-            with guard:
-                url = server.ws_url(f"/selam/{room}") + (f"?ad={quote(name)}" if name else "")
-                shown = f"/selam/{room}" + (f"?ad={name}" if name else "")
-                ws = await open_ws(url)
-                try:
-                    text = await receive(ws, f"{shown} için JSON mesajı")
-                    try:
-                        got = json.loads(text)
-                    except ValueError:
-                        raise Mismatch(
-                            f"{shown}: gelen mesaj JSON değil.",
-                            expected=json.dumps(expected, ensure_ascii=False),
-                            got=repr(text),
-                            hint="`await websocket.send_json({...})` kullanın.",
-                        ) from None
-                    if got != expected:
-                        raise Mismatch(
-                            f"{shown}: JSON içeriği yanlış.",
-                            expected=json.dumps(expected, ensure_ascii=False),
-                            got=json.dumps(got, ensure_ascii=False),
-                            hint=(
-                                "`oda` yol parametresinden, `ad` ise `websocket.query_params.get('ad', 'misafir')` ile."
-                            ),
-                        )
-                    code, _, extra = await wait_closed(ws, f"{shown}: mesajdan sonra")
-                    if extra:
-                        raise Mismatch(
-                            f"{shown}: tek mesajdan fazlası geldi.", expected="yalnız bir JSON mesajı", got=short(extra)
-                        )
-                    if code != 1000:
-                        raise Mismatch(
-                            f"{shown}: bağlantı düzgün kapanmadı.",
-                            expected="kapanış kodu 1000 (normal kapanış)",
-                            got=f"kapanış kodu {code}" + (" (kapanış çerçevesi yok)" if code == 1006 else ""),
-                            hint="Handler `await websocket.close()` demeden biterse istemci 1006 görür.",
-                        )
-                finally:
-                    await close_all(ws)
+        # İstemci kapatır: önce sabit bir durum (1001), sonra rastgele bir uygulama kodu.
+        await _client_close(ns, server, [(1001, "sayfadan ayrıldı")], "İstemci 1001 ile kapattığında")
+        await _client_close(ns, server, [(code, reason)], f"İstemci {code} ile kapattığında")
+
+        # Sunucu kapatır: "bitir" → "hoşça kal", sonra 1000 ve bir neden.
+        ws = await open_ws(server.ws_url("/ws"))
+        try:
+            before = len(await ns.read("kapanislar", list, what="bir liste"))
+            await ws.send("bitir")
+            reply = await receive(ws, "'bitir' mesajının yanıtı")
+            if reply != "hoşça kal":
+                raise Mismatch("'bitir' mesajına yanlış yanıt geldi.", expected="'hoşça kal'", got=short(reply))
+            closed, why, extra = await wait_closed(ws, "'hoşça kal' mesajından sonra")
+            if extra:
+                raise Mismatch(
+                    "'hoşça kal' mesajından sonra başka mesaj geldi.", expected="kapanış 1000", got=short(extra)
+                )
+            if closed != 1000:
+                raise Mismatch(
+                    "'bitir' mesajından sonra bağlantı 1000 ile kapanmadı.",
+                    expected="kapanış kodu 1000 ve bir neden",
+                    got=f"kapanış kodu {closed}" + (" (kapanış çerçevesi yok)" if closed == 1006 else ""),
+                    hint="Handler `await websocket.close(code=1000, reason=...)` demeden biterse istemci 1006 görür.",
+                )
+            if not why:
+                raise Mismatch(
+                    "Sunucunun 1000 kapanışının nedeni yok.",
+                    expected="boş olmayan bir neden",
+                    got="boş neden",
+                    hint='`await websocket.close(code=1000, reason="...")`',
+                )
+            _check_entries(await _entries(ns, before, 1), [["sunucu", 1000]], "Sunucu 1000 ile kapattığında")
+        finally:
+            await close_all(ws)
+
+        # Sunucu kapatır: ikili mesaj → 1003.
+        ws = await open_ws(server.ws_url("/ws"))
+        try:
+            before = len(await ns.read("kapanislar", list, what="bir liste"))
+            await ws.send(ns.rng.randbytes(ns.rng.randint(1, 16)))
+            closed, _, _ = await wait_closed(ws, "İkili mesajdan sonra")
+            if closed != 1003:
+                raise Mismatch(
+                    "İkili mesaj 1003 ile reddedilmedi.",
+                    expected="kapanış kodu 1003",
+                    got=f"kapanış kodu {closed}" + (" (kapanış çerçevesi yok)" if closed == 1006 else ""),
+                    hint='`receive()` mesajında `"text"` yoksa `await websocket.close(code=1003, reason=...)`.',
+                )
+            _check_entries(await _entries(ns, before, 1), [["sunucu", 1003]], "Sunucu 1003 ile kapattığında")
+        finally:
+            await close_all(ws)
+
+        # İstemcinin TCP'si kapanış çerçevesi olmadan kopar.
+        ws = await open_ws(server.ws_url("/ws"))
+        try:
+            text = _texts(ns, 1)[0]
+            await ws.send(text)
+            reply = await receive(ws, f"{text!r} mesajının yankısı")
+            if reply != text:
+                raise Mismatch("Metin mesajı aynen geri gelmedi.", expected=repr(text), got=short(reply))
+            before = len(await ns.read("kapanislar", list, what="bir liste"))
+            ws.transport.abort()
+            got = await _entries(ns, before, 1)
+            if not (
+                len(got) == 1
+                and isinstance(got[0], list)
+                and len(got[0]) == 2
+                and got[0][0] == "istemci"
+                and got[0][1] in DROP_CODES
+            ):
+                if len(got) != 1:
+                    _check_entries(got, [["istemci", 1005]], "Bağlantı aniden koptuğunda")
+                raise Mismatch(
+                    "Bağlantı aniden koptuğunda kayıt yanlış.",
+                    expected='["istemci", 1005] ya da ["istemci", 1006]',
+                    got=short(got[0]),
+                    hint="Kodu uvicorn'un bildirdiği gibi kaydedin (`WebSocketDisconnect.code`). " + DROP_NOTE,
+                )
+        finally:
+            await close_all(ws)
+
+        if ns.hidden:
+            with hidden_case("aynı anda kapatan iki istemcinin ayrı ayrı kaydedilmesi"):
+                closes = [(ns.rng.randint(4000, 4999), "ilk"), (1000, "ikinci")]
+                await _client_close(ns, server, closes, "İki istemci aynı anda kapattığında")
+
+        if any("Exception in ASGI application" in line for line in await server.read_log()):
+            raise Mismatch(
+                "Handler bir hatayla bitti.",
+                expected="her bağlantının handler'ı hatasız bitsin",
+                got="sunucu günlüğünde 'Exception in ASGI application'",
+                hint="Bağlantı kapandıktan sonra `receive()` ya da `send_text()` çağırmayın.",
+            )
