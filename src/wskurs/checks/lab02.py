@@ -371,9 +371,17 @@ async def _entries(ns: Namespace, before: int, want: int) -> list[object]:
     return [list(entry) if isinstance(entry, (list, tuple)) else entry for entry in got]
 
 
+def _show(entry: object) -> str:
+    """Bir kaydı öğrencinin yazdığı biçimde (JSON) gösterir."""
+    try:
+        return json.dumps(entry, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return short(entry)
+
+
 def _check_entries(got: list[object], expected: list[list[object]], when: str) -> None:
     """Eklenen kayıtlar tam olarak beklenenler mi (sırası önemsiz)? Değilse neden olmadığını söyler."""
-    shown = ", ".join(json.dumps(entry, ensure_ascii=False) for entry in expected)
+    shown = ", ".join(map(_show, expected))
     if len(got) == len(expected) and sorted(map(repr, got)) == sorted(map(repr, expected)):
         return
     if not got:
@@ -394,7 +402,7 @@ def _check_entries(got: list[object], expected: list[list[object]], when: str) -
         raise Mismatch(
             f"{when} bağlantı başına birden çok kayıt eklendi.",
             expected=shown,
-            got=", ".join(short(entry) for entry in got),
+            got=", ".join(map(_show, got)),
             hint="Kayıt hem `except` hem `finally` içinde mi ekleniyor? Her bağlantı için tam bir kayıt olmalı: "
             "yalnızca `finally:` bloğunda ekleyin.",
         )
@@ -403,7 +411,7 @@ def _check_entries(got: list[object], expected: list[list[object]], when: str) -
     raise Mismatch(
         f"{when} kayıt yanlış.",
         expected=shown,
-        got=", ".join(short(entry) for entry in got),
+        got=", ".join(map(_show, got)),
         hint=(
             "Kod sabit yazılmış gibi: istemcinin gönderdiği kod `WebSocketDisconnect.code`'da "
             '(ya da `receive()` mesajının `"code"` anahtarında) gelir.'
@@ -520,7 +528,7 @@ async def who_closed(ns: Namespace) -> None:
                 raise Mismatch(
                     "Bağlantı aniden koptuğunda kayıt yanlış.",
                     expected='["istemci", 1005] ya da ["istemci", 1006]',
-                    got=short(got[0]),
+                    got=_show(got[0]),
                     hint="Kodu uvicorn'un bildirdiği gibi kaydedin (`WebSocketDisconnect.code`). " + DROP_NOTE,
                 )
         finally:
