@@ -1,13 +1,11 @@
 """Lab 2 — FastAPI ile WebSocket sunucusu: yayın, bağlı istemci sayısı, ikili mesajı
-reddetmek, takılan alıcıyı düşürmek, açık kapanış."""
+reddetmek, takılan alıcıyı düşürmek, kimin hangi kodla kapattığını kaydetmek."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from collections.abc import Callable
-from urllib.parse import quote
 
 import httpx
 from fastapi import FastAPI
