@@ -80,7 +80,7 @@ test: $(STAMP) $(DASK_STAMP) tarayici
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
-	$(PY) -m wskurs.cli lab-uret --kontrol
+	$(PY) -m wskurs.grading.cli lab-uret --kontrol
 	$(PYTEST) -rs tests
 	$(PYTEST) --nbval $(NBVAL) notebooks
 	$(PYTEST) --nbval-lax $(NBVAL) solutions
@@ -95,11 +95,11 @@ grade: $(STAMP)
 
 ## notebooks/ klasörünü yeniden çalıştırıp çıktılarını kaydeder.
 notebooks: $(STAMP)
-	$(PY) -m wskurs.notebooks notebooks/*.ipynb
+	$(PY) -m wskurs.engine.notebooks notebooks/*.ipynb
 
 ## labs/ klasörünü solutions/ klasöründen yeniden üretir.
 labs: $(STAMP)
-	$(PY) -m wskurs.cli lab-uret
+	$(PY) -m wskurs.grading.cli lab-uret
 
 ## Notebook'ların ve lab notlandırmanın süresini ölçer.
 bench: $(STAMP)

@@ -13,7 +13,7 @@ from typing import Any
 
 import nbformat
 
-from wskurs.labgen import cell_role, replace_regions
+from wskurs.grading.generator import cell_role, replace_regions
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
@@ -94,7 +94,7 @@ def grade_batch(lab_file: str, folder: Path, output: Path, *, cell_timeout: floa
     Returns:
         ``{"stdout", "stderr", "returncode", "grades": {gönderim kökü: not (JSON)}}``
     """
-    command = [sys.executable, "-m", "wskurs.cli", "notlandir", str(LABS / lab_file), str(folder)]
+    command = [sys.executable, "-m", "wskurs.grading.cli", "notlandir", str(LABS / lab_file), str(folder)]
     command += ["-o", str(output), "-j", str(jobs), "--zaman-asimi", f"{cell_timeout:g}"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=1800, cwd=output.parent)
     grades: dict[str, Any] = {}
@@ -111,7 +111,7 @@ def self_check(notebook: Path, workdir: Path) -> dict[str, str]:
     Returns:
         Alıştırma kimliği → ``"geçti"``/``"kaldı"``/``"çalışmadı"``.
     """
-    from wskurs.grading import lab_pytest_command
+    from wskurs.grading.batch import lab_pytest_command
 
     result_file = workdir / "sonuc.json"
     env = {key: value for key, value in os.environ.items() if key != "WSKURS_JUDGE"}

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 
 from wskurs import serve
-from wskurs.ch03_istemciler import block, reconnect_lanes, region, regions, show_block, show_region, terminal
+from wskurs.lessons.sources import block, reconnect_lanes, region, regions, show_block, show_region, terminal
 
 ROOT = Path(__file__).resolve().parents[1]
 CH03 = ROOT / "notebooks" / "ch03"

@@ -1,11 +1,11 @@
-"""`wskurs.ch04_asenkron`: süre tabanlı CPU işi, süreç havuzunda da çalışır."""
+"""`wskurs.lessons.cpu_work`: süre tabanlı CPU işi, süreç havuzunda da çalışır."""
 
 from __future__ import annotations
 
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from wskurs.ch04_asenkron import cpu_isi
+from wskurs.lessons.cpu_work import cpu_isi
 
 
 def test_cpu_work_lasts_the_requested_time():

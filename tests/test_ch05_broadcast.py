@@ -1,4 +1,4 @@
-"""`wskurs.ch05_broadcast`: bölüm 5'in yayın ölçümü (yollar, sayan istemci süreci, bellek)."""
+"""`wskurs.lessons.broadcast`: bölüm 5'in yayın ölçümü (yollar, sayan istemci süreci, bellek)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 import socket
 
 from wskurs import serve
-from wskurs.ch05_broadcast import (
+from wskurs.lessons.broadcast import (
     MESSAGE_SIZE,
     STRATEGIES,
     BroadcastHub,

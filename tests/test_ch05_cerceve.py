@@ -1,8 +1,8 @@
-"""`wskurs.ch05_cerceve`: 5.2'deki çerçeve resminin alanları."""
+"""`wskurs.lessons.frames`: 5.2'deki çerçeve resminin alanları."""
 
 from __future__ import annotations
 
-from wskurs.ch05_cerceve import frame_parts, header_figure
+from wskurs.lessons.frames import frame_parts, header_figure
 
 RFC_HELLO = bytes.fromhex("818537fa213d7f9f4d5158")
 

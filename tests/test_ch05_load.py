@@ -1,4 +1,4 @@
-"""`wskurs.ch05_load`: bölüm 5'in ayrı süreçteki yük istemcisi."""
+"""`wskurs.lessons.load_client`: bölüm 5'in ayrı süreçteki yük istemcisi."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 
 from wskurs import serve
-from wskurs.ch05_load import raise_fd_limit
+from wskurs.lessons.load_client import raise_fd_limit
 
 
 def broadcast_app() -> tuple[FastAPI, set]:
@@ -53,7 +53,12 @@ def test_load_client_reports_ready_broadcasts_and_close_codes():
         app, clients = broadcast_app()
         async with serve(app) as server:
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "wskurs.ch05_load", server.ws_url("/ws"), "20", stdout=asyncio.subprocess.PIPE
+                sys.executable,
+                "-m",
+                "wskurs.lessons.load_client",
+                server.ws_url("/ws"),
+                "20",
+                stdout=asyncio.subprocess.PIPE,
             )
             try:
                 lines = [await read_line(process)]
@@ -85,7 +90,7 @@ def test_load_client_gives_up_after_its_time_limit():
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
-                "wskurs.ch05_load",
+                "wskurs.lessons.load_client",
                 server.ws_url("/ws"),
                 "3",
                 "--sure",
@@ -111,7 +116,12 @@ def test_unreachable_server_is_reported_not_hung():
 
     async def scenario() -> list[str]:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "wskurs.ch05_load", "ws://127.0.0.1:9/ws", "2", stdout=asyncio.subprocess.PIPE
+            sys.executable,
+            "-m",
+            "wskurs.lessons.load_client",
+            "ws://127.0.0.1:9/ws",
+            "2",
+            stdout=asyncio.subprocess.PIPE,
         )
         try:
             lines = [await read_line(process), await read_line(process), await read_line(process)]

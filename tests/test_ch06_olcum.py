@@ -1,8 +1,8 @@
-"""`wskurs.ch06_olcum`: birikimli teslim grafiği her senaryoyu çizer."""
+"""`wskurs.lessons.plots`: birikimli teslim grafiği her senaryoyu çizer."""
 
 from __future__ import annotations
 
-from wskurs.ch06_olcum import cumulative_plot
+from wskurs.lessons.plots import cumulative_plot
 
 
 def test_cumulative_plot_draws_one_line_per_scenario():

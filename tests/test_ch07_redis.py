@@ -1,4 +1,4 @@
-"""`wskurs.ch07_redis`: gerçek bir Redis protokollü sunucu (pip'in getirdiği valkey-server ya da
+"""`wskurs.engine.redis_server`: gerçek bir Redis protokollü sunucu (pip'in getirdiği valkey-server ya da
 sistemin redis-server'ı) başlar, PING'e yanıt verir, yalnızca 127.0.0.1'i dinler ve pid'iyle
 durdurulur; program yoksa hata kurulum komutlarını söyler."""
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from wskurs import ch07_redis
-from wskurs.ch07_redis import (
+from wskurs.engine import redis_server as redis_module
+from wskurs.engine.redis_server import (
     INSTALL_HINT,
     RedisNotFound,
     find_redis_server,
@@ -107,8 +107,8 @@ def test_context_manager_stops_the_server_on_error():
 def test_missing_program_names_the_install_commands(monkeypatch):
     """Ne pip'in valkey-server'ı ne PATH'te bir sunucu varsa hata Türkçedir ve root'suz (pip) ile
     Debian kurulum komutlarını verir."""
-    monkeypatch.setattr(ch07_redis, "_pip_valkey_server", lambda: None)
-    monkeypatch.setattr(ch07_redis.shutil, "which", lambda name: None)
+    monkeypatch.setattr(redis_module, "_pip_valkey_server", lambda: None)
+    monkeypatch.setattr(redis_module.shutil, "which", lambda name: None)
     assert find_redis_server() is None
     with pytest.raises(RedisNotFound) as info:
         require_redis()
@@ -154,7 +154,7 @@ def _fake_program(folder: Path, name: str) -> str:
 
 def test_path_order_without_the_pip_server(monkeypatch, tmp_path):
     """pip'in sunucusu yoksa PATH'te önce redis-server, o da yoksa valkey-server seçilir."""
-    monkeypatch.setattr(ch07_redis, "_pip_valkey_server", lambda: None)
+    monkeypatch.setattr(redis_module, "_pip_valkey_server", lambda: None)
     monkeypatch.setenv("PATH", str(tmp_path))
     valkey = _fake_program(tmp_path, "valkey-server")
     assert find_redis_server() == valkey

@@ -1,4 +1,4 @@
-"""`wskurs.ch07_surecler`: `uvicorn --workers 2` gerçek bir alt süreç olarak başlar, iki işçisi de
+"""`wskurs.engine.uvicorn_process`: `uvicorn --workers 2` gerçek bir alt süreç olarak başlar, iki işçisi de
 bağlantı alır, pid'iyle durdurulur; başlayamazsa günlüğün sonunu söyler. `agir_hesap` verilen
 süre kadar CPU harcar; `zamanli_hesap` hesabın anlarını bir süreç havuzundan da doğru getirir."""
 
@@ -12,7 +12,8 @@ from concurrent.futures import ProcessPoolExecutor
 import httpx
 import pytest
 
-from wskurs.ch07_surecler import agir_hesap, start_uvicorn, uvicorn_process, zamanli_hesap
+from wskurs.engine.uvicorn_process import start_uvicorn, uvicorn_process
+from wskurs.lessons.cpu_work import agir_hesap, zamanli_hesap
 
 from helpers import alive, run
 

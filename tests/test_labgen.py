@@ -1,4 +1,4 @@
-"""`wskurs.labgen`: çözümlerden lab üretimi ve sapma denetimi."""
+"""`wskurs.grading.generator`: çözümlerden lab üretimi ve sapma denetimi."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from wskurs.labgen import LabError, cell_role, check_id, make_lab, replace_regions, write_labs
+from wskurs.grading.generator import LabError, cell_role, check_id, make_lab, replace_regions, write_labs
 
 from labtools import LABS, ROOT, SOLUTIONS
 

@@ -15,9 +15,9 @@ import nbformat
 import pytest
 
 from wskurs.checks import exercises_of
-from wskurs.grading import lab_pytest_command
-from wskurs.labgen import cell_role
-from wskurs.timing import scaled
+from wskurs.engine.timing import scaled
+from wskurs.grading.batch import lab_pytest_command
+from wskurs.grading.generator import cell_role
 
 from labtools import (
     LAB_FILES,

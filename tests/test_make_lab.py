@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from wskurs.timing import scaled
+from wskurs.engine.timing import scaled
 
 from labtools import ROOT
 

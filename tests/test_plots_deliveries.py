@@ -1,9 +1,9 @@
-"""`wskurs.plots.deliveries`: her alıcının aldığı mesaj sayısı basamak basamak çizilir; hiç
+"""`wskurs.lessons.plots.deliveries`: her alıcının aldığı mesaj sayısı basamak basamak çizilir; hiç
 okumayan alıcının çizgisi sıfırda düz kalır."""
 
 from __future__ import annotations
 
-from wskurs.plots import deliveries
+from wskurs.lessons.plots import deliveries
 
 
 def test_each_receiver_is_a_step_line_ending_at_its_count():

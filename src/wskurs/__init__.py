@@ -6,8 +6,16 @@ lab kontrolleri, lab üretimi ve notlandırma.
 
 from __future__ import annotations
 
-from .server import RunningServer, ServerStartError, running_servers, serve, serve_in_thread, start_server, stop_all
-from .timing import scaled
+from wskurs.engine.server import (
+    RunningServer,
+    ServerStartError,
+    running_servers,
+    serve,
+    serve_in_thread,
+    start_server,
+    stop_all,
+)
+from wskurs.engine.timing import scaled
 
 __all__ = [
     "RunningServer",

@@ -8,8 +8,8 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from ..timing import scaled
-from .core import Mismatch
+from wskurs.checks.core import Mismatch
+from wskurs.engine.timing import scaled
 
 __all__ = ["STEP", "close_all", "close_code", "open_ws", "receive", "send", "short", "wait_closed"]
 

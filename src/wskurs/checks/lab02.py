@@ -14,11 +14,11 @@ from fastapi import FastAPI
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from ..clients import open_stalled_client, wait_until
-from ..timing import scaled
-from .client import STEP, close_all, close_code, open_ws, receive, short, wait_closed
-from .core import Mismatch, Namespace, exercise, hidden_case, run_app
-from .remote import RemoteServer
+from wskurs.checks.client import STEP, close_all, close_code, open_ws, receive, short, wait_closed
+from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
+from wskurs.checks.remote import RemoteServer
+from wskurs.engine.clients import open_stalled_client, wait_until
+from wskurs.engine.timing import scaled
 
 __all__: list[str] = []
 

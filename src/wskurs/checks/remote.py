@@ -10,7 +10,7 @@ yalnızca ``RemoteNamespace`` üzerinden ulaşır::
     got = await collect(url, 3)                 # yargıcın seçtiği girdilerle çağrı
     sayi = await ns.read("ZAMAN_ASIMI", (int, float), what="bir sayı")
 
-Her değer JSON olarak taşınır (``wskurs.protocol``); nesne hiçbir zaman geçmez.
+Her değer JSON olarak taşınır (``wskurs.checks.protocol``); nesne hiçbir zaman geçmez.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from typing import Any
 
 from websockets.exceptions import ConnectionClosed
 
-from .. import protocol
-from ..timing import scaled
-from .errors import AgentGone, Mismatch, RemoteError, RemoteNotImplemented
+from wskurs.checks import protocol
+from wskurs.checks.errors import AgentGone, Mismatch, RemoteError, RemoteNotImplemented
+from wskurs.engine.timing import scaled
 
 __all__ = [
     "Channel",

@@ -28,10 +28,10 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.asyncio.server import serve as ws_serve
 from websockets.exceptions import ConnectionClosed
 
-from . import protocol
-from .server import RunningServer, start_server
-from .timing import scaled
-from .watchdog import WatchdogReport, keep_interruptible, loop_watchdog
+from wskurs.checks import protocol
+from wskurs.engine.server import RunningServer, start_server
+from wskurs.engine.timing import scaled
+from wskurs.engine.watchdog import WatchdogReport, keep_interruptible, loop_watchdog
 
 __all__ = ["BLOCK_LIMIT", "AgentError", "Verdict", "ask_judge", "local_judge"]
 
@@ -65,7 +65,7 @@ def local_judge() -> str:
         return str(_local["address"])
     token = secrets.token_urlsafe(24)
     process = subprocess.Popen(
-        [sys.executable, "-m", "wskurs.judge"],
+        [sys.executable, "-m", "wskurs.grading.judge"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -2,7 +2,7 @@
 
 ::
 
-    python -m wskurs.judge [--gizli] [--ilk] [--kayit] [--tohum N]
+    python -m wskurs.grading.judge [--gizli] [--ilk] [--kayit] [--tohum N]
 
 - Standart girdinin ilk satırı token'dır (komut satırında görünmesin diye); girdi kapanınca
   yargıç durur (onu başlatan süreç ölünce de).
@@ -37,11 +37,11 @@ from typing import Any, TextIO
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from . import protocol
-from .checks.core import Exercise, exercises_of, find_exercise, format_feedback, run_exercise
-from .checks.errors import AgentGone
-from .checks.remote import Channel, RemoteNamespace
-from .timing import scaled
+from wskurs.checks import protocol
+from wskurs.checks.core import Exercise, exercises_of, find_exercise, format_feedback, run_exercise
+from wskurs.checks.errors import AgentGone
+from wskurs.checks.remote import Channel, RemoteNamespace
+from wskurs.engine.timing import scaled
 
 __all__ = ["Judge", "JudgeProcess", "main"]
 
@@ -153,7 +153,7 @@ class JudgeProcess:
         self, *, hidden: bool = False, seed: int | None = None, lab: str | None = None, max_records: int = 10_000
     ) -> None:
         token = secrets.token_urlsafe(24)
-        command = [sys.executable, "-m", "wskurs.judge", "--kayit", "--ilk"] + (["--gizli"] if hidden else [])
+        command = [sys.executable, "-m", "wskurs.grading.judge", "--kayit", "--ilk"] + (["--gizli"] if hidden else [])
         if seed is not None:
             command.append(f"--tohum={seed}")
         if lab is not None:
@@ -241,7 +241,7 @@ async def _serve(args: argparse.Namespace, token: str, out: TextIO) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m wskurs.judge", description="Lab kontrollerinin yargıcı")
+    parser = argparse.ArgumentParser(prog="python -m wskurs.grading.judge", description="Lab kontrollerinin yargıcı")
     parser.add_argument("--gizli", action="store_true", help="öğretmenin gizli durumlarını da dene")
     parser.add_argument("--ilk", action="store_true", help="her alıştırmanın yalnızca ilk kararı sayılsın")
     parser.add_argument("--kayit", action="store_true", help="kararları standart çıktıya JSON satırları olarak yaz")

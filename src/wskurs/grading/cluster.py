@@ -17,12 +17,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .grades import SubmissionGrade, SubmissionStatus
+from wskurs.labformat import SubmissionGrade, SubmissionStatus
 
 if TYPE_CHECKING:
     from distributed import Future
 
-    from .grading import GradingOptions
+    from wskurs.grading.batch import GradingOptions
 
 __all__ = ["DaskUnavailable", "grade_on_dask"]
 
@@ -36,7 +36,7 @@ class DaskUnavailable(RuntimeError):
 
 def _grade_bytes(name: str, data: bytes, lab_name: str, lab_data: bytes, options: GradingOptions) -> SubmissionGrade:
     """Bir işçide çalışır: dosyaları geçici bir klasöre yazar ve yerel notlandırmayı çağırır."""
-    from .grading import grade_one
+    from wskurs.grading.batch import grade_one
 
     with tempfile.TemporaryDirectory(prefix="wskurs-dask-", ignore_cleanup_errors=True) as tmp:
         folder = Path(tmp)

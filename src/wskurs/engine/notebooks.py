@@ -43,7 +43,7 @@ def execute_notebook(path: Path, *, timeout: int = 120, save: bool = True) -> fl
 def main(argv: list[str] | None = None) -> int:
     paths = [Path(arg) for arg in (argv if argv is not None else sys.argv[1:])]
     if not paths:
-        print("Kullanım: python -m wskurs.notebooks DEFTER.ipynb ...", file=sys.stderr)
+        print("Kullanım: python -m wskurs.engine.notebooks DEFTER.ipynb ...", file=sys.stderr)
         return 2
     for path in paths:
         print(f"{path} çalıştırılıyor…", flush=True)

@@ -18,7 +18,7 @@ Python'da girinti bitene dek. ``show_block`` onu ``show_region`` gibi gösterir.
 yerine metinle bulunduğu için dosya değişse de doğru parçayı gösterir.
 
 ``reconnect_lanes`` yeniden bağlanma denemesinin ölçülmüş olaylarını bir zaman çizelgesinin
-şeritlerine çevirir (``wskurs.plots.timeline`` çizer).
+şeritlerine çevirir (``wskurs.lessons.plots.timeline`` çizer).
 
 İkinci yardımcı ``terminal``: etkileşimli istemci betiğini bir alt süreçte çalıştırır ve
 klavyenin yerine geçer (satır yazar, beklenen çıktıyı bekler). Alt süreç asenkron başlatılır;
@@ -38,7 +38,7 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .timing import scaled
+from wskurs.engine.timing import scaled
 
 if TYPE_CHECKING:
     from IPython.display import Markdown
@@ -182,7 +182,7 @@ def reconnect_lanes(
         origin: Sıfır anı (verilmezse ilk olayın anı).
 
     Returns:
-        ``(şeritler, işaretler)``: ``wskurs.plots.timeline``'ın ``lanes`` ve ``marks``'ı, ms cinsinden.
+        ``(şeritler, işaretler)``: ``wskurs.lessons.plots.timeline``'ın ``lanes`` ve ``marks``'ı, ms cinsinden.
         Şeritler: ``"sunucu çalışıyor"``, ``"istemci bağlı"``, ``"istemci bekliyor"``. Sunucunun
         şeridi son olaydan sonra da biraz sürer (sunucu çalışmaya devam ediyor; etiketlere yer kalır).
     """

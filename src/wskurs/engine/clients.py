@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from websockets.client import ClientProtocol
 from websockets.uri import parse_uri
 
-from .timing import scaled
+from wskurs.engine.timing import scaled
 
 __all__ = ["RECEIVE_BUFFER", "StalledClient", "open_stalled_client", "stalled_client", "wait_until"]
 

@@ -6,13 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from .grading import add_grading_parser
+from wskurs.grading.batch import add_grading_parser
 
 __all__ = ["main"]
 
 
 def _labs(args: argparse.Namespace) -> int:
-    from .labgen import LabError, write_labs
+    from wskurs.grading.generator import LabError, write_labs
 
     try:
         report = write_labs(Path(args.cozumler), Path(args.lablar), check=args.kontrol)

@@ -1,5 +1,4 @@
-"""7. bölüm için süreçler: ``uvicorn modul:app --workers N``'i ayrı bir süreç olarak çalıştırmak
-ve bir süreç havuzuna gönderilebilecek CPU'yu yoran bir iş.
+"""``uvicorn modul:app --workers N``'i ayrı bir süreç olarak çalıştırmak (7. bölüm).
 
 Ders, birden çok işçi sürecinin (``--workers``) ve süreç havuzunun *ne yaptığını* öğretir;
 bir alt süreci başlatıp günlüğünü toplamayı ve pid'iyle durdurmayı öğretmez. O iş burada::
@@ -12,9 +11,6 @@ bir alt süreci başlatıp günlüğünü toplamayı ve pid'iyle durdurmayı ö�
 uvicorn 127.0.0.1'de ``--port 0`` ile başlar: işletim sistemi boş bir port verir, ana süreç
 soketi açıp işçilere devreder ve gerçek portu günlüğüne yazar; buradan okunur.
 
-``agir_hesap`` ve ``zamanli_hesap`` bir süreç havuzunda çalışabilsin diye bir modülde durur:
-havuzun işçi süreçleri fonksiyonu adıyla içe aktarır; bir defter hücresinde tanımlanan
-fonksiyonu bulamazlar.
 """
 
 from __future__ import annotations
@@ -25,16 +21,15 @@ import itertools
 import os
 import re
 import sys
-import time
 from collections import deque
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import TypedDict, Unpack
 
-from .processes import death_signal, terminate, track
-from .timing import scaled
+from wskurs.engine.processes import death_signal, terminate, track
+from wskurs.engine.timing import scaled
 
-__all__ = ["UvicornProcess", "agir_hesap", "start_uvicorn", "uvicorn_process", "zamanli_hesap"]
+__all__ = ["UvicornProcess", "start_uvicorn", "uvicorn_process"]
 
 LOG_LIMIT = 2000
 """Bir sürecin günlüğünde tutulan en fazla satır sayısı."""
@@ -43,49 +38,6 @@ _PORT = re.compile(r"Uvicorn running on https?://127\.0\.0\.1:(\d+)")
 _WORKER = re.compile(r"Started server process \[(\d+)\]")
 _registry: dict[str, UvicornProcess] = {}
 _names = itertools.count(1)
-
-
-def agir_hesap(saniye: float) -> int:
-    """CPU'yu ``saniye`` boyunca meşgul eden saf Python bir hesap: bir tamsayı dizisini
-    (doğrusal eşlikli üreteç, ``x → (a·x + c) mod 2³¹``) turlar hâlinde ilerletir.
-
-    Her adım Python bayt kodudur: C'ye inip GIL'i bırakan ya da bir şey bekleyen bir çağrı
-    yoktur. Bir iş parçacığında çalışırken GIL'i kendiliğinden hiç bırakmaz; yorumlayıcı onu
-    yalnızca geçiş aralığında (``sys.getswitchinterval()``, varsayılan 5 ms) bıraktırır. Saf
-    Python'la yazılmış bir ayrıştırıcı, doğrulayıcı ya da hesap döngüsü de böyledir. Süre
-    makinenin hızına bağlı değildir; yapılan iş bağlıdır.
-
-    Args:
-        saniye: Hesabın süreceği zaman.
-
-    Returns:
-        Bu sürede tamamlanan tur sayısı (her tur 1000 adım).
-    """
-    bitis = time.perf_counter() + saniye
-    sayi, adet = 1, 0
-    while time.perf_counter() < bitis:
-        for _ in range(1000):
-            sayi = (sayi * 1103515245 + 12345) & 0x7FFFFFFF
-        adet += 1
-    return adet
-
-
-def zamanli_hesap(saniye: float) -> tuple[int, float, float]:
-    """``agir_hesap(saniye)``'yi çalıştırır; sonucu, hesabın başladığı ve bittiği anla döndürür.
-
-    Anlar ``time.perf_counter()`` değerleridir. Linux'ta bu saat ``CLOCK_MONOTONIC``'tir ve
-    bütün süreçlerde ortaktır: bir süreç havuzunda ölçülen anlar, çekirdekte ölçülen anlarla
-    karşılaştırılabilir. Süreç havuzunda çalışabilsin diye bu modüldedir.
-
-    Args:
-        saniye: Hesabın süreceği zaman.
-
-    Returns:
-        ``(agir_hesap'ın sonucu, başlangıç anı, bitiş anı)``.
-    """
-    baslangic = time.perf_counter()
-    sonuc = agir_hesap(saniye)
-    return sonuc, baslangic, time.perf_counter()
 
 
 class UvicornProcess:

@@ -11,7 +11,7 @@ Dört yayın yolu aynı ölçümde, aynı 1.000 istemciye (ayrı bir süreçte),
 Bir de hiç okumayan bir üyeyle her yolun ne yaptığı (okuyanlara teslim yüzdesi, yayıncı
 takılıyor mu) ve 5.000 boşta bağlantıda bağlantı başına bellek ölçülür.
 
-İstemci süreci (``python -m wskurs.ch05_broadcast istemci URL N``) bağlantıları açar ve gelen
+İstemci süreci (``python -m wskurs.lessons.broadcast istemci URL N``) bağlantıları açar ve gelen
 çerçeveleri yalnızca sayar; mesajı ayrıştırmadığı için ölçülen hız istemcinin değil sunucunun
 hızıdır. Süreçle satır satır konuşulur (stdin → stdout):
 
@@ -22,7 +22,7 @@ hızıdır. Süreçle satır satır konuşulur (stdin → stdout):
   gelmezse) ``EKSIK <toplam>``;
 - ``KAPAT`` → bütün bağlantıları 1000 koduyla kapatır, ``KAPANDI`` yazar ve çıkar.
 
-Bellek ölçümünün sunucusu da ayrı bir süreçtir (``python -m wskurs.ch05_broadcast sunucu
+Bellek ölçümünün sunucusu da ayrı bir süreçtir (``python -m wskurs.lessons.broadcast sunucu
 fastapi|websockets``): her ölçüm temiz bir süreçte başlar, önceki ölçümün boşalttığı bellek
 sonrakini ucuz göstermez.
 
@@ -50,9 +50,9 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 
-from .ch05_load import raise_fd_limit
-from .processes import death_signal, terminate, track
-from .timing import scaled
+from wskurs.engine.processes import death_signal, terminate, track
+from wskurs.engine.timing import scaled
+from wskurs.lessons.load_client import raise_fd_limit
 
 if TYPE_CHECKING:
     from IPython.display import Code
@@ -450,7 +450,7 @@ async def _spawn(*args: str) -> asyncio.subprocess.Process:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "wskurs.ch05_broadcast",
+        "wskurs.lessons.broadcast",
         *args,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
@@ -610,8 +610,8 @@ async def measure_broadcast(
     Returns:
         Yol adı → ``StrategyResult`` (``STRATEGIES`` sırasıyla).
     """
-    from .clients import open_stalled_client
-    from .server import serve
+    from wskurs.engine.clients import open_stalled_client
+    from wskurs.engine.server import serve
 
     say = progress or (lambda _line: None)
     results = {name: StrategyResult(name) for name in STRATEGIES}
@@ -772,7 +772,7 @@ async def _memory_server(kind: str) -> None:
         async with websockets_server(connections) as url:
             await serve_until_told(lambda: len(connections), int(url.rsplit(":", 1)[1].split("/")[0]))
         return
-    from .server import serve
+    from wskurs.engine.server import serve
 
     hub = BroadcastHub()
     async with serve(hub_app(hub), name="bellek") as server:

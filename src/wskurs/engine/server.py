@@ -29,9 +29,9 @@ from urllib.parse import quote
 import uvicorn
 from starlette.types import ASGIApp
 
-from .browser_base import browser_base
-from .timing import scaled
-from .watchdog import keep_interruptible
+from wskurs.engine.browser_base import browser_base
+from wskurs.engine.timing import scaled
+from wskurs.engine.watchdog import keep_interruptible
 
 __all__ = [
     "RunningServer",
@@ -179,7 +179,7 @@ class RunningServer:
         Jupyter sunucusu yoksa (betik, pytest) doğrudan adrestir, ``url(path)`` ile aynı.
         Çekirdek bir Jupyter sunucusunun altında çalışıyorsa (JupyterLab, JupyterHub, Binder)
         ``<base_url>proxy/<port>/<yol>`` olur: tarayıcı başka bir makinede olsa da sayfa
-        jupyter-server-proxy üzerinden açılır. Nasıl karar verildiği: ``wskurs.browser_base``.
+        jupyter-server-proxy üzerinden açılır. Nasıl karar verildiği: ``wskurs.engine.browser_base``.
         Yoldaki ASCII dışı harfler yüzde kodlanır (``?username=Ayşe`` → ``Ay%C5%9Fe``).
 
         Args:

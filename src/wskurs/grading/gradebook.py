@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .grades import SubmissionGrade
+from wskurs.labformat import SubmissionGrade
 
 __all__ = [
     "Matching",

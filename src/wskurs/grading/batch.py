@@ -3,17 +3,17 @@
 Her gönderimden yalnızca cevap hücreleri alınır ve asıl lab defterine yerleştirilir; böylece
 kontrol hücrelerini değiştirmek ya da silmek hiçbir şeyi değiştirmez. Her gönderim için:
 
-1. notlandırıcı kendi kullanıcısıyla bir **yargıç** başlatır (``wskurs.judge``, gizli durumlar
+1. notlandırıcı kendi kullanıcısıyla bir **yargıç** başlatır (``wskurs.grading.judge``, gizli durumlar
    açık, her alıştırmanın yalnızca ilk kararı sayılır);
 2. gönderim kendi çekirdeğinde, pytest + nbval ile (öğrencinin ``make grade`` yolu), yalıtılmış
-   olarak çalışır (``wskurs.sandbox``: ayrı uid, bubblewrap, kaynak sınırları); kontrol
+   olarak çalışır (``wskurs.grading.sandbox``: ayrı uid, bubblewrap, kaynak sınırları); kontrol
    hücreleri yargıca bağlanır;
 3. not **yalnızca yargıcın kaydından** gelir (yargıçtan notlandırıcıya giden bir boru); gönderimin
    yazdığı, gösterdiği ya da çıktısına bastığı hiçbir şey puan getirmez;
 4. gönderimin bütün süreçleri öldürülür, klasörü silinir; hiçbir hata notlandırmayı durdurmaz.
 
 pytest + nbval seçildi çünkü öğrencinin kendi notlandırması (``make grade``) ve hücre zaman aşımı
-sonrası çekirdeği kurtarma (``wskurs.pytest_plugin``) zaten bu yoldan geçiyor: iki yol aynı
+sonrası çekirdeği kurtarma (``wskurs.grading.pytest_plugin``) zaten bu yoldan geçiyor: iki yol aynı
 çekirdek davranışını görür. Sonuç bir CSV not defteri ve her gönderim için Türkçe geri bildirimdir.
 """
 
@@ -37,9 +37,10 @@ from typing import Any
 
 import nbformat
 
-from .checks.core import specs_of
-from .cluster import DaskUnavailable, grade_on_dask
-from .gradebook import (
+from wskurs.checks.core import specs_of
+from wskurs.grading.cluster import DaskUnavailable, grade_on_dask
+from wskurs.grading.generator import cell_role
+from wskurs.grading.gradebook import (
     RosterError,
     Student,
     match_roster,
@@ -48,11 +49,10 @@ from .gradebook import (
     write_matching_report,
     write_moodle,
 )
-from .grades import ExerciseOutcome, ExerciseResult, ExerciseSpec, SubmissionGrade, SubmissionStatus
-from .judge import JudgeProcess
-from .labgen import cell_role
-from .pytest_plugin import DEAD_MARK
-from .sandbox import Limits, OutputCapture, Sandbox, detect, kill_group, kill_uid, remove_tree, uid_slot
+from wskurs.grading.judge import JudgeProcess
+from wskurs.grading.pytest_plugin import DEAD_MARK
+from wskurs.grading.sandbox import Limits, OutputCapture, Sandbox, detect, kill_group, kill_uid, remove_tree, uid_slot
+from wskurs.labformat import ExerciseOutcome, ExerciseResult, ExerciseSpec, SubmissionGrade, SubmissionStatus
 
 __all__ = [
     "GradingOptions",

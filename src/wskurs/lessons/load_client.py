@@ -3,7 +3,7 @@
 Ders bu kodu *kullanır*, öğretmez. İstemciler ayrı bir süreçte çalışır ki çekirdekte
 ölçülen bellek yalnızca sunucu tarafının bedeli olsun. Süreçle satır satır konuşulur::
 
-    python -m wskurs.ch05_load ws://127.0.0.1:PORT/ws 1000
+    python -m wskurs.lessons.load_client ws://127.0.0.1:PORT/ws 1000
 
 Sürecin standart çıktısına yazdığı satırlar:
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from .server import RunningServer
+from wskurs.engine.server import RunningServer
 
 __all__ = ["page_html", "show_page"]
 

@@ -29,7 +29,7 @@ from typing import Any, cast
 import nbformat
 from nbformat import NotebookNode
 
-from .checks.core import exercises_of, lab_module_name
+from wskurs.checks.core import exercises_of, lab_module_name
 
 __all__ = [
     "BEGIN",

@@ -37,8 +37,8 @@ import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from .processes import death_signal, terminate, track
-from .timing import scaled
+from wskurs.engine.processes import death_signal, terminate, track
+from wskurs.engine.timing import scaled
 
 __all__ = [
     "INSTALL_HINT",

@@ -4,7 +4,7 @@
 (alıştırma, puan, sonuç, toplam) yazılır; ``--wskurs-json DOSYA`` aynısını JSON olarak
 kaydeder.
 
-Tabloyu yargıç belirler: eklenti her lab defteri için bir yargıç (``wskurs.judge``) başlatır
+Tabloyu yargıç belirler: eklenti her lab defteri için bir yargıç (``wskurs.grading.judge``) başlatır
 ve adresini ``WSKURS_JUDGE`` ile çekirdeğe verir; kontrol hücreleri o yargıca bağlanır. Bir
 alıştırma yalnızca yargıcın kaydında geçtiyse puan alır: çekirdeğin gösterdiği hiçbir şey
 notu değiştirmez, ``pass``'e çevrilmiş ya da silinmiş bir kontrol hücresi puan getirmez.
@@ -27,10 +27,10 @@ from typing import Any
 
 import pytest
 
-from . import protocol
-from .checks.core import exercises_of
-from .judge import JudgeProcess
-from .labgen import cell_role
+from wskurs.checks import protocol
+from wskurs.checks.core import exercises_of
+from wskurs.grading.generator import cell_role
+from wskurs.grading.judge import JudgeProcess
 
 __all__ = ["LabReport", "grade_rows"]
 
