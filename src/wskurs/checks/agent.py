@@ -29,6 +29,7 @@ from websockets.asyncio.server import serve as ws_serve
 from websockets.exceptions import ConnectionClosed
 
 from wskurs.checks import protocol
+from wskurs.checks.client import short
 from wskurs.engine.server import RunningServer, start_server
 from wskurs.engine.timing import scaled
 from wskurs.engine.watchdog import WatchdogReport, keep_interruptible, loop_watchdog
@@ -109,14 +110,6 @@ def _learner_line(exc: BaseException) -> int | None:
     return frames[-1].lineno if frames else None
 
 
-def _short(value: Any, limit: int = 120) -> str:
-    try:
-        text = repr(value)
-    except Exception:
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _qualified(kind: type) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
@@ -165,7 +158,7 @@ class _Session:
             "is_async": inspect.iscoroutinefunction(value),
             "is_class": isinstance(value, type),
             "params": params,
-            "repr": _short(value),
+            "repr": short(value, limit=120),
             "id": id(value),
         }
 

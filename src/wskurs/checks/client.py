@@ -104,8 +104,11 @@ async def send(ws: ClientConnection, message: str | bytes, *, hint: str) -> None
 
 
 def short(value: Any, limit: int = 100) -> str:
-    """Geri bildirimde gösterilecek kısa bir ``repr``."""
-    text = repr(value)
+    """Geri bildirimde gösterilecek kısa bir ``repr`` (``repr`` hata verirse türün adı)."""
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

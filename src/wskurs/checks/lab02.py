@@ -138,17 +138,13 @@ async def _expect_count(
         seen.append(await _count(http, server))
         return seen[-1] == expected
 
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + scaled(STEP)
-    while not await matches():
-        if loop.time() > deadline:
-            raise Mismatch(
-                f"{when} bağlı istemci sayısı yanlış.",
-                expected=str(expected),
-                got=str(seen[-1]),
-                hint=hint or "WebSocket endpoint'i bağlantıyı kabul edince ortak kümeye eklemeli, `GET /` onu saymalı.",
-            )
-        await asyncio.sleep(0.05)
+    if not await wait_until(matches, timeout=STEP, step=0.05):
+        raise Mismatch(
+            f"{when} bağlı istemci sayısı yanlış.",
+            expected=str(expected),
+            got=str(seen[-1]),
+            hint=hint or "WebSocket endpoint'i bağlantıyı kabul edince ortak kümeye eklemeli, `GET /` onu saymalı.",
+        )
 
 
 @exercise("2.2", title="Bağlı istemci sayısı ve temizlik", points=2)

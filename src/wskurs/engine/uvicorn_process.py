@@ -21,27 +21,25 @@ import itertools
 import os
 import re
 import sys
-from collections import deque
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import TypedDict, Unpack
 
 from wskurs.engine.processes import death_signal, terminate, track
+from wskurs.engine.service import LogBuffer, Registry, Service, WebAddresses
 from wskurs.engine.timing import scaled
 
 __all__ = ["UvicornProcess", "start_uvicorn", "uvicorn_process"]
 
-LOG_LIMIT = 2000
-"""Bir sürecin günlüğünde tutulan en fazla satır sayısı."""
-
 _PORT = re.compile(r"Uvicorn running on https?://127\.0\.0\.1:(\d+)")
 _WORKER = re.compile(r"Started server process \[(\d+)\]")
-_registry: dict[str, UvicornProcess] = {}
 _names = itertools.count(1)
 
 
-class UvicornProcess:
+class UvicornProcess(WebAddresses, Service):
     """Ayrı bir süreçte çalışan uvicorn (ana süreç ve işçileri); ``start_uvicorn`` ile elde edilir."""
+
+    registry: Registry[UvicornProcess] = Registry()
 
     def __init__(self, name: str, command: list[str], process: asyncio.subprocess.Process) -> None:
         self.name = name
@@ -50,7 +48,7 @@ class UvicornProcess:
         self.host = "127.0.0.1"
         self.port: int | None = None
         self.worker_pids: list[int] = []
-        self._lines: deque[str] = deque(maxlen=LOG_LIMIT)
+        self._log = LogBuffer()
         self._reader: asyncio.Task[None] | None = None
 
     @property
@@ -65,20 +63,7 @@ class UvicornProcess:
     @property
     def log(self) -> list[str]:
         """uvicorn'un (ana süreç ve işçiler) şimdiye dek yazdığı satırlar."""
-        return list(self._lines)
-
-    def show_log(self, last: int | None = 20, *, contains: str | None = None) -> None:
-        """Günlüğün son satırlarını yazdırır; ``contains`` verilirse yalnız onu içerenleri."""
-        lines = [line for line in self._lines if line and (contains is None or contains in line)]
-        if last is not None:
-            lines = lines[-last:]
-        print("\n".join(lines) if lines else "(günlük boş)")
-
-    def url(self, path: str = "/") -> str:
-        return f"http://{self.host}:{self.port}" + (path if path.startswith("/") else "/" + path)
-
-    def ws_url(self, path: str = "/ws") -> str:
-        return f"ws://{self.host}:{self.port}" + (path if path.startswith("/") else "/" + path)
+        return self._log.lines()
 
     def shown_command(self) -> str:
         """Çalıştırılan komut, terminalde yazılacağı biçimde (Python yolu ``python`` olarak)."""
@@ -93,7 +78,7 @@ class UvicornProcess:
             if not raw:
                 return
             line = raw.decode(errors="replace").rstrip()
-            self._lines.append(line)
+            self._log.add_line(line)
             if self.port is None and (found := _PORT.search(line)):
                 self.port = int(found.group(1))
             if found := _WORKER.search(line):
@@ -103,18 +88,13 @@ class UvicornProcess:
         """Ana sürece SIGTERM gönderir (uvicorn işçilerini kapatıp bekler); birkaç saniyede
         bitmezse ana süreci ve bilinen işçileri pid'leriyle SIGKILL ile durdurur. Birden çok
         kez çağrılabilir."""
+        await super().stop()
+
+    async def _shutdown(self) -> None:
         await terminate(self.process, grace=scaled(5), also=self.worker_pids)
         if self._reader is not None:
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(self._reader, timeout=scaled(1))
-        if _registry.get(self.name) is self:
-            del _registry[self.name]
-
-    async def __aenter__(self) -> UvicornProcess:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
 
     def __repr__(self) -> str:
         state = "çalışıyor" if self.running else "durdu"
@@ -146,7 +126,7 @@ async def start_uvicorn(
     Raises:
         RuntimeError: Süreç kapanırsa ya da işçiler 20 saniyede hazır olmazsa (mesajda günlüğün sonu).
     """
-    old = _registry.pop(name, None)
+    old = UvicornProcess.registry.pop(name)
     if old is not None:
         await old.stop()
     command = [
@@ -168,14 +148,14 @@ async def start_uvicorn(
     track(server.pid)
     server._reader = asyncio.create_task(server._collect(), name=f"wskurs-uvicorn-{name}")
     deadline = asyncio.get_running_loop().time() + scaled(20)
-    while sum("Application startup complete" in line for line in server._lines) < workers:
+    while sum("Application startup complete" in line for line in server.log) < workers:
         if not server.running or asyncio.get_running_loop().time() > deadline:
             problem = "süreç kapandı" if not server.running else "işçiler 20 saniyede hazır olmadı"
             await server.stop()
             tail = "\n".join(server.log[-8:])
             raise RuntimeError(f"uvicorn başlatılamadı: {problem}." + (f"\nGünlüğün sonu:\n{tail}" if tail else ""))
         await asyncio.sleep(0.02)
-    _registry[name] = server
+    UvicornProcess.registry.add(server)
     return server
 
 
