@@ -23,7 +23,7 @@ import nbformat
 
 from wskurs.engine.notebooks import execute_notebook
 from wskurs.grading.batch import lab_pytest_command
-from wskurs.grading.generator import BEGIN, END, cell_role
+from wskurs.labformat import BEGIN, END, CellRole, cell_role
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"05": 20.0, "06": 20.0, "07": 20.0}
@@ -52,7 +52,7 @@ def _solved_submission(name: str) -> object:
     result = copy.deepcopy(lab)
     for cell in result.cells:
         role = cell_role(cell)
-        if role and role[0] == "answer":
+        if role and role.role is CellRole.ANSWER:
             lines = solution[cell.id].splitlines()
             cell.source = "\n".join(line for line in lines if BEGIN not in line and END not in line)
     return result

@@ -13,7 +13,8 @@ from typing import Any
 
 import nbformat
 
-from wskurs.grading.generator import cell_role, replace_regions
+from wskurs.grading.generator import replace_regions
+from wskurs.labformat import METADATA_KEY, CellRole, cell_role
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
@@ -40,7 +41,7 @@ def edge_answers(file_name: str) -> dict[str, str]:
 
 def answer_cells(lab: Any) -> list[tuple[Any, str]]:
     """Lab'ın cevap hücreleri ve alıştırmaları, sırayla."""
-    return [(cell, role[1]) for cell in lab.cells if (role := cell_role(cell)) and role[0] == "answer"]
+    return [(cell, role[1]) for cell in lab.cells if (role := cell_role(cell)) and role.role is CellRole.ANSWER]
 
 
 def submission(file_name: str, answers: dict[str, str] | None = None, cells: dict[str, str] | None = None) -> Any:
@@ -72,11 +73,11 @@ def with_checks(nb: Any, new_source: str | None) -> Any:
     kept = []
     for cell in result.cells:
         role = cell_role(cell)
-        if role and role[0] == "check":
+        if role and role.role is CellRole.CHECK:
             if new_source is None:
                 continue
             cell.source = new_source
-            cell.metadata.pop("wskurs", None)
+            cell.metadata.pop(METADATA_KEY, None)
         kept.append(cell)
     result.cells = kept
     return result

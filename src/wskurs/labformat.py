@@ -1,8 +1,19 @@
-"""Notların biçimi: bir alıştırmanın ve bir gönderimin notu, durumları.
+"""Lab biçimi: lab defterinin yazılı sözleşmesi ve notların türleri.
 
-Notlandırmanın bütün parçaları (yargıç, pytest eklentisi, toplu notlandırma, not defteri
-dışa aktarımları) bu türleri paylaşır; durumlar karşılaştırılırken Türkçe metin değil
-``enum`` üyesi kullanılır, metin yalnızca gösterilir.
+Lab üretici (``wskurs.grading.generator``), toplu notlandırma, pytest eklentisi, yargıç ve not
+defteri dışa aktarımları bu modülü paylaşır; biçimi hiçbiri bir diğerinden okumaz.
+
+**Defter.** Çözüm defterinde cevap bölgesi ``### ÇÖZÜM BAŞI`` ile ``### ÇÖZÜM SONU`` arasındadır
+(``BEGIN``, ``END``). Kontrol hücresi tek satırdır: ``await check("N.k")`` (``check_id``). Üretilen
+lab'da her cevap ve kontrol hücresinin meta verisinde ``{"wskurs": {"role": "answer"|"check",
+"exercise": "N.k"}}``, defterin meta verisinde ``{"wskurs": {"lab": "labNN"}}`` durur
+(``METADATA_KEY``, ``CellRole``, ``cell_role``, ``role_metadata``). Çekirdeği ölen hücreyi pytest
+eklentisi ``DEAD_MARK`` satırıyla bildirir.
+
+**Notlar.** Bir alıştırmanın ve bir gönderimin notu, durumları. Notlandırmanın bütün parçaları
+(yargıç, pytest eklentisi, toplu notlandırma, not defteri dışa aktarımları) bu türleri paylaşır;
+durumlar karşılaştırılırken Türkçe metin değil ``enum`` üyesi kullanılır, metin yalnızca
+gösterilir.
 
 Bir not ya iyi biçimlidir ya da not değildir: ``SubmissionGrade.checked()`` kayıtlı
 olmayan alıştırmaları, puanından fazla kazanılanı ve toplamı aşanı reddeder; reddedilen
@@ -12,10 +23,112 @@ not 0 puanlı, ``SUPHELI`` durumlu ve nedeni yazılı bir satır olur.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple
 
-__all__ = ["ExerciseOutcome", "ExerciseResult", "ExerciseSpec", "SubmissionGrade", "SubmissionStatus"]
+__all__ = [
+    "BEGIN",
+    "DEAD_MARK",
+    "END",
+    "METADATA_KEY",
+    "CellRole",
+    "ExerciseOutcome",
+    "ExerciseResult",
+    "ExerciseSpec",
+    "LabCell",
+    "SubmissionGrade",
+    "SubmissionStatus",
+    "begins_region",
+    "cell_role",
+    "check_id",
+    "ends_region",
+    "lab_of",
+    "role_metadata",
+]
+
+# Defter ------------------------------------------------------------------------------------
+
+BEGIN = "### ÇÖZÜM BAŞI"
+"""Çözüm defterinde bir cevap bölgesini açan satır."""
+END = "### ÇÖZÜM SONU"
+"""Cevap bölgesini kapatan satır."""
+METADATA_KEY = "wskurs"
+"""Hücre ve defter meta verisinde kursun anahtarı."""
+DEAD_MARK = "[wskurs] Çekirdek öldü: Cell"
+"""Çekirdeği ölen hücrenin satırı (toplu notlandırma bunu durumu adlandırmak için okur; puan vermez)."""
+
+_BEGIN = re.compile(r"^(?P<indent>[ \t]*)### ÇÖZÜM BAŞI[ \t]*$")
+_END = re.compile(r"^[ \t]*### ÇÖZÜM SONU[ \t]*$")
+_CHECK = re.compile(r"""^\s*await\s+check\(\s*["'](?P<id>\d+\.\d+)["']\s*\)\s*$""")
+
+
+class CellRole(enum.Enum):
+    """Bir lab hücresinin rolü; değeri meta veriye yazılan metindir."""
+
+    ANSWER = "answer"
+    CHECK = "check"
+
+
+class LabCell(NamedTuple):
+    """Rolü olan bir lab hücresi: rolü ve ait olduğu alıştırma."""
+
+    role: CellRole
+    exercise: str
+
+
+def begins_region(line: str) -> str | None:
+    """Satır bir cevap bölgesini açıyorsa girintisini (boş olabilir), açmıyorsa ``None`` döndürür."""
+    match = _BEGIN.match(line)
+    return match.group("indent") if match else None
+
+
+def ends_region(line: str) -> bool:
+    """Satır bir cevap bölgesini kapatıyor mu?"""
+    return _END.match(line) is not None
+
+
+def check_id(source: str) -> str | None:
+    """Hücre tek satırlık bir kontrol hücresiyse alıştırma kimliğini döndürür."""
+    lines = [line for line in source.strip().splitlines() if line.strip() and not line.strip().startswith("#")]
+    if len(lines) != 1:
+        return None
+    match = _CHECK.match(lines[0])
+    return match.group("id") if match else None
+
+
+def cell_role(cell: Mapping[str, Any]) -> LabCell | None:
+    """Bir lab hücresinin rolü ve alıştırması ya da ``None``.
+
+    Önce hücrenin meta verisine, yoksa kaynağına bakar.
+    """
+    meta = cell.get("metadata", {}).get(METADATA_KEY)
+    if isinstance(meta, dict) and meta.get("exercise"):
+        try:
+            return LabCell(CellRole(meta.get("role")), str(meta["exercise"]))
+        except ValueError:
+            pass
+    if cell.get("cell_type") == "code":
+        found = check_id(cell.get("source", ""))
+        if found:
+            return LabCell(CellRole.CHECK, found)
+    return None
+
+
+def role_metadata(role: CellRole, exercise: str) -> dict[str, str]:
+    """Bir hücrenin ``metadata[METADATA_KEY]`` değeri."""
+    return {"role": role.value, "exercise": exercise}
+
+
+def lab_of(notebook_metadata: Mapping[str, Any]) -> str | None:
+    """Lab defterinin hangi lab olduğu (``"lab02"``) ya da lab defteri değilse ``None``."""
+    meta = notebook_metadata.get(METADATA_KEY)
+    lab = meta.get("lab") if isinstance(meta, Mapping) else None
+    return str(lab) if lab else None
+
+
+# Notlar ------------------------------------------------------------------------------------
 
 
 class ExerciseOutcome(enum.Enum):

@@ -39,7 +39,6 @@ import nbformat
 
 from wskurs.checks.core import specs_of
 from wskurs.grading.cluster import DaskUnavailable, grade_on_dask
-from wskurs.grading.generator import cell_role
 from wskurs.grading.gradebook import (
     RosterError,
     Student,
@@ -50,9 +49,18 @@ from wskurs.grading.gradebook import (
     write_moodle,
 )
 from wskurs.grading.judge import JudgeProcess
-from wskurs.grading.pytest_plugin import DEAD_MARK
 from wskurs.grading.sandbox import Limits, OutputCapture, Sandbox, detect, kill_group, kill_uid, remove_tree, uid_slot
-from wskurs.labformat import ExerciseOutcome, ExerciseResult, ExerciseSpec, SubmissionGrade, SubmissionStatus
+from wskurs.labformat import (
+    DEAD_MARK,
+    CellRole,
+    ExerciseOutcome,
+    ExerciseResult,
+    ExerciseSpec,
+    SubmissionGrade,
+    SubmissionStatus,
+    cell_role,
+    lab_of,
+)
 
 __all__ = [
     "GradingOptions",
@@ -100,9 +108,9 @@ def _answers(nb: Any) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for cell in nb.cells:
         role = cell_role(cell)
-        if role is not None and role[0] == "answer" and cell.get("cell_type") == "code":
+        if role is not None and role.role is CellRole.ANSWER and cell.get("cell_type") == "code":
             source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
-            found.setdefault(role[1], []).append(source)
+            found.setdefault(role.exercise, []).append(source)
     return found
 
 
@@ -126,9 +134,9 @@ def merge_answers(canonical: Any, submission: Any) -> tuple[Any, list[str]]:
     used: dict[str, int] = {}
     for cell in merged.cells:
         role = cell_role(cell)
-        if role is None or role[0] != "answer":
+        if role is None or role.role is not CellRole.ANSWER:
             continue
-        exercise_id = role[1]
+        exercise_id = role.exercise
         index = used.get(exercise_id, 0)
         sources = answers.get(exercise_id, [])
         if index < len(sources):
@@ -356,7 +364,7 @@ def grade_one(path: str, lab_path: str, options: GradingOptions | None = None) -
     specs: list[ExerciseSpec] = []
     try:
         canonical = nbformat.read(lab_path, as_version=4)
-        lab = str(canonical.metadata.get("wskurs", {}).get("lab", "?"))
+        lab = lab_of(canonical.metadata) or "?"
         specs = specs_of(lab)
         grade = _grade(Path(path), canonical, lab, specs, options)
     except SubmissionError as exc:
@@ -452,7 +460,7 @@ def _traces(folder: Path) -> list[str]:
 def _exercise_of_cell(notebook: Any, index: int) -> str | None:
     code = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
     role = cell_role(code[index]) if 0 <= index < len(code) else None
-    return role[1] if role is not None else None
+    return role.exercise if role is not None else None
 
 
 def _died_exercise(notebook: Any, output: str) -> str | None:
@@ -469,7 +477,7 @@ def _timed_out_exercises(notebook: Any, output: str) -> list[str]:
         index = int(match.group(1))
         role = cell_role(code[index]) if index < len(code) else None
         if role is not None:
-            found.append(role[1])
+            found.append(role.exercise)
     return list(dict.fromkeys(found))
 
 
@@ -513,7 +521,7 @@ def grade_folder(
     """
     options = options or GradingOptions()
     canonical = nbformat.read(lab_path, as_version=4)
-    lab = canonical.metadata.get("wskurs", {}).get("lab")
+    lab = lab_of(canonical.metadata)
     if not lab:
         raise SubmissionError(f"{lab_path} bir lab defteri değil (meta veride 'wskurs.lab' yok).")
     submissions = sorted(str(p) for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
@@ -657,7 +665,7 @@ class _Exports:
     @classmethod
     def from_args(cls, args: argparse.Namespace, lab_path: Path) -> _Exports:
         canonical = nbformat.read(lab_path, as_version=4)
-        lab = str(canonical.metadata.get("wskurs", {}).get("lab", ""))
+        lab = lab_of(canonical.metadata) or ""
         if not lab:
             raise SubmissionError(f"{lab_path} bir lab defteri değil (meta veride 'wskurs.lab' yok).")
         students = read_roster(Path(args.liste)) if args.liste else None

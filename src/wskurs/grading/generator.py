@@ -19,69 +19,27 @@ yazılır; kontrol hücreleri JupyterLab'da düzenlenemez ve silinemez işaretle
 from __future__ import annotations
 
 import copy
-import re
 import textwrap
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import nbformat
 from nbformat import NotebookNode
 
 from wskurs.checks.core import exercises_of, lab_module_name
+from wskurs.labformat import BEGIN, END, METADATA_KEY, CellRole, begins_region, check_id, ends_region, role_metadata
 
 __all__ = [
-    "BEGIN",
-    "END",
     "LabError",
-    "cell_role",
-    "check_id",
     "generate",
     "make_lab",
     "replace_regions",
     "write_labs",
 ]
 
-BEGIN = "### ÇÖZÜM BAŞI"
-END = "### ÇÖZÜM SONU"
-_BEGIN = re.compile(r"^(?P<indent>[ \t]*)### ÇÖZÜM BAŞI[ \t]*$")
-_END = re.compile(r"^[ \t]*### ÇÖZÜM SONU[ \t]*$")
-_CHECK = re.compile(r"""^\s*await\s+check\(\s*["'](?P<id>\d+\.\d+)["']\s*\)\s*$""")
-
 
 class LabError(ValueError):
     """Çözüm defteri lab kurallarına uymuyor; mesaj nerede ve neden olduğunu söyler."""
-
-
-@dataclass(frozen=True)
-class _Role:
-    role: str
-    exercise: str
-
-
-def check_id(source: str) -> str | None:
-    """Hücre tek satırlık bir kontrol hücresiyse alıştırma kimliğini döndürür."""
-    lines = [line for line in source.strip().splitlines() if line.strip() and not line.strip().startswith("#")]
-    if len(lines) != 1:
-        return None
-    match = _CHECK.match(lines[0])
-    return match.group("id") if match else None
-
-
-def cell_role(cell: Mapping[str, Any]) -> tuple[str, str] | None:
-    """Bir lab hücresinin rolü ve alıştırması: ``("answer"|"check", "1.2")`` ya da ``None``.
-
-    Önce hücrenin meta verisine, yoksa kaynağına bakar.
-    """
-    meta = cell.get("metadata", {}).get("wskurs")
-    if isinstance(meta, dict) and meta.get("role") in {"answer", "check"} and meta.get("exercise"):
-        return meta["role"], str(meta["exercise"])
-    if cell.get("cell_type") == "code":
-        found = check_id(cell.get("source", ""))
-        if found:
-            return "check", found
-    return None
 
 
 def replace_regions(
@@ -106,19 +64,19 @@ def replace_regions(
     count = 0
     indent: str | None = None
     for number, line in enumerate(source.splitlines(), start=1):
-        begin = _BEGIN.match(line)
-        if indent is None and begin:
-            indent = begin.group("indent")
+        begin = begins_region(line)
+        if indent is None and begin is not None:
+            indent = begin
             count += 1
             continue
         if indent is None:
-            if _END.match(line):
+            if ends_region(line):
                 raise LabError(f"{where}satır {number}: '{END}' var ama öncesinde '{BEGIN}' yok.")
             out.append(line)
             continue
-        if begin:
+        if begin is not None:
             raise LabError(f"{where}satır {number}: bölge kapanmadan yeni '{BEGIN}' açılmış.")
-        if _END.match(line):
+        if ends_region(line):
             if replacement is None:
                 out.extend(_stub(indent, exercise_id))
             else:
@@ -152,7 +110,7 @@ def make_lab(solution: NotebookNode, *, name: str = "") -> NotebookNode:
     seen: list[str] = []
     answered: set[str] = set()
     for index, cell in enumerate(lab.cells, start=1):
-        cell.metadata.pop("wskurs", None)
+        cell.metadata.pop(METADATA_KEY, None)
         if cell.cell_type != "code":
             continue
         cell.outputs = []
@@ -164,13 +122,13 @@ def make_lab(solution: NotebookNode, *, name: str = "") -> NotebookNode:
             seen.append(exercise_id)
             for answer in pending:
                 answer.source, _ = replace_regions(answer.source, exercise_id, where=where)
-                answer.metadata["wskurs"] = {"role": "answer", "exercise": exercise_id}
+                answer.metadata[METADATA_KEY] = role_metadata(CellRole.ANSWER, exercise_id)
                 answered.add(exercise_id)
             pending = []
-            cell.metadata["wskurs"] = {"role": "check", "exercise": exercise_id}
+            cell.metadata[METADATA_KEY] = role_metadata(CellRole.CHECK, exercise_id)
             cell.metadata["editable"] = False
             cell.metadata["deletable"] = False
-        elif any(_BEGIN.match(line) for line in cell.source.splitlines()):
+        elif any(begins_region(line) is not None for line in cell.source.splitlines()):
             pending.append(cell)
     if pending:
         raise LabError(f"{where}son cevap hücresinden sonra bir kontrol hücresi (await check(...)) yok.")
@@ -193,7 +151,7 @@ def make_lab(solution: NotebookNode, *, name: str = "") -> NotebookNode:
     unanswered = [exercise_id for exercise_id in seen if exercise_id not in answered]
     if unanswered:
         raise LabError(f"{where}şu alıştırmaların cevap bölgesi yok: {unanswered}.")
-    lab.metadata["wskurs"] = {"lab": lab_name}
+    lab.metadata[METADATA_KEY] = {"lab": lab_name}
     return lab
 
 

@@ -29,8 +29,8 @@ import pytest
 
 from wskurs.checks import protocol
 from wskurs.checks.core import exercises_of
-from wskurs.grading.generator import cell_role
 from wskurs.grading.judge import JudgeProcess
+from wskurs.labformat import DEAD_MARK, CellRole, ExerciseOutcome, ExerciseResult, cell_role
 
 __all__ = ["LabReport", "grade_rows"]
 
@@ -38,8 +38,6 @@ _LAB_NAME = re.compile(r"^(lab\d\d)")
 _KEY = pytest.StashKey["dict[str, LabReport]"]()
 _OUTSIDE = pytest.StashKey["str | None"]()
 _DEAD = pytest.StashKey["list[int]"]()
-DEAD_MARK = "[wskurs] Çekirdek öldü: Cell"
-"""Çekirdeği ölen hücrenin satırı (toplu notlandırma bunu durumu adlandırmak için okur; puan vermez)."""
 
 
 @dataclass
@@ -73,7 +71,7 @@ class LabReport:
             elif entry.get("type") == "died":
                 self.checks.setdefault(str(entry.get("exercise")), _Outcome(False, "Kontrol sırasında çekirdek öldü."))
 
-    def rows(self) -> list[dict[str, Any]]:
+    def rows(self) -> list[ExerciseResult]:
         return grade_rows(self.lab, self.checks, self.answer_errors)
 
     def as_json(self) -> dict[str, Any]:
@@ -81,35 +79,26 @@ class LabReport:
         return {
             "path": self.path,
             "lab": self.lab,
-            "exercises": rows,
-            "total": sum(row["earned"] for row in rows),
-            "max": sum(row["points"] for row in rows),
+            "exercises": [row.as_json() for row in rows],
+            "total": sum(row.earned for row in rows),
+            "max": sum(row.points for row in rows),
         }
 
 
-def grade_rows(lab: str, checks: dict[str, _Outcome], answer_errors: dict[str, str]) -> list[dict[str, Any]]:
+def grade_rows(lab: str, checks: dict[str, _Outcome], answer_errors: dict[str, str]) -> list[ExerciseResult]:
     """Kayıtlı her alıştırma için bir satır; hiç çalışmayan kontrol 0 puan alır."""
     rows = []
     for ex in exercises_of(lab):
         outcome = checks.get(ex.id)
         if outcome is None:
-            status, earned, feedback = "çalışmadı", 0, "Kontrol hücresi bulunamadı ya da çalışmadı."
+            status, earned, feedback = ExerciseOutcome.NOT_RUN, 0, "Kontrol hücresi bulunamadı ya da çalışmadı."
         elif outcome.passed:
-            status, earned, feedback = "geçti", ex.points, outcome.feedback
+            status, earned, feedback = ExerciseOutcome.PASSED, ex.points, outcome.feedback
         else:
-            status, earned, feedback = "kaldı", 0, outcome.feedback
-        if ex.id in answer_errors and status != "geçti":
+            status, earned, feedback = ExerciseOutcome.FAILED, 0, outcome.feedback
+        if ex.id in answer_errors and status is not ExerciseOutcome.PASSED:
             feedback = f"Cevap hücresi hata verdi: {answer_errors[ex.id]}\n{feedback}"
-        rows.append(
-            {
-                "exercise": ex.id,
-                "title": ex.title,
-                "points": ex.points,
-                "earned": earned,
-                "status": status,
-                "feedback": feedback,
-            }
-        )
+        rows.append(ExerciseResult(ex.id, ex.title, ex.points, earned, status, feedback))
     return rows
 
 
@@ -214,7 +203,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if lab_report is None:
         return
     kind, exercise_id = role
-    if kind == "answer":
+    if kind is CellRole.ANSWER:
         if report.failed:
             lab_report.answer_errors[exercise_id] = _error_text(report)
         return
@@ -231,18 +220,19 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         return
     for report in reports.values():
         report.finish()
+    marks = {ExerciseOutcome.PASSED: "✅", ExerciseOutcome.FAILED: "❌"}
     for report in reports.values():
-        data = report.as_json()
+        rows = report.rows()
         terminalreporter.write_sep("=", f"Not tablosu: {Path(report.path).name}")
-        width = max([len(row["title"]) for row in data["exercises"]] + [6])
+        width = max([len(row.title) for row in rows] + [6])
         terminalreporter.write_line(f"{'Alıştırma':<10} {'Başlık':<{width}} {'Puan':>7}  Sonuç")
-        for row in data["exercises"]:
-            mark = {"geçti": "✅", "kaldı": "❌"}.get(row["status"], "⏭️")
-            score = f"{row['earned']}/{row['points']}"
+        for row in rows:
+            mark = marks.get(row.outcome, "⏭️")
+            score = f"{row.earned}/{row.points}"
             terminalreporter.write_line(
-                f"{row['exercise']:<10} {row['title']:<{width}} {score:>7}  {mark} {row['status']}"
+                f"{row.exercise:<10} {row.title:<{width}} {score:>7}  {mark} {row.outcome.value}"
             )
-        total = f"{data['total']}/{data['max']}"
+        total = f"{sum(row.earned for row in rows)}/{sum(row.points for row in rows)}"
         terminalreporter.write_line(f"{'Toplam':<10} {'':<{width}} {total:>7}")
     path = config.getoption("--wskurs-json")
     if path:
