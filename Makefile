@@ -7,9 +7,12 @@ STAMP  := $(VENV)/.kurulum-$(PYVER)
 PYTEST := $(PY) -m pytest
 # Bir notebook'u çalıştırırken hücre başına en fazla süre (saniye).
 CELL_TIMEOUT ?= 120
+# Testler iki süreçte paralel (pytest-xdist): her test dosyası ve her defter tek bir süreçte kalır
+# (defterin çekirdeği ve modül kapsamlı fixture'lar paylaşılmaz). Sırayla çalıştırmak için: XDIST=
+XDIST  ?= -n 2
 NBVAL  := --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: lab lab-ayarlari sinif-baglantisi tarayici test test-py test-notebooks grade notebooks labs bench lint clean
+.PHONY: lab lab-ayarlari sinif-baglantisi tarayici yalitim test test-py test-hizli test-notebooks grade notebooks labs bench lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYVER)" || { echo "Python bulunamadı: PYTHON=$(PYTHON)"; exit 1; }
@@ -75,18 +78,36 @@ tarayici: $(STAMP)
 		$(PY) tests/browser.py || true; \
 	fi
 
+## Test kurulumu: toplu notlandırmanın yalıtımı için bubblewrap (root isek Debian paketi; değilsek
+## notlandırma hangi korumaların eksik olduğunu başta yazar).
+yalitim:
+	@if command -v bwrap >/dev/null 2>&1; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Notlandırmanın yalıtımı için bubblewrap kuruluyor: apt-get install bubblewrap"; \
+		{ $(APT_GET) update -qq && $(APT_GET) install -y -qq bubblewrap >/dev/null; } \
+			|| echo "Uyarı: apt-get install bubblewrap başarısız oldu; notlandırma korumaları eksik çalışır." >&2; \
+	fi
+
 ## Bütün testler: paket, notebook'lar (kayıtlı çıktılarıyla), çözümler ve lab'lar.
-test: $(STAMP) $(DASK_STAMP) tarayici
+test: $(STAMP) $(DASK_STAMP) tarayici yalitim
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
 	$(PY) -m wskurs.grading.cli lab-uret --kontrol
-	$(PYTEST) -rs tests
-	$(PYTEST) --nbval $(NBVAL) notebooks
-	$(PYTEST) --nbval-lax $(NBVAL) solutions
+	$(PYTEST) -rs $(XDIST) --dist loadfile tests
+	$(PYTEST) $(XDIST) --dist loadscope --nbval $(NBVAL) notebooks
+	$(PYTEST) $(XDIST) --dist loadscope --nbval-lax $(NBVAL) solutions
 
 test-py: $(STAMP) $(DASK_STAMP) tarayici
 	$(PYTEST) -rs tests
+
+## Hızlı katman (düzenle-çalıştır döngüsü için): çekirdek, JupyterLab ve tarayıcı başlatmayan
+## testler, iki süreçte paralel; ardından ruff ve mypy.
+test-hizli: $(STAMP) $(DASK_STAMP)
+	$(PYTEST) -q -n 2 -m "not kernel and not browser and not yavas" tests
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy
 
 ## Bir lab'ı notlandırır: make grade LAB=01
 grade: $(STAMP)

@@ -17,6 +17,8 @@ from wskurs.labformat import SubmissionStatus
 
 from labtools import LABS, ROOT, converted, grade_batch, read, submission
 
+pytestmark = pytest.mark.kernel
+
 MARKER = f"wskurs-saldiri-{uuid.uuid4().hex[:12]}"
 CELL_TIMEOUT = 10
 LAB02 = "lab02_fastapi_sunucusu.ipynb"

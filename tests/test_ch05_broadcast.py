@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import socket
 
+import pytest
+
 from wskurs import serve
 from wskurs.lessons.broadcast import (
     MESSAGE_SIZE,
@@ -74,6 +76,7 @@ def test_load_client_counts_deliveries_and_closes_cleanly():
     assert left == 0
 
 
+@pytest.mark.yavas
 def test_small_measurement_shows_who_stalls_behind_a_member_that_never_reads():
     """Okumayan bir üye varken sıralı döngü ve gather takılır ve okuyanlara mesajların hepsini
     ulaştıramaz; kuyruklu yöneticinin üç hâli ve broadcast() takılmaz, okuyanlara %100 ulaştırır.
@@ -93,6 +96,7 @@ def test_small_measurement_shows_who_stalls_behind_a_member_that_never_reads():
         assert results[name].stall.member_dropped, name
 
 
+@pytest.mark.yavas
 def test_idle_memory_is_measured_in_a_fresh_server_process():
     """Bellek ölçümü ayrı bir sunucu sürecinde yapılır; sunucu istenen bağlantıların hepsini görür
     ve ölçüm bağlantı sayısını taşır."""

@@ -26,6 +26,7 @@ def silent_app() -> FastAPI:
     return app
 
 
+@pytest.mark.yavas
 def test_check_against_a_silent_server_fails_within_seconds():
     """Hiç yanıt vermeyen bir sunucuyu bekleyen kontrol saniyeler içinde Türkçe bir mesajla kalır."""
     started = time.monotonic()

@@ -26,6 +26,8 @@ from wskurs.engine.timing import scaled
 
 from labtools import ROOT
 
+pytestmark = pytest.mark.kernel
+
 VENV_BIN = Path(sys.executable).parent
 NBVAL = ["--nbval-current-env", "--nbval-cell-timeout=120", "--nbval-sanitize-with", "tests/sanitize.cfg"]
 

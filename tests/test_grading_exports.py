@@ -13,6 +13,8 @@ import pytest
 
 from labtools import LABS, grade_batch, read, submission
 
+pytestmark = pytest.mark.kernel
+
 LAB = "lab01_websocket_nedir.ipynb"
 ROSTER = (
     "ogrenci_no,ad,eposta,dosya\n"

@@ -14,6 +14,7 @@ from websockets.asyncio.client import connect
 
 from wskurs.checks import CheckFailed, Mismatch, check, hidden_case, protocol, specs_of
 from wskurs.checks.agent import ask_judge
+from wskurs.checks.errors import RemoteError
 from wskurs.checks.remote import RemoteNamespace
 from wskurs.engine.timing import scaled
 from wskurs.grading.batch import grade_from_records
@@ -121,9 +122,17 @@ def test_function_checks_async_and_parameter_count():
 def test_hidden_case_names_the_property_not_the_input():
     """Gizli bir durumda kalan kontrol, girdiyi ve beklenen değeri söylemez; yalnızca özelliği adlandırır."""
     with pytest.raises(Mismatch) as info, hidden_case("126 baytlık yükte uzunluk başlığı"):
-        raise Mismatch("yanlış", expected="b'~\\x00~'", got="b'\\x7e'")
-    text = f"{info.value.problem} {info.value.expected} {info.value.got}"
+        raise Mismatch("yanlış", expected="b'~\\x00~'", got="b'\\x7e'", hint="126 baytlık b'~\\x00~' gönderin")
+    text = f"{info.value.problem} {info.value.expected} {info.value.got} {info.value.hint}"
     assert "126 baytlık" in text and "x00" not in text and "x7e" not in text
+
+
+def test_hidden_case_hides_the_learners_error_text_too():
+    """Gizli durumda öğrencinin kodu hata fırlatırsa hata metni (girdiyi içerebilir) gösterilmez."""
+    with pytest.raises(Mismatch) as info, hidden_case("boş oda adı reddedilir"):
+        raise RemoteError("call", "ValueError: oda adı 'gizli-oda-42' geçersiz", line=7)
+    text = f"{info.value.problem} {info.value.expected} {info.value.got} {info.value.hint}"
+    assert "boş oda adı" in text and "gizli-oda-42" not in text and "ValueError" not in text
 
 
 # Kayıttan not -----------------------------------------------------------------------------

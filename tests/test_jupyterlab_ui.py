@@ -54,6 +54,8 @@ SETTINGS = {
         "checkForUpdates": False,
     },
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    # make lab'ın ayarıyla aynı: arayüz Türkçe (dil paketi kursun bağımlılığı).
+    "@jupyterlab/translation-extension/plugin.jupyterlab-settings": {"locale": "tr_TR"},
 }
 
 
@@ -173,6 +175,9 @@ def ui(browser, lab) -> Iterator[tuple[object, Traffic]]:
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell")
     page.evaluate("() => window.jupyterapp.restored")
     page.evaluate("() => window.jupyterapp.shell.collapseLeft()")  # ekran görüntülerinde defter geniş dursun
+    # Arayüz make lab'daki gibi Türkçe açıldı: menü çubuğunda Türkçe başlıklar.
+    menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+    assert {"Dosya", "Çekirdek"} <= set(menus), menus
     try:
         yield page, traffic
     finally:

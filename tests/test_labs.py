@@ -32,6 +32,8 @@ from labtools import (
     wrong_answers,
 )
 
+pytestmark = pytest.mark.kernel
+
 CELL_TIMEOUT = scaled(15)
 NOISE = (
     "import sys, warnings\n"

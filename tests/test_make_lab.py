@@ -20,6 +20,8 @@ from wskurs.engine.timing import scaled
 
 from labtools import ROOT
 
+pytestmark = pytest.mark.kernel
+
 TOKEN = "kurs"
 LOCALE_PLUGIN = "@jupyterlab/translation-extension:plugin"
 TURKISH_MENUS = ["Dosya", "Düzenle", "Görünüm", "Çalıştır", "Çekirdek"]

@@ -1,7 +1,7 @@
 """Lab 6 için makul yanlış cevaplar: çoğu, kaynak metnin kendi kusurları."""
 
 WRONG = {
-    # Kaynak metin gibi: temizlik yalnız `except WebSocketDisconnect` içinde; bozuk JSON hayalet üye bırakır.
+    # Kaynak metin gibi: temizlik yalnızca `except WebSocketDisconnect` içinde; bozuk JSON hayalet üye bırakır.
     "6.1": """
         await websocket.accept()
         katilim_odalari.setdefault(oda, set()).add(websocket)
@@ -104,34 +104,144 @@ WRONG = {
         except WebSocketDisconnect:
             pass
     """,
-    # Toplam sayfa aşağı yuvarlanmış: 45 mesaj / 20 → 2 sayfa (son 5 mesaj kayboluyor).
+    # Sıra numarası listenin boyundan: kapasite dolunca aynı numara tekrar tekrar verilir.
     "6.6": """
         class Gecmis:
-            def __init__(self):
-                self.mesajlar = []
-                self.son_sira = 0
+            def __init__(self, kapasite):
+                self.mesajlar = deque(maxlen=kapasite)
 
             def ekle(self, ad, mesaj):
-                self.son_sira += 1
-                kayit = {"sequence": self.son_sira, "username": ad, "message": mesaj}
+                kayit = {"sequence": len(self.mesajlar) + 1, "username": ad, "message": mesaj}
                 self.mesajlar.append(kayit)
                 return kayit
 
-            def sayfa(self, page, page_size):
-                toplam = len(self.mesajlar)
-                bitis = toplam - (page - 1) * page_size
-                return {
-                    "type": "message_history",
-                    "page": page,
-                    "page_size": page_size,
-                    "total": toplam,
-                    "total_pages": toplam // page_size,
-                    "messages": self.mesajlar[max(bitis - page_size, 0) : max(bitis, 0)],
-                }
+            def sonrakiler(self, son):
+                yeni = [kayit for kayit in self.mesajlar if kayit["sequence"] > son]
+                return {"type": "history", "messages": yeni, "eksik": False}
     """,
     # Kaynak metnin `on_event("startup")`'ı gibi: görev başlatılıyor ama hiç durdurulmuyor.
     "6.7": """
         asyncio.create_task(duyur())
         yield
     """,
+}
+
+# Sınırları deneyen ek yanlış cevaplar (``tests/test_checks_edges.py``).
+_MODELS = """
+class IstemciModeli(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Katil(IstemciModeli):
+    type: Literal["join_room"]
+    room_id: str = Field(min_length={join_min}, max_length=50)
+
+
+class Ayril(IstemciModeli):
+    type: Literal["leave_room"]
+    room_id: str = Field(min_length=1, max_length={leave_max})
+
+
+class OdaMesaji({message_base}):
+    type: Literal["room_message"]
+    room_id: str = Field(min_length={message_min}, max_length=50)
+    message: str = Field(max_length={message_max})
+
+    @field_validator("message")
+    @classmethod
+    def bos_olamaz(cls, deger: str) -> str:
+        {strip}
+        if not deger.strip():
+            raise ValueError("boş olamaz")
+        return deger
+
+
+GelenMesaj = TypeAdapter(Annotated[Katil | Ayril | OdaMesaji, Field(discriminator="type")])
+"""
+
+
+def _models(**changes: object) -> str:
+    fields = {
+        "join_min": 1,
+        "leave_max": 50,
+        "message_min": 1,
+        "message_max": 200,
+        "message_base": "IstemciModeli",
+        "strip": "deger = deger.strip()",
+    }
+    fields.update(changes)
+    return _MODELS.format(**fields)
+
+
+_HISTORY = """
+class Gecmis:
+    def __init__(self, kapasite):
+        self.mesajlar = {store}
+        self.kapasite = kapasite
+        self.son_sira = 0
+
+    def ekle(self, ad, mesaj):
+        self.son_sira += 1
+        kayit = {{"sequence": self.son_sira, "username": ad, "message": mesaj}}
+        self.mesajlar.append(kayit)
+        return kayit
+
+    def sonrakiler(self, son):
+        yeni = [kayit for kayit in self.mesajlar if kayit["sequence"] > son]
+        en_eski = self.mesajlar[0]["sequence"] if self.mesajlar else self.son_sira + 1
+        return {{"type": "history", "messages": yeni, "eksik": {missing}}}
+"""
+
+MUTANTS = {
+    "6.4": [
+        # Bilinen açık: `min_length=2` — tek harfli bir oda adı reddedilir.
+        _models(join_min=2),
+        # Yalnızca bir modelde üst sınır bir eksik: 50 karakterlik oda adı `leave_room`'da reddedilir.
+        _models(leave_max=49),
+        # `room_message`'da oda adı boş olabiliyor (kısıt unutulmuş).
+        _models(message_min=0),
+        # Mesaj üst sınırı bir eksik: 200 karakterlik mesaj reddedilir.
+        _models(message_max=199),
+        # Boşluklar atılmıyor: "  selam  " olduğu gibi kalıyor.
+        _models(strip="pass"),
+    ],
+    "6.5": [
+        # İkili çerçeve `if olay.get("bytes"):` ile ayırt ediliyor: boş ikili çerçeve metin sanılır.
+        """
+        await websocket.accept()
+        while True:
+            olay = await websocket.receive()
+            if olay["type"] == "websocket.disconnect":
+                break
+            if olay.get("bytes"):
+                hatalar = [{"field": "frame", "problem": "ikili çerçeve kabul edilmiyor"}]
+            else:
+                try:
+                    hamle = hamle_adapter.validate_json(olay.get("text") or "")
+                except ValidationError as exc:
+                    hatalar = [
+                        {"field": ".".join(str(p) for p in hata["loc"]) or "json", "problem": hata["msg"]}
+                        for hata in exc.errors()
+                    ]
+                else:
+                    await websocket.send_text(json.dumps({"type": "ok", "x": hamle.x, "y": hamle.y}))
+                    continue
+            await websocket.send_text(json.dumps({"type": "error", "errors": hatalar}, ensure_ascii=False))
+        """,
+    ],
+    "6.6": [
+        # `eksik` bir eksik hesaplanmış: en eski tutulan mesajın hemen öncesinden isteyen de "eksik" sanılır.
+        _HISTORY.format(store="deque(maxlen=kapasite)", missing="son < en_eski"),
+        # `eksik` bir fazla: tek bir mesajın atıldığı durum gözden kaçıyor.
+        _HISTORY.format(store="deque(maxlen=kapasite)", missing="son < en_eski - 2"),
+        # Hiçbir şey atılmıyor (düz liste): geçmiş sınırsız büyür.
+        _HISTORY.format(store="[]", missing="son < en_eski - 1"),
+    ],
+}
+
+# Toplu notlandırmada denenen sınır mutantları (her biri yalnızca kendi alıştırmasında kalmalı).
+EDGES = {
+    "6.4": MUTANTS["6.4"][0],
+    "6.5": MUTANTS["6.5"][0],
+    "6.6": MUTANTS["6.6"][0],
 }

@@ -45,29 +45,27 @@ WRONG = {
             except WebSocketDisconnect:
                 pass
     """,
-    # Kaynak metnin formülü (saniyeye çevrilmiş): üstel ve tavanlı ama rastgelelik yok.
+    # Kaynak metnin istemcisi gibi: yeniden bağlanınca baştan (son olmadan) istiyor; kaçırılanları
+    # bilmiyor, aynı olayları tekrar tekrar alıyor.
     "7.4": """
-        return min(0.5 * 2**deneme, 8.0)
+        olaylar = []
+        for _ in range(YENIDEN_DENEME):
+            try:
+                async with connect(url) as websocket:
+                    async for metin in websocket:
+                        olaylar.append(json.loads(metin)["olay"])
+                        if len(olaylar) >= n:
+                            return olaylar
+            except (ConnectionClosed, OSError):
+                pass
+            await asyncio.sleep(0.05)
+        raise ConnectionError("olaylar alınamadı")
     """,
-    # Kaynak metnin önerisi: `await asyncio.create_task(...)` hesabı yine aynı loop'ta yapar.
+    # Bölmeden gönderiliyor: küçük sınırlı istemci 1009 ile kapatır.
     "7.5": """
-        async def hesapla(saniye):
-            return agir_hesap(saniye)
-
-        await websocket.accept()
-        try:
-            while True:
-                mesaj = await websocket.receive_text()
-                if mesaj.startswith("hesapla "):
-                    saniye = float(mesaj.removeprefix("hesapla "))
-                    sonuc = await asyncio.create_task(hesapla(saniye))
-                    await websocket.send_text(f"sonuç: {sonuc}")
-                else:
-                    await websocket.send_text(mesaj)
-        except WebSocketDisconnect:
-            pass
+        await websocket.send_text(json.dumps({"parca": 1, "toplam": 1, "veri": metin}, ensure_ascii=False))
     """,
-    # Paylaşılan durum yok: her örnek yalnız kendi bağlantılarına yayar (tek süreçli sunucu gibi).
+    # Paylaşılan durum yok: her örnek yalnızca kendi bağlantılarına yayar (tek süreçli sunucu gibi).
     "7.6": """
         baglantilar = set()
         app = FastAPI()
@@ -88,4 +86,193 @@ WRONG = {
 
         return app
     """,
+}
+
+
+# Sınırları deneyen ek yanlış cevaplar (``tests/test_checks_edges.py``).
+_AUTH = """
+    await websocket.accept()
+    baslik = websocket.headers.get("authorization", "").removeprefix("Bearer ")
+    if not ({test}):
+        await websocket.close(code=1008, reason="geçersiz token")
+        return
+    token = next(t for t in TOKENLAR if {pick})
+    await websocket.send_text(f"hoş geldin, {{TOKENLAR[token]}}")
+    await websocket.close()
+"""
+
+_GATE = """
+    origin = websocket.headers.get("origin")
+    if origin is not None and not ({origin_ok}):
+        await websocket.send_denial_response(JSONResponse({{"hata": "izin verilmeyen origin"}}, status_code=403))
+        return
+    token = websocket.headers.get("authorization", "").removeprefix("Bearer ")
+    if token not in TOKENLAR:
+        await websocket.send_denial_response(JSONResponse({{"hata": "geçersiz token"}}, status_code=401))
+        return
+    await websocket.accept()
+    await websocket.send_text(f"hoş geldin, {{TOKENLAR[token]}}")
+    await websocket.close()
+"""
+
+MUTANTS = {
+    "7.1": [
+        # Token, başlıkta bir tokenın *geçmesiyle* kabul ediliyor: "gizli-ayse2" de geçer.
+        _AUTH.format(test="any(t in baslik for t in TOKENLAR)", pick="t in baslik"),
+        # Önek karşılaştırması: "gizli-a" gibi yarım bir token da geçer.
+        _AUTH.format(test="baslik and any(t.startswith(baslik) for t in TOKENLAR)", pick="t.startswith(baslik)"),
+    ],
+    "7.2": [
+        # Origin öneke göre: "https://sohbet.example.kotu.example" de izinli sayılır.
+        _GATE.format(origin_ok='origin.startswith("https://sohbet.example")'),
+        # Şema yok sayılıyor: "http://sohbet.example" de izinli sayılır.
+        _GATE.format(origin_ok='origin.split("://")[-1] == "sohbet.example"'),
+    ],
+    "7.3": [
+        # Kova hiç dolmuyor: ilk 5 mesajdan sonra kullanıcı sonsuza dek sınırlı.
+        """class TokenKovasi:
+    def __init__(self, kapasite, dolum):
+        self.kapasite, self.dolum = kapasite, dolum
+        self.jeton, self.son = kapasite, time.monotonic()
+
+    def al(self):
+        simdi = time.monotonic()
+        pass
+        self.son = simdi
+        if self.jeton >= 1:
+            self.jeton -= 1
+            return True
+        return False
+
+
+hiz_app = FastAPI()
+kovalar = {}              # kullanıcı → kova
+baglanti_sayisi = {}      # kullanıcı → açık bağlantı sayısı
+
+
+def kova_sil(kullanici):
+    if kullanici not in baglanti_sayisi:
+        kovalar.pop(kullanici, None)
+
+
+@hiz_app.websocket("/ws")
+async def hiz(websocket: WebSocket, kullanici: str):
+    await websocket.accept()
+    kova = kovalar.setdefault(kullanici, TokenKovasi(KAPASITE, DOLUM))
+    baglanti_sayisi[kullanici] = baglanti_sayisi.get(kullanici, 0) + 1
+    ihlal = 0
+    try:
+        while True:
+            mesaj = await websocket.receive_text()
+            if kova.al():
+                await websocket.send_text(f"işlendi: {mesaj}")
+                continue
+            ihlal += 1
+            if ihlal >= IHLAL_SINIRI:
+                await websocket.close(code=1008, reason="hız sınırı aşıldı")
+                return
+            await websocket.send_text(json.dumps({"hata": "hız sınırı"}, ensure_ascii=False))
+    except WebSocketDisconnect:
+        pass
+    finally:
+        baglanti_sayisi[kullanici] -= 1
+        if baglanti_sayisi[kullanici] == 0:
+            del baglanti_sayisi[kullanici]
+            asyncio.get_running_loop().call_later(KAPASITE / DOLUM, kova_sil, kullanici)
+""",
+    ],
+    "7.4": [
+        # `son` doğru ama yeniden gönderilen olaylar atlanmıyor: çift kayıtlar.
+        """
+        olaylar = []
+        son = 0
+        for _ in range(YENIDEN_DENEME):
+            try:
+                async with connect(f"{url}?son={son}") as websocket:
+                    async for metin in websocket:
+                        veri = json.loads(metin)
+                        son = veri["seq"]
+                        olaylar.append(veri["olay"])
+                        if len(olaylar) >= n:
+                            return olaylar
+            except (ConnectionClosed, OSError):
+                pass
+            await asyncio.sleep(0.05)
+        raise ConnectionError("olaylar alınamadı")
+        """,
+        # Yalnızca normal kapanışta yeniden bağlanıyor: 1011/1012'de ConnectionClosedError dışarı kaçar.
+        """
+        olaylar = []
+        son = 0
+        for _ in range(YENIDEN_DENEME):
+            async with connect(f"{url}?son={son}") as websocket:
+                async for metin in websocket:
+                    veri = json.loads(metin)
+                    if veri["seq"] <= son:
+                        continue
+                    son = veri["seq"]
+                    olaylar.append(veri["olay"])
+                    if son >= n:
+                        return olaylar
+            await asyncio.sleep(0.05)
+        raise ConnectionError("olaylar alınamadı")
+        """,
+        # Olay gelmeden kopan ilk bağlantıda vazgeçiyor (boş bağlantıyı "bitti" sanıyor).
+        """
+        olaylar = []
+        son = 0
+        for _ in range(YENIDEN_DENEME):
+            alinan = 0
+            try:
+                async with connect(f"{url}?son={son}") as websocket:
+                    async for metin in websocket:
+                        veri = json.loads(metin)
+                        alinan += 1
+                        if veri["seq"] <= son:
+                            continue
+                        son = veri["seq"]
+                        olaylar.append(veri["olay"])
+                        if son >= n:
+                            return olaylar
+            except (ConnectionClosed, OSError):
+                pass
+            if alinan == 0:
+                return olaylar
+            await asyncio.sleep(0.05)
+        raise ConnectionError("olaylar alınamadı")
+        """,
+    ],
+    "7.5": [
+        # Tam katlarda fazladan boş bir son parça.
+        """
+        dilimler = [metin[i : i + PARCA_BOYU] for i in range(0, len(metin) + 1, PARCA_BOYU)]
+        for sira, veri in enumerate(dilimler, start=1):
+            parca = {"parca": sira, "toplam": len(dilimler), "veri": veri}
+            await websocket.send_text(json.dumps(parca, ensure_ascii=False))
+        """,
+        # Boş metin hiç parça üretmiyor: istemci yanıt bekler durur.
+        """
+        dilimler = [metin[i : i + PARCA_BOYU] for i in range(0, len(metin), PARCA_BOYU)]
+        for sira, veri in enumerate(dilimler, start=1):
+            parca = {"parca": sira, "toplam": len(dilimler), "veri": veri}
+            await websocket.send_text(json.dumps(parca, ensure_ascii=False))
+        """,
+        # Toplam aşağı yuvarlanıyor: tam kat olmayan metinde son parçanın "toplam"ı yanlış.
+        """
+        toplam = max(1, len(metin) // PARCA_BOYU)
+        dilimler = [metin[i : i + PARCA_BOYU] for i in range(0, len(metin), PARCA_BOYU)] or [""]
+        for sira, veri in enumerate(dilimler, start=1):
+            parca = {"parca": sira, "toplam": toplam, "veri": veri}
+            await websocket.send_text(json.dumps(parca, ensure_ascii=False))
+        """,
+    ],
+}
+
+# Toplu notlandırmada denenen sınır mutantları (her biri yalnızca kendi alıştırmasında kalmalı).
+EDGES = {
+    "7.1": MUTANTS["7.1"][0],
+    "7.2": MUTANTS["7.2"][0],
+    "7.3": MUTANTS["7.3"][0],
+    "7.4": MUTANTS["7.4"][0],
+    "7.5": MUTANTS["7.5"][0],
 }

@@ -1,5 +1,9 @@
 """Lab 3 — WebSocket istemcileri: mesaj türleri, üstel beklemeyle yeniden bağlanma, dinleyici
-ve gönderici görevleri, HTTP→WebSocket köprüsü."""
+ve gönderici görevleri, HTTP→WebSocket köprüsü.
+
+Kontroller yargıçta çalışır: hedef sunucular yargıcındır, öğrencinin fonksiyonları çekirdekte
+yargıcın seçtiği girdilerle (her çalışmada başka) çağrılır.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +13,22 @@ import json
 import socket
 import time
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+from websockets.asyncio.client import ClientConnection
 
 from ..server import serve
 from ..timing import scaled
-from ..watchdog import LoopBlocked
 from .client import open_ws, receive, short
-from .core import Mismatch, Namespace, exercise, run_app
+from .core import Mismatch, Namespace, exercise, hidden_case, run_app
+from .errors import RemoteError
+from .remote import RemoteFunction
 
 __all__: list[str] = []
+
+WORDS = ["merhaba", "çay", "öğle", "şimşek", "İzmir", "ılık", "güneş", "kitap", "yol"]
 
 
 def _free_port() -> int:
@@ -29,30 +38,67 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _phrase(ns: Namespace, words: int = 2) -> str:
+    return " ".join(ns.rng.sample(WORDS, words)) + f" {ns.rng.randint(10, 999)}"
+
+
 # --------------------------------------------------------------------------- 3.1
 
-_FRAMES: list[tuple[str | bytes, tuple[str, Any]]] = [
-    ("merhaba", ("metin", "merhaba")),
-    ('{"type": "mesaj", "user": "Ali"}', ("json", {"type": "mesaj", "user": "Ali"})),
-    ("42", ("metin", "42")),
-    ('"tırnaklı metin"', ("metin", '"tırnaklı metin"')),
-    ("[1, 2, 3]", ("metin", "[1, 2, 3]")),
-    ("{bozuk json", ("metin", "{bozuk json")),
-    (bytes([10, 20, 30, 40]), ("ikili", bytes([10, 20, 30, 40]))),
-    (b'{"type": "mesaj"}', ("ikili", b'{"type": "mesaj"}')),
-    ('{"iç": {"liste": [1, "ğ"]}}', ("json", {"iç": {"liste": [1, "ğ"]}})),
-]
+
+def _expected_parse(frame: str | bytes) -> list[Any]:
+    """Başvuru: ``parse_message``'ın beklenen sonucu (JSON'dan geçtiği için liste)."""
+    if isinstance(frame, bytes):
+        return ["ikili", frame]
+    try:
+        value = json.loads(frame)
+    except json.JSONDecodeError:
+        return ["metin", frame]
+    return ["json", value] if isinstance(value, dict) else ["metin", frame]
+
+
+def _frames(ns: Namespace) -> list[str | bytes]:
+    """İlk dokuzu sabit; sınırlar (boş metin, boş nesne, boş bayt, ``null``) ve her çalışmada başka mesajlar."""
+    word, number = ns.rng.choice(WORDS), ns.rng.randint(0, 10_000)
+    varied: list[str | bytes] = [
+        json.dumps({"type": "mesaj", "user": word, "n": number}, ensure_ascii=False),
+        f"{word} {number}",
+        str(number),
+        json.dumps([word, number], ensure_ascii=False),
+        json.dumps({"iç": {"liste": [number, word]}}, ensure_ascii=False).encode(),
+        ns.rng.randbytes(ns.rng.randint(1, 16)),
+        "{" + word,
+    ]
+    ns.rng.shuffle(varied)
+    return [
+        "merhaba",
+        '{"type": "mesaj", "user": "Ali"}',
+        "42",
+        '"tırnaklı metin"',
+        "[1, 2, 3]",
+        "{bozuk json",
+        bytes([10, 20, 30, 40]),
+        b'{"type": "mesaj"}',
+        '{"iç": {"liste": [1, "ğ"]}}',
+        # sınırlar
+        "",
+        "{}",
+        "null",
+        b"",
+        '  {"boşluklu": true}  ',
+        *varied,
+    ]
 
 
 @exercise("3.1", title="Metin, JSON ya da ikili", points=2)
 async def parse(ns: Namespace) -> None:
-    parse_message = ns.function("parse_message", is_async=False, params=1)
+    parse_message = await ns.function("parse_message", is_async=False, params=1)
+    frames = _frames(ns)
     source = FastAPI()
 
     @source.websocket("/karisik")
     async def mixed(websocket: WebSocket) -> None:
         await websocket.accept()
-        for frame, _ in _FRAMES:
+        for frame in frames:
             if isinstance(frame, bytes):
                 await websocket.send_bytes(frame)
             else:
@@ -62,27 +108,34 @@ async def parse(ns: Namespace) -> None:
     async with serve(source) as server:
         ws = await open_ws(server.ws_url("/karisik"))
         async with ws:
-            for index, (_, expected) in enumerate(_FRAMES, start=1):
+            for index in range(1, len(frames) + 1):
                 message = await receive(ws, f"{index}. mesaj", text=False)
-                try:
-                    got = parse_message(message)
-                except LoopBlocked:
-                    raise
-                except Exception as exc:
-                    raise Mismatch(
-                        f"parse_message({short(message)}) hata verdi.",
-                        expected=short(expected),
-                        got=f"{type(exc).__name__}: {exc}",
-                        hint="Her mesaj JSON değildir: `json.loads`'u `try`/`except json.JSONDecodeError` "
-                        "içinde çağırın; `bytes` gelirse hiç ayrıştırmayın.",
-                    ) from None
-                if got != expected:
-                    raise Mismatch(
-                        f"parse_message({short(message)}) yanlış sonuç verdi.",
-                        expected=short(expected),
-                        got=short(got),
-                        hint=_parse_hint(message),
-                    )
+                await _parse_one(parse_message, message)
+    if ns.hidden:
+        with hidden_case("büyük bir JSON nesnesinin ve \\u kaçışlı metnin ayrıştırılması"):
+            await _parse_one(parse_message, json.dumps({f"k{i}": list(range(i)) for i in range(300)}))
+            await _parse_one(parse_message, '{"ad": "\\u00e7\\u0131\\u011f"}')
+
+
+async def _parse_one(parse_message: RemoteFunction, message: str | bytes) -> None:
+    expected = _expected_parse(message)
+    try:
+        got = await parse_message(message)
+    except RemoteError as exc:
+        raise Mismatch(
+            f"parse_message({short(message)}) hata verdi.",
+            expected=short(tuple(expected)),
+            got=exc.error,
+            hint="Her mesaj JSON değildir: `json.loads`'u `try`/`except json.JSONDecodeError` "
+            "içinde çağırın; `bytes` gelirse hiç ayrıştırmayın.",
+        ) from None
+    if not isinstance(got, list) or got != expected or type(got[1]) is not type(expected[1]):
+        raise Mismatch(
+            f"parse_message({short(message)}) yanlış sonuç verdi.",
+            expected=short(tuple(expected)),
+            got=short(tuple(got) if isinstance(got, list) else got),
+            hint=_parse_hint(message),
+        )
 
 
 def _parse_hint(message: str | bytes) -> str:
@@ -91,10 +144,10 @@ def _parse_hint(message: str | bytes) -> str:
     try:
         value = json.loads(message)
     except json.JSONDecodeError:
-        return "Ayrıştırılamayan metin düz metindir: ('metin', mesaj)."
+        return "Ayrıştırılamayan metin (boş metin de) düz metindir: ('metin', mesaj)."
     if not isinstance(value, dict):
-        return 'Yalnız JSON *nesnesi* ({...}) bir JSON mesajıdır; 42, "..." ya da [...] düz metin sayılır.'
-    return "JSON nesnesi için ('json', json.loads(mesaj)) döndürün."
+        return 'Yalnızca JSON *nesnesi* ({...}) bir JSON mesajıdır; 42, null, "..." ya da [...] düz metin sayılır.'
+    return "JSON nesnesi (boş `{}` de) için ('json', json.loads(mesaj)) döndürün."
 
 
 # --------------------------------------------------------------------------- 3.2
@@ -131,32 +184,40 @@ def _delays(attempts: int, base: float, cap: float) -> list[float]:
     return [min(base * 2**k, cap) for k in range(attempts - 1)]
 
 
-async def _retry_must_fail(func: Any, attempts: int, base: float, cap: float) -> None:
+_CONNECTION_ERRORS = (
+    "ConnectionError",
+    "ConnectionRefusedError",
+    "ConnectionResetError",
+    "ConnectionAbortedError",
+    "BrokenPipeError",
+)
+
+
+async def _retry_must_fail(func: RemoteFunction, attempts: int, base: float, cap: float) -> None:
     times: list[float] = []
-    call = f"connect_with_retry(url, {attempts}, {base}, {cap})"
+    call = f"connect_with_retry(url, {attempts}, {base:g}, {cap:g})"
+    limit = scaled(2 + sum(_delays(attempts, base, cap)) * 2)
     async with serve(_refusing_app(times)) as server:
         try:
-            result = await asyncio.wait_for(func(server.ws_url("/ws"), attempts, base, cap), timeout=scaled(6))
+            result = await asyncio.wait_for(func(server.ws_url("/ws"), attempts, base, cap), timeout=limit)
         except TimeoutError:
             raise Mismatch(
                 f"{call} bitmedi.",
                 expected=f"{attempts} denemeden sonra ConnectionError",
-                got=f"{len(times)} deneme yapıldı ve fonksiyon {scaled(6):g} saniyede dönmedi",
+                got=f"{len(times)} deneme yapıldı ve fonksiyon {limit:g} saniyede dönmedi",
                 hint="Deneme sayısı `attempts` ile sınırlı olmalı; sonsuz bir döngü kurmayın.",
             ) from None
-        except ConnectionError:
+        except RemoteError as exc:
+            if exc.error.split(":", 1)[0] not in _CONNECTION_ERRORS:
+                raise Mismatch(
+                    f"{call} yanlış bir hata fırlattı.",
+                    expected="ConnectionError",
+                    got=exc.error[:200],
+                    hint="Başarısız bir deneme `OSError` ya da `InvalidStatus` (sunucu el sıkışmayı reddetti, "
+                    "burada HTTP 403) fırlatır; ikisini de yakalayın, denemeler bitince ConnectionError fırlatın.",
+                ) from None
             ended = time.monotonic()
-        except Exception as exc:
-            raise Mismatch(
-                f"{call} yanlış bir hata fırlattı.",
-                expected="ConnectionError",
-                got=f"{type(exc).__name__}: {exc}",
-                hint="Başarısız bir deneme `OSError` ya da `InvalidStatus` (sunucu el sıkışmayı reddetti, "
-                "burada HTTP 403) fırlatır; ikisini de yakalayın, denemeler bitince ConnectionError fırlatın.",
-            ) from None
         else:
-            if hasattr(result, "close"):
-                await result.close()
             raise Mismatch(
                 f"{call} hata fırlatmadı.",
                 expected="sunucu her denemeyi reddettiğinde ConnectionError",
@@ -175,10 +236,10 @@ async def _retry_must_fail(func: Any, attempts: int, base: float, cap: float) ->
         if not want * 0.8 <= gap <= want * 1.5 + scaled(0.1):
             raise Mismatch(
                 f"{call}: {index + 1}. başarısız denemeden sonraki bekleme yanlış.",
-                expected=f"beklemeler (sn) {expected}",
+                expected=f"beklemeler (sn) {[round(d, 3) for d in expected]}",
                 got=f"ölçülen aralıklar (sn) {gaps}",
                 hint=f"k. başarısız denemeden sonra (k=0, 1, ...) min(base_delay * 2**k, max_delay) saniye bekleyin; "
-                f"tavan ({cap} sn) üstel büyümeyi sınırlar.",
+                f"tavan ({cap:g} sn) üstel büyümeyi sınırlar.",
             )
     after_last = ended - times[-1]
     if after_last > min(base * 2 ** (attempts - 1), cap) * 0.5 + scaled(0.15):
@@ -190,15 +251,22 @@ async def _retry_must_fail(func: Any, attempts: int, base: float, cap: float) ->
         )
 
 
-@exercise("3.2", title="Üstel beklemeyle yeniden bağlanma", points=3, timeout=20)
+@exercise("3.2", title="Üstel beklemeyle yeniden bağlanma", points=3, timeout=25)
 async def retry(ns: Namespace) -> None:
-    func = ns.function("connect_with_retry", is_async=True, params=4)
+    func = await ns.function("connect_with_retry", is_async=True, params=4)
     await _retry_must_fail(func, attempts=4, base=0.05, cap=1.0)  # büyüme: 0.05, 0.1, 0.2
-    await _retry_must_fail(func, attempts=5, base=0.05, cap=0.1)  # tavan: 0.05, 0.1, 0.1, 0.1
+    # Tavan, her çalışmada başka bir denemede devreye girer: 0.04…, sonra sabit.
+    base = ns.rng.choice([0.04, 0.05, 0.06])
+    await _retry_must_fail(func, attempts=ns.rng.randint(5, 6), base=base, cap=base * 2 ** ns.rng.randint(1, 2))
+    # Sınır: tek deneme hakkı — hiç beklemeden ConnectionError.
+    await _retry_must_fail(func, attempts=1, base=0.3, cap=0.3)
+    if ns.hidden:
+        with hidden_case("tavan taban beklemeden küçükken her beklemenin tavanda kalması"):
+            await _retry_must_fail(func, attempts=4, base=0.12, cap=0.06)
 
     port = _free_port()
     call = "connect_with_retry(url, 8, 0.05, 0.2)"
-    task = asyncio.create_task(func(f"ws://127.0.0.1:{port}/ws", 8, 0.05, 0.2))
+    task = asyncio.create_task(func.new(f"ws://127.0.0.1:{port}/ws", 8, 0.05, 0.2))
     try:
         await asyncio.sleep(0.3)  # sunucu kapalı: ilk denemeler "connection refused" alır
         if task.done():
@@ -206,7 +274,7 @@ async def retry(ns: Namespace) -> None:
             raise Mismatch(
                 f"{call}: sunucu kapalıyken fonksiyon hemen bitti.",
                 expected="sunucu açılana dek yeniden denemesi",
-                got=f"{type(exc).__name__}: {exc}" if exc else short(task.result()),
+                got=exc.error[:200] if isinstance(exc, RemoteError) else "bir değer döndürdü",
                 hint="Sunucu kapalıyken `connect` `OSError` (ConnectionRefusedError) fırlatır; onu da yakalayın.",
             )
         async with serve(_echo_app(), port=port):
@@ -218,22 +286,34 @@ async def retry(ns: Namespace) -> None:
                     expected="bir sonraki denemede bağlanması",
                     got=f"{scaled(5):g} saniyede dönmedi",
                 ) from None
-            except Exception as exc:
+            except RemoteError as exc:
                 raise Mismatch(
                     f"{call}: sunucu yeniden açılınca bağlanamadı.",
                     expected="açık bir bağlantı",
-                    got=f"{type(exc).__name__}: {exc}",
+                    got=exc.error[:200],
                     hint="Denemeler arasında beklerken vazgeçmeyin: 8 deneme, en çok 0.2 sn beklemeyle, ~1 sn sürer.",
                 ) from None
-            if not hasattr(ws, "send") or not hasattr(ws, "recv"):
-                raise Mismatch(f"{call} bir bağlantı döndürmedi.", expected="`connect(url)`'in sonucu", got=short(ws))
-            async with ws:
-                await ws.send("yeniden merhaba")
-                reply = await receive(ws, "yeniden bağlanılan sunucunun yanıtı")
-                if reply != "Yankı: yeniden merhaba":
-                    raise Mismatch(
-                        "Bağlantı beklenen sunucuya gitmiyor.", expected="'Yankı: yeniden merhaba'", got=short(reply)
-                    )
+            if not ws.description.is_instance(ClientConnection):
+                raise Mismatch(
+                    f"{call} bir bağlantı döndürmedi.",
+                    expected="`await connect(url)`'in sonucu (ClientConnection)",
+                    got=f"{ws.description.type}: {ws.description.repr}",
+                )
+            text = _phrase(ns)
+            try:
+                await ws.method("send", text)
+                reply = await asyncio.wait_for(ws.method("recv"), timeout=scaled(3))
+            except (RemoteError, TimeoutError):
+                reply = None
+            finally:
+                await ws.method("close")
+            if reply != f"Yankı: {text}":
+                raise Mismatch(
+                    "Dönen bağlantı beklenen sunucuya gitmiyor.",
+                    expected=repr(f"Yankı: {text}"),
+                    got=short(reply),
+                    hint="Bağlantıyı kapatmadan döndürün (`async with connect(...)` bloğundan dönmeyin).",
+                )
     finally:
         if not task.done():
             task.cancel()
@@ -243,7 +323,7 @@ async def retry(ns: Namespace) -> None:
 # --------------------------------------------------------------------------- 3.3
 
 
-def _chat_app(rounds: int) -> FastAPI:
+def _chat_app(rounds: int, close_code: int) -> FastAPI:
     app = FastAPI()
 
     @app.websocket("/sohbet")
@@ -254,34 +334,51 @@ def _chat_app(rounds: int) -> FastAPI:
             for _ in range(rounds):
                 await websocket.send_text(f"yankı: {await websocket.receive_text()}")
             await websocket.send_text("hoşça kalın")
-            await websocket.close(code=1000)
+            await websocket.close(code=close_code)
         except WebSocketDisconnect:
             pass
 
     return app
 
 
-async def _chat_round(func: Any, words: list[str]) -> None:
-    outgoing: asyncio.Queue[str] = asyncio.Queue()
+async def _drain(queue: Any) -> None:
+    for _ in range(1000):
+        try:
+            await queue.method("get_nowait")
+        except RemoteError:
+            return
+
+
+async def _chat_round(
+    ns: Namespace, func: RemoteFunction, queue: Any, words: list[str], close_code: int = 1000
+) -> None:
+    await _drain(queue)
 
     async def feed() -> None:
         for word in words:
-            await asyncio.sleep(0.05)
-            outgoing.put_nowait(word)
+            await asyncio.sleep(ns.rng.uniform(0.03, 0.08))
+            await queue.method("put_nowait", word)
 
     expected = ["hoş geldiniz", *(f"yankı: {word}" for word in words), "hoşça kalın"]
-    async with serve(_chat_app(len(words))) as server:
+    async with serve(_chat_app(len(words), close_code)) as server:
         feeder = asyncio.create_task(feed())
         try:
-            got = await asyncio.wait_for(func(server.ws_url("/sohbet"), outgoing), timeout=scaled(3))
+            got = await asyncio.wait_for(func(server.ws_url("/sohbet")), timeout=scaled(3))
         except TimeoutError:
             raise Mismatch(
-                "chat_client, sunucu bağlantıyı kapattıktan sonra dönmedi.",
+                f"chat_client, sunucu bağlantıyı kapattıktan sonra dönmedi ({len(words)} mesajlık sohbet).",
                 expected="sunucu kapatınca (dinleyici bitince) dönmesi",
                 got=f"{scaled(3):g} saniyede dönmedi",
                 hint="Kuyrukta yeni mesaj bekleyen gönderici kendiliğinden bitmez: iki görevi "
                 "`asyncio.wait(..., return_when=asyncio.FIRST_COMPLETED)` ile bekleyin ve kalanı iptal edin. "
                 "Gönderip sonra okumak ya da okuyup sonra göndermek sırayla işlemez.",
+            ) from None
+        except RemoteError as exc:
+            raise Mismatch(
+                f"chat_client hata verdi ({len(words)} mesajlık sohbet).",
+                got=exc.error[:200],
+                hint="Sunucu 1000 dışında bir kodla kapatınca `async for` `ConnectionClosedError` fırlatabilir; "
+                "dinleyicinin hatası `asyncio.wait`'in döndürdüğü görevde kalır.",
             ) from None
         finally:
             feeder.cancel()
@@ -293,9 +390,11 @@ async def _chat_round(func: Any, words: list[str]) -> None:
                 got=short(got, 200),
                 hint="Dinleyici gelen her mesajı sırayla listeye eklesin; liste bağlantı kapanınca döndürülsün.",
             )
-        outgoing.put_nowait("sızıntı")
+        await queue.method("put_nowait", "sızıntı")
         await asyncio.sleep(0.2)
-        if outgoing.empty():
+        left = await queue.method("qsize")
+        await _drain(queue)
+        if left == 0:
             raise Mismatch(
                 "chat_client döndükten sonra gönderici görevi hâlâ çalışıyor.",
                 expected="dönmeden önce bekleyen görevin iptal edilip beklenmesi",
@@ -305,26 +404,46 @@ async def _chat_round(func: Any, words: list[str]) -> None:
             )
 
 
-@exercise("3.3", title="Dinleyici ve gönderici görevleri", points=3)
+@exercise("3.3", title="Dinleyici ve gönderici görevleri", points=3, timeout=20)
 async def listener_and_sender(ns: Namespace) -> None:
-    func = ns.function("chat_client", is_async=True, params=2)
-    await _chat_round(func, ["bir", "iki", "üç"])
-    await _chat_round(func, ["tek"])
+    func = await ns.function("chat_client", is_async=True, params=1)
+    queue = await ns.get("giden", asyncio.Queue, what="bir `asyncio.Queue` (hazır hücrede: `giden = asyncio.Queue()`)")
+    await _chat_round(ns, func, queue, ["bir", "iki", "üç"])
+    await _chat_round(ns, func, queue, ns.rng.sample(WORDS, ns.rng.randint(1, 4)))
+    # Sınır: sunucu hiçbir mesaj beklemeden selamlayıp kapatıyor; gönderici hiç göndermez.
+    await _chat_round(ns, func, queue, [])
+    if ns.hidden:
+        with hidden_case("sunucu 1001 (ayrılıyor) koduyla kapattığında da listenin döndürülmesi"):
+            await _chat_round(ns, func, queue, ns.rng.sample(WORDS, 2), close_code=1001)
 
 
 # --------------------------------------------------------------------------- 3.4
 
 
-def _target_app() -> FastAPI:
+def _target_app(decoy: str) -> FastAPI:
     app = FastAPI()
 
     @app.websocket("/ws")
     async def chat(websocket: WebSocket) -> None:
         await websocket.accept()
         try:
-            await websocket.send_text("Hoş geldiniz! Bağlı istemci: 1")
+            await websocket.send_text("Hoş geldiniz! Bağlı istemci: 2")
             while True:
-                await websocket.send_text(f"Yankı: {await websocket.receive_text()}")
+                message = await websocket.receive_text()
+                # Önce başka bir istemcinin yankısı (yayın) gelir: kendi yankınız değildir.
+                await websocket.send_text(f"Yankı: {decoy}")
+                await websocket.send_text(f"Yankı: {message}")
+        except WebSocketDisconnect:
+            pass
+
+    @app.websocket("/yavas")
+    async def slow(websocket: WebSocket) -> None:
+        await websocket.accept()
+        try:
+            message = await websocket.receive_text()
+            await asyncio.sleep(0.4)
+            await websocket.send_text(f"Yankı: {message}")
+            await websocket.receive_text()
         except WebSocketDisconnect:
             pass
 
@@ -345,9 +464,14 @@ def _target_app() -> FastAPI:
         await websocket.accept()
         try:
             await websocket.receive_text()
+            await websocket.send_text("Hoş geldiniz!")
             await websocket.close(code=1000)
         except WebSocketDisconnect:
             pass
+
+    @app.websocket("/reddeden")
+    async def refusing(websocket: WebSocket) -> None:
+        await websocket.close(code=1008)  # accept'ten önce: HTTP 403
 
     return app
 
@@ -388,65 +512,88 @@ def _expect_status(response: httpx.Response, status: int, situation: str, hint: 
         )
 
 
-@exercise("3.4", title="HTTP→WebSocket köprüsü", points=3, timeout=20)
+async def _expect_echo(http: httpx.AsyncClient, server: Any, message: str, situation: str) -> None:
+    response, _ = await _bridge_get(http, server.url(f"/gonder/{quote(message)}"), situation)
+    want = {"sent": message, "response": f"Yankı: {message}"}
+    try:
+        body = response.json()
+    except ValueError:
+        body = response.text
+    if response.status_code != 200 or body != want:
+        text = str(body)
+        raise Mismatch(
+            f"Köprünün yanıtı beklenen değil ({situation}).",
+            expected=f"HTTP 200 {short(want, 200)}",
+            got=f"HTTP {response.status_code} {short(body, 200)}",
+            hint="Hedef önce bir selam gönderir: ilk mesaj yanıt değildir. `'Yankı: {message}'` gelene dek okuyun."
+            if "Hoş geldiniz" in text
+            else "Başka bir istemcinin yankısı da gelebilir: tam olarak `'Yankı: ' + message` gelene dek okuyun."
+            if "Yankı:" in text
+            else "Mesajı gönderip kendi yankınız gelene dek okuyun, sonra sözlüğü döndürün.",
+        )
+
+
+@exercise("3.4", title="HTTP→WebSocket köprüsü", points=3, timeout=30)
 async def bridge(ns: Namespace) -> None:
-    app = ns.get("kopru_app", FastAPI, what="bir FastAPI uygulaması")
-    async with (
-        serve(_target_app()) as target,
-        run_app(app) as server,
-        httpx.AsyncClient(timeout=scaled(3)) as http,
-    ):
-        app.state.hedef_url = target.ws_url("/ws")
-        message = "çay demlendi"
-        response, _ = await _bridge_get(http, server.url(f"/gonder/{message}"), "hedef çalışırken")
-        want = {"sent": message, "response": f"Yankı: {message}"}
-        try:
-            body = response.json()
-        except ValueError:
-            body = response.text
-        if response.status_code != 200 or body != want:
-            raise Mismatch(
-                "Köprünün yanıtı beklenen değil (hedef çalışıyor).",
-                expected=f"HTTP 200 {short(want, 200)}",
-                got=f"HTTP {response.status_code} {short(body, 200)}",
-                hint="Hedef önce bir selam gönderir: ilk mesaj yanıt değildir. `'Yankı: {message}'` gelene dek okuyun."
-                if body and "Hoş geldiniz" in str(body)
-                else "Mesajı gönderip kendi yankınız gelene dek okuyun, sonra sözlüğü döndürün.",
+    factory = await ns.function("kopru_uygulamasi", is_async=False, params=1)
+    message, decoy = _phrase(ns), _phrase(ns)
+    async with serve(_target_app(decoy)) as target, httpx.AsyncClient(timeout=scaled(3)) as http:
+
+        async def bridge_to(path: str) -> Any:
+            app = await factory.new(target.ws_url(path) if path.startswith("/") else path)
+            if not app.description.is_instance(FastAPI):
+                raise Mismatch(
+                    "`kopru_uygulamasi(hedef_url)` bir FastAPI uygulaması döndürmeli.",
+                    expected="FastAPI",
+                    got=f"{app.description.type}: {app.description.repr}",
+                    hint="Fonksiyonun sonunda `return kopru_app`.",
+                )
+            return run_app(app)
+
+        async with await bridge_to("/ws") as server:
+            await _expect_echo(http, server, message, "hedef çalışırken")
+        async with await bridge_to("/yavas") as server:
+            await _expect_echo(http, server, _phrase(ns), "hedef 0,4 saniyede yanıt verirken")
+
+        async with await bridge_to("/sessiz") as server:
+            response, took = await _bridge_get(http, server.url("/gonder/merhaba"), "hedef hiç yanıt vermiyor")
+            _expect_status(
+                response,
+                504,
+                "hedef hiç yanıt vermediğinde",
+                "Süre dolunca `asyncio.timeout` `TimeoutError` fırlatır; onu yakalayıp 504 döndürün "
+                "(TimeoutError bir OSError'dır: önce onu yakalayın).",
+            )
+            if took > scaled(2.5):
+                raise Mismatch(
+                    "504 çok geç geldi.",
+                    expected="yaklaşık 1 saniyede",
+                    got=f"{took:.1f} saniyede",
+                    hint="Zaman aşımı 1 saniye olmalı.",
+                )
+
+        async with await bridge_to("/kapanan") as server:
+            response, _ = await _bridge_get(http, server.url("/gonder/merhaba"), "hedef yanıt vermeden kapatıyor")
+            _expect_status(
+                response,
+                502,
+                "hedef yanıt vermeden bağlantıyı kapattığında",
+                "`async for` döngüsü bağlantı kapanınca biter; döngüden yanıtsız çıkılırsa 502 döndürün.",
             )
 
-        app.state.hedef_url = target.ws_url("/sessiz")
-        response, took = await _bridge_get(http, server.url("/gonder/merhaba"), "hedef hiç yanıt vermiyor")
-        _expect_status(
-            response,
-            504,
-            "hedef hiç yanıt vermediğinde",
-            "Süre dolunca `asyncio.timeout` `TimeoutError` fırlatır; onu yakalayıp 504 döndürün "
-            "(TimeoutError bir OSError'dır: önce onu yakalayın).",
-        )
-        if took > scaled(2.5):
-            raise Mismatch(
-                "504 çok geç geldi.",
-                expected="yaklaşık 1 saniyede",
-                got=f"{took:.1f} saniyede",
-                hint="Zaman aşımı 1 saniye olmalı.",
+        async with await bridge_to(f"ws://127.0.0.1:{_free_port()}/ws") as server:
+            response, took = await _bridge_get(http, server.url("/gonder/merhaba"), "hedef kapalı")
+            _expect_status(
+                response,
+                502,
+                "hedef kapalıyken",
+                "Kapalı bir sunucuya bağlanmak `OSError` (ConnectionRefusedError) fırlatır; 502 Bad Gateway döndürün.",
             )
+            if took > scaled(1):
+                raise Mismatch("Kapalı hedef için 502 geç geldi.", expected="hemen", got=f"{took:.1f} saniyede")
 
-        app.state.hedef_url = target.ws_url("/kapanan")
-        response, _ = await _bridge_get(http, server.url("/gonder/merhaba"), "hedef yanıt vermeden kapatıyor")
-        _expect_status(
-            response,
-            502,
-            "hedef yanıt vermeden bağlantıyı kapattığında",
-            "`async for` döngüsü bağlantı kapanınca biter; döngüden yanıtsız çıkılırsa 502 döndürün.",
-        )
-
-        app.state.hedef_url = f"ws://127.0.0.1:{_free_port()}/ws"
-        response, took = await _bridge_get(http, server.url("/gonder/merhaba"), "hedef kapalı")
-        _expect_status(
-            response,
-            502,
-            "hedef kapalıyken",
-            "Kapalı bir sunucuya bağlanmak `OSError` (ConnectionRefusedError) fırlatır; 502 Bad Gateway döndürün.",
-        )
-        if took > scaled(1):
-            raise Mismatch("Kapalı hedef için 502 geç geldi.", expected="hemen", got=f"{took:.1f} saniyede")
+        if ns.hidden:
+            with hidden_case("hedef el sıkışmayı reddettiğinde (HTTP 403) 502 Bad Gateway"):
+                async with await bridge_to("/reddeden") as server:
+                    response, _ = await _bridge_get(http, server.url("/gonder/merhaba"), "hedef reddediyor")
+                    _expect_status(response, 502, "hedef el sıkışmayı reddettiğinde", "`InvalidStatus`'u da yakalayın.")

@@ -1,5 +1,5 @@
 """Lab 5 — asyncio iş akışı: el sıkışma, çerçeveler, kapanış kodları, temizlik, websockets
-sunucusu ve event loop'u bloklamamak."""
+sunucusu ve el sıkışma isteğini doğrulamak."""
 
 from __future__ import annotations
 
@@ -7,23 +7,23 @@ import asyncio
 import base64
 import contextlib
 import hashlib
-import inspect
-import os
 import struct
 import time
 from typing import Any
 
 import httpx
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.server import serve as ws_serve
-from websockets.exceptions import ConnectionClosed, InvalidStatus
-from websockets.frames import Frame, Opcode
+from websockets.exceptions import ConnectionClosed
+from websockets.frames import Close, Frame, Opcode
 
 from ..server import serve
 from ..timing import scaled
-from .client import STEP, close_code, open_ws, receive
-from .core import Mismatch, Namespace, exercise, run_app
+from .client import STEP, close_code, open_ws, receive, short
+from .core import Mismatch, Namespace, exercise, hidden_case, run_app
+from .errors import RemoteError
+from .remote import RemoteFunction
 
 __all__: list[str] = []
 
@@ -65,10 +65,12 @@ def _echo_app() -> FastAPI:
     return app
 
 
-async def _raw_handshake(host: str, port: int, key: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, dict]:
+async def _raw_handshake(
+    host: str, port: int, key: str, path: str = "/yanki"
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, dict]:
     reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), scaled(STEP))
     request = (
-        f"GET /yanki HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
     )
     writer.write(request.encode())
@@ -90,6 +92,17 @@ async def _read_server_frame(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     return first & 0x0F, payload
 
 
+async def _call(func: RemoteFunction, *args: Any, what: str, hint: str) -> Any:
+    """Öğrencinin fonksiyonunu çağırır; hata verirse bunu girdisiyle birlikte açıklar."""
+    try:
+        return await func(*args)
+    except RemoteError as exc:
+        if exc.kind == "not_implemented":
+            raise
+        line = f" (satır {exc.line})" if exc.line else ""
+        raise Mismatch(f"{what} hata verdi.", got=f"{exc.error[:200]}{line}", hint=hint) from None
+
+
 def _short_hex(data: Any, limit: int = 24) -> str:
     if not isinstance(data, (bytes, bytearray)):
         return repr(data)[:120]
@@ -102,8 +115,9 @@ def _short_hex(data: Any, limit: int = 24) -> str:
 
 @exercise("5.1", title="Sec-WebSocket-Accept hesabı", points=2)
 async def accept_value(ns: Namespace) -> None:
-    func = ns.function("accept_degeri", is_async=False, params=1)
-    got = func(RFC_KEY)
+    func = await ns.function("accept_degeri", is_async=False, params=1)
+    hint = "Anahtar bir metindir: `(anahtar + GUID).encode()`; sonucu `.decode()` ile metne çevirin."
+    got = await _call(func, RFC_KEY, what=f"accept_degeri({RFC_KEY!r})", hint=hint)
     if not isinstance(got, str):
         raise Mismatch(
             "`accept_degeri` bir metin (str) döndürmeli.",
@@ -126,19 +140,19 @@ async def accept_value(ns: Namespace) -> None:
             hint=wrong_hints.get(got, f"Formül: base64( sha1( anahtar + GUID ).digest() ); GUID {GUID!r}."),
         )
     async with serve(_echo_app(), name="lab05-el-sikisma") as server:
-        for _ in range(2):
-            key = base64.b64encode(os.urandom(16)).decode()
+        for _ in range(3):
+            key = base64.b64encode(ns.rng.randbytes(16)).decode()
             _, writer, headers = await _raw_handshake(server.host, server.port, key)
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
-            mine = func(key)
+            mine = await _call(func, key, what=f"accept_degeri({key!r})", hint=hint)
             if mine != headers.get("sec-websocket-accept"):
                 raise Mismatch(
                     "Rastgele bir anahtar için sonucunuz sunucunun gönderdiğiyle aynı değil.",
                     expected=f"{headers.get('sec-websocket-accept')!r} (anahtar {key!r})",
                     got=repr(mine),
-                    hint="Fonksiyon yalnız örnek anahtar için sabit bir değer döndürmemeli; her anahtardan hesaplayın.",
+                    hint="Yalnızca örnek anahtar için sabit bir değer döndürmeyin; her anahtardan hesaplayın.",
                 )
 
 
@@ -161,65 +175,97 @@ def _field_of(index: int, frame: bytes) -> str:
 
 @exercise("5.2", title="Maskeli metin çerçevesi", points=3)
 async def masked_frame(ns: Namespace) -> None:
-    func = ns.function("metin_cercevesi", is_async=False, params=2)
+    func = await ns.function("metin_cercevesi", is_async=False, params=2)
+    letter = ns.rng.choice("abcdefghijklmnoprstuvyz")
+
+    def mask() -> bytes:
+        return ns.rng.randbytes(4)
+
+    # Sınırlar: 7 bitlik alanın son değeri (125), 16 bitlik alanın ilk ve son değerleri (126, 127,
+    # 65535), 64 bitlik alanın ilk değeri (65536); karakter ≠ bayt (63 × 'ş' = 126 bayt); boş metin.
     cases = [
         ("Hello", bytes.fromhex("37fa213d")),
         ("çığ öğüş İı", bytes.fromhex("a1b2c3d4")),
-        ("x" * 200, bytes.fromhex("00ff00ff")),
-        ("ş" * 40_000, bytes.fromhex("5a5a5a5a")),
+        ("", mask()),
+        (letter * 125, mask()),
+        (letter * 126, mask()),
+        (letter * 127, mask()),
+        ("ş" * 63, mask()),
+        (letter * ns.rng.randint(128, 1000), mask()),
+        (letter * 65535, mask()),
+        (letter * 65536, mask()),
+        ("ş" * 40_000, mask()),
     ]
-    for text, mask in cases:
-        expected = _client_frame(1, text.encode(), mask)
-        got = func(text, mask)
-        if isinstance(got, bytearray):
-            got = bytes(got)
-        if not isinstance(got, bytes):
-            raise Mismatch(
-                "`metin_cercevesi` bayt (bytes) döndürmeli.",
-                expected="bytes",
-                got=f"{type(got).__name__}",
-                hint="Parçaları `bytes([...])`, `struct.pack(...)` ile oluşturup `+` ile birleştirin.",
-            )
-        if got != expected:
-            shown = text if len(text) <= 20 else f"{text[:3]}… ({len(text)} karakter, {len(text.encode())} bayt)"
-            first = next((i for i, (a, b) in enumerate(zip(expected, got, strict=False)) if a != b), None)
-            where = _field_of(first, expected) if first is not None else "çerçevenin uzunluğu"
-            hint = {
-                "1. bayt (FIN + opcode)": "İlk bayt FIN (0x80) ile metin opcode'unun (0x1) birleşimi: 0x81.",
-                "2. bayt (MASK biti + uzunluk)": "İstemci çerçevesinde MASK biti (0x80) 1 olmalı; uzunluk UTF-8 "
-                "baytlarının sayısıdır (`len(metin.encode())`), karakter sayısı değil. 125'ten uzunsa 126 ya da 127 "
-                "yazılır.",
-                "genişletilmiş uzunluk alanı": "126 → sonraki 2 bayt `struct.pack('!H', n)`; 127 → sonraki 8 bayt "
-                "`struct.pack('!Q', n)`; ikisi de büyük uçlu (ağ sırası).",
-                "maske anahtarı": "Uzunluk alanından hemen sonra verilen 4 baytlık maske gelir.",
-                "maskelenmiş veri": "Verinin i. baytı `maske[i % 4]` ile XOR'lanır.",
-            }.get(where, "Uzunluk UTF-8 baytlarının sayısıdır; veri eksik ya da fazla olabilir.")
-            raise Mismatch(
-                f"{shown!r} metni için çerçeve yanlış; ilk fark: {where}.",
-                expected=_short_hex(expected),
-                got=_short_hex(got),
-                hint=hint,
-            )
+    for text, key in cases:
+        await _check_frame(func, text, key)
+    if ns.hidden:
+        with hidden_case("65536 baytlık Türkçe metinde 64 bitlik uzunluk ve maskeleme"):
+            await _check_frame(func, "ğ" * 32768, mask())
+        with hidden_case("124 baytlık metinde 7 bitlik uzunluk"):
+            await _check_frame(func, "ı" * 62, mask())
     async with serve(_echo_app(), name="lab05-cerceve") as server:
-        reader, writer, _ = await _raw_handshake(server.host, server.port, RFC_KEY)
-        try:
-            writer.write(func("merhaba dünya", os.urandom(4)))
-            opcode, payload = await _read_server_frame(reader)
-        except (TimeoutError, asyncio.IncompleteReadError):
-            raise Mismatch(
-                "Gerçek sunucu çerçevenize yanıt vermedi.",
-                expected="'Yankı: merhaba dünya'",
-                got="yanıt yok",
-            ) from None
-        finally:
-            writer.close()
-        if opcode != 1 or payload.decode(errors="replace") != "Yankı: merhaba dünya":
-            raise Mismatch(
-                "Gerçek sunucu çerçevenizi kabul etmedi.",
-                expected="metin çerçevesi 'Yankı: merhaba dünya'",
-                got=f"opcode {opcode}, veri {payload[:60]!r}",
-                hint="Opcode 8 kapanış demektir: sunucu çerçeveyi protokol hatası saydı.",
-            )
+        for text in ("merhaba dünya", letter * 126 + " ğ"):
+            await _frame_to_server(func, server, text, mask())
+
+
+async def _check_frame(func: RemoteFunction, text: str, mask: bytes) -> None:
+    expected = _client_frame(1, text.encode(), mask)
+    shown = text if len(text) <= 20 else f"{text[:3]}… ({len(text)} karakter, {len(text.encode())} bayt)"
+    got = await _call(
+        func,
+        text,
+        mask,
+        what=f"metin_cercevesi({shown!r}, maske)",
+        hint="Uzunluk alanı için `struct.pack('!H', n)` ya da `struct.pack('!Q', n)`; maske `bytes`'tır.",
+    )
+    if not isinstance(got, bytes):
+        raise Mismatch(
+            "`metin_cercevesi` bayt (bytes) döndürmeli.",
+            expected="bytes",
+            got=f"{type(got).__name__}",
+            hint="Parçaları `bytes([...])`, `struct.pack(...)` ile oluşturup `+` ile birleştirin.",
+        )
+    if got != expected:
+        first = next((i for i, (a, b) in enumerate(zip(expected, got, strict=False)) if a != b), None)
+        where = _field_of(first, expected) if first is not None else "çerçevenin uzunluğu"
+        hint = {
+            "1. bayt (FIN + opcode)": "İlk bayt FIN (0x80) ile metin opcode'unun (0x1) birleşimi: 0x81.",
+            "2. bayt (MASK biti + uzunluk)": "İstemci çerçevesinde MASK biti (0x80) 1 olmalı; uzunluk UTF-8 "
+            "baytlarının sayısıdır (`len(metin.encode())`), karakter sayısı değil. 125'ten uzunsa 126 ya da 127 "
+            "yazılır.",
+            "genişletilmiş uzunluk alanı": "126 → sonraki 2 bayt `struct.pack('!H', n)`; 127 → sonraki 8 bayt "
+            "`struct.pack('!Q', n)`; ikisi de büyük uçlu (ağ sırası).",
+            "maske anahtarı": "Uzunluk alanından hemen sonra verilen 4 baytlık maske gelir.",
+            "maskelenmiş veri": "Verinin i. baytı `maske[i % 4]` ile XOR'lanır.",
+        }.get(where, "Uzunluk UTF-8 baytlarının sayısıdır; veri eksik ya da fazla olabilir.")
+        raise Mismatch(
+            f"{shown!r} metni için çerçeve yanlış; ilk fark: {where}.",
+            expected=_short_hex(expected),
+            got=_short_hex(got),
+            hint=hint,
+        )
+
+
+async def _frame_to_server(func: RemoteFunction, server: Any, text: str, mask: bytes) -> None:
+    reader, writer, _ = await _raw_handshake(server.host, server.port, RFC_KEY)
+    try:
+        writer.write(await _call(func, text, mask, what="metin_cercevesi", hint="Çerçeve bayt olmalı."))
+        opcode, payload = await _read_server_frame(reader)
+    except (TimeoutError, asyncio.IncompleteReadError):
+        raise Mismatch(
+            "Gerçek sunucu çerçevenize yanıt vermedi.",
+            expected=short(f"Yankı: {text}"),
+            got="yanıt yok",
+        ) from None
+    finally:
+        writer.close()
+    if opcode != 1 or payload.decode(errors="replace") != f"Yankı: {text}":
+        raise Mismatch(
+            "Gerçek sunucu çerçevenizi kabul etmedi.",
+            expected=f"metin çerçevesi {short(f'Yankı: {text}')}",
+            got=f"opcode {opcode}, veri {payload[:60]!r}",
+            hint="Opcode 8 kapanış demektir: sunucu çerçeveyi protokol hatası saydı.",
+        )
 
 
 # 5.3 ---------------------------------------------------------------------------------------
@@ -227,7 +273,8 @@ async def masked_frame(ns: Namespace) -> None:
 
 @exercise("5.3", title="Sunucu çerçevesinin başlığını çözmek", points=3)
 async def parse_frame(ns: Namespace) -> None:
-    func = ns.function("cerceve_coz", is_async=False, params=1)
+    func = await ns.function("cerceve_coz", is_async=False, params=1)
+    data = ns.rng.randbytes
     cases = [
         ("5 baytlık metin", Frame(Opcode.TEXT, b"hello"), False),
         ("300 baytlık ikili veri", Frame(Opcode.BINARY, bytes(range(256)) + b"\x00" * 44), False),
@@ -235,108 +282,204 @@ async def parse_frame(ns: Namespace) -> None:
         ("kapanış çerçevesi", Frame(Opcode.CLOSE, struct.pack("!H", 1008) + "geçersiz".encode()), False),
         ("son parçası olmayan metin", Frame(Opcode.TEXT, "yarım".encode(), fin=False), False),
         ("istemciden maskeli metin", Frame(Opcode.TEXT, "maskeli ğ".encode()), True),
+        # Sınırlar: boş veri, 125/126/127, 65535/65536 bayt; maskeli uzun çerçeve; ping.
+        ("boş metin", Frame(Opcode.TEXT, b""), False),
+        ("125 baytlık ikili veri", Frame(Opcode.BINARY, data(125)), False),
+        ("126 baytlık ikili veri", Frame(Opcode.BINARY, data(126)), False),
+        ("127 baytlık ikili veri", Frame(Opcode.BINARY, data(127)), ns.rng.random() < 0.5),
+        ("65535 baytlık ikili veri", Frame(Opcode.BINARY, data(65535)), False),
+        ("65536 baytlık ikili veri", Frame(Opcode.BINARY, data(65536)), False),
+        ("istemciden maskeli 300 baytlık veri", Frame(Opcode.BINARY, data(300)), True),
+        ("ping", Frame(Opcode.PING, data(ns.rng.randint(0, 20))), False),
     ]
     for name, frame, masked in cases:
-        data = frame.serialize(mask=masked)
-        expected = {
-            "fin": frame.fin,
-            "opcode": int(frame.opcode),
-            "maske": masked,
-            "uzunluk": len(frame.data),
-            "yuk": bytes(frame.data),
-        }
-        got = func(data)
-        if not isinstance(got, dict):
-            raise Mismatch("`cerceve_coz` bir sözlük döndürmeli.", expected="dict", got=type(got).__name__)
-        missing = [key for key in expected if key not in got]
-        if missing:
+        await _check_parse(func, name, frame, masked)
+    if ns.hidden:
+        with hidden_case("maskeli, 65536 baytlık, son parçası olmayan bir devam çerçevesi"):
+            await _check_parse(func, "gizli", Frame(Opcode.CONT, data(65536), fin=False), True)
+
+
+async def _check_parse(func: RemoteFunction, name: str, frame: Frame, masked: bool) -> None:
+    data = frame.serialize(mask=masked)
+    expected = {
+        "fin": frame.fin,
+        "opcode": int(frame.opcode),
+        "maske": masked,
+        "uzunluk": len(frame.data),
+        "yuk": bytes(frame.data),
+    }
+    got = await _call(
+        func,
+        data,
+        what=f"cerceve_coz(<{name}>)",
+        hint="Uzunluğa göre başlık 2, 4 ya da 10 bayttır; maskeliyse ardından 4 bayt maske gelir.",
+    )
+    if not isinstance(got, dict):
+        raise Mismatch("`cerceve_coz` bir sözlük döndürmeli.", expected="dict", got=type(got).__name__)
+    missing = [key for key in expected if key not in got]
+    if missing:
+        raise Mismatch(
+            f"Sözlükte {', '.join(map(repr, missing))} anahtar(lar)ı yok.",
+            expected=f"anahtarlar: {list(expected)}",
+            got=f"anahtarlar: {list(got)}",
+        )
+    for key, value in expected.items():
+        mine = got[key]
+        if isinstance(mine, bytearray):
+            mine = bytes(mine)
+        if mine != value or (key in ("fin", "maske") and not isinstance(mine, bool)):
+            hint = {
+                "fin": "FIN, ilk baytın en üst biti: `bool(veri[0] & 0x80)`.",
+                "opcode": "Opcode, ilk baytın alt 4 biti: `veri[0] & 0x0F`.",
+                "maske": "MASK, ikinci baytın en üst biti: `bool(veri[1] & 0x80)`.",
+                "uzunluk": "İkinci baytın alt 7 biti 126 ise gerçek uzunluk sonraki 2 bayttır "
+                "(`struct.unpack('!H', ...)`), 127 ise sonraki 8 bayt (`'!Q'`).",
+                "yuk": "Veri, başlıktan (ve varsa 4 baytlık maskeden) sonra başlar; maskeliyse her bayt "
+                "`maske[i % 4]` ile XOR'lanarak çözülür.",
+            }[key]
             raise Mismatch(
-                f"Sözlükte {', '.join(map(repr, missing))} anahtar(lar)ı yok.",
-                expected=f"anahtarlar: {list(expected)}",
-                got=f"anahtarlar: {list(got)}",
+                f"{name}: `{key}` yanlış.",
+                expected=_short_hex(value),
+                got=_short_hex(mine),
+                hint=hint,
             )
-        for key, value in expected.items():
-            mine = got[key]
-            if isinstance(mine, bytearray):
-                mine = bytes(mine)
-            if mine != value or (key in ("fin", "maske") and not isinstance(mine, bool)):
-                hint = {
-                    "fin": "FIN, ilk baytın en üst biti: `bool(veri[0] & 0x80)`.",
-                    "opcode": "Opcode, ilk baytın alt 4 biti: `veri[0] & 0x0F`.",
-                    "maske": "MASK, ikinci baytın en üst biti: `bool(veri[1] & 0x80)`.",
-                    "uzunluk": "İkinci baytın alt 7 biti 126 ise gerçek uzunluk sonraki 2 bayttır "
-                    "(`struct.unpack('!H', ...)`), 127 ise sonraki 8 bayt (`'!Q'`).",
-                    "yuk": "Veri, başlıktan (ve varsa 4 baytlık maskeden) sonra başlar; maskeliyse her bayt "
-                    "`maske[i % 4]` ile XOR'lanarak çözülür.",
-                }[key]
-                raise Mismatch(
-                    f"{name}: `{key}` yanlış.",
-                    expected=_short_hex(value),
-                    got=_short_hex(mine),
-                    hint=hint,
-                )
 
 
 # 5.4 ---------------------------------------------------------------------------------------
 
 
-async def _closed_with(url: str) -> tuple[list[str], int, str]:
-    """Bağlanır, kapanana dek mesajları toplar; (mesajlar, kod, gerekçe)."""
-    try:
-        ws = await asyncio.wait_for(connect(url, close_timeout=scaled(1), open_timeout=None), scaled(STEP))
-    except InvalidStatus as exc:
-        status = exc.response.status_code
-        raise Mismatch(
-            f"El sıkışma HTTP {status} ile reddedildi; istemci hiçbir kapanış kodu göremedi.",
-            expected="101 Switching Protocols, ardından kapanış kodu 1008",
-            got=f"HTTP {status}",
-            hint="`accept()`'ten önce `close()` demek, bağlantıyı HTTP 403 ile (boş gövdeyle) reddeder. "
-            "Önce `await websocket.accept()`, sonra `await websocket.close(code=1008, reason=...)`."
-            if status == 403
-            else "Yol `/guvenli` mi?",
-        ) from None
-    except (TimeoutError, OSError) as exc:
-        raise Mismatch("Bağlantı kurulamadı.", expected="101 Switching Protocols", got=type(exc).__name__) from None
-    messages: list[str] = []
-    try:
-        async with asyncio.timeout(scaled(STEP)):
-            async for message in ws:
-                messages.append(message if isinstance(message, str) else repr(message))
-    except ConnectionClosed:
-        pass  # 1000 dışındaki kodlar döngüden istisnayla çıkar
-    except TimeoutError:
-        await ws.close()
-        raise Mismatch(
-            "Bağlantı kapanmadı.",
-            expected="sunucunun bağlantıyı kapatması",
-            got=f"bağlantı açık kaldı; gelen mesajlar: {messages}",
-            hint="İş bitince `await websocket.close(...)` çağırın.",
-        ) from None
-    return messages, ws.close_code or 1006, ws.close_reason or ""
+def _sendable(code: int) -> bool:
+    return 1000 <= code <= 1003 or 1007 <= code <= 1014 or 3000 <= code <= 4999
 
 
-@exercise("5.4", title="Geçersiz token'a 1008", points=3)
-async def policy_close(ns: Namespace) -> None:
-    app = ns.get("token_app", FastAPI, what="bir FastAPI uygulaması")
-    async with run_app(app) as server:
-        for query in ("?token=yanlis", ""):
-            messages, code, reason = await _closed_with(server.ws_url("/guvenli" + query))
-            if code != 1008 or reason != "geçersiz token" or messages:
-                raise Mismatch(
-                    f"Token {'yanlışken' if query else 'yokken'} bağlantı beklenen biçimde kapanmadı.",
-                    expected="mesaj yok; kapanış kodu 1008, gerekçe 'geçersiz token'",
-                    got=f"mesajlar {messages}; kapanış kodu {code}, gerekçe {reason!r}",
-                    hint="Kod 1006 ise handler `close()` demeden bitti (ya da hata verdi). "
-                    '`await websocket.close(code=1008, reason="geçersiz token")`.',
-                )
-        messages, code, reason = await _closed_with(server.ws_url("/guvenli?token=gizli"))
-        if messages != ["hoş geldin"] or code != 1000:
+async def _close_payload(func: RemoteFunction, code: int, reason: str) -> bytes | None:
+    """Öğrencinin yükü; ``ValueError`` fırlattıysa ``None``."""
+    try:
+        got = await func(code, reason)
+    except RemoteError as exc:
+        if exc.kind == "not_implemented":
+            raise
+        if exc.error.startswith("ValueError"):
+            return None
+        raise Mismatch(
+            f"kapanis_yuku({code}, <{len(reason.encode())} baytlık gerekçe>) beklenmedik bir hata verdi.",
+            expected="bayt ya da ValueError",
+            got=exc.error[:200],
+            hint="Gönderilemeyecek bir kapanışta `raise ValueError(...)`.",
+        ) from None
+    if not isinstance(got, bytes):
+        raise Mismatch(
+            "`kapanis_yuku` bayt (bytes) döndürmeli.",
+            expected="bytes",
+            got=type(got).__name__,
+            hint="`struct.pack('!H', kod) + gerekce.encode('utf-8')`",
+        )
+    return got
+
+
+async def _expect_payload(func: RemoteFunction, code: int, reason: str) -> None:
+    size = len(reason.encode())
+    call = f"kapanis_yuku({code}, <{len(reason)} karakter, {size} baytlık gerekçe>)"
+    got = await _close_payload(func, code, reason)
+    sendable = _sendable(code) and size <= 123
+    if not sendable:
+        if got is not None:
             raise Mismatch(
-                "Doğru token'la beklenen olmadı.",
-                expected="tek mesaj 'hoş geldin', ardından kapanış kodu 1000",
-                got=f"mesajlar {messages}; kapanış kodu {code}, gerekçe {reason!r}",
-                hint="token == 'gizli' ise 'hoş geldin' gönderip `await websocket.close()` deyin.",
+                f"{call} bir yük döndürdü; bu kapanış gönderilemez.",
+                expected="ValueError",
+                got=_short_hex(got),
+                hint="Gerekçe en çok 123 bayt (karakter değil)."
+                if _sendable(code)
+                else "1005 ve 1006 hiç gönderilmez; 1004, 1015–2999 ayrılmıştır, 999 ve 5000 geçersizdir.",
             )
+        return
+    if got is None:
+        raise Mismatch(
+            f"{call} ValueError fırlattı; bu kapanış gönderilebilir.",
+            expected="bayt",
+            got="ValueError",
+            hint="Gönderilebilir kodlar 1000–1003, 1007–1014, 3000–4999; gerekçe 123 bayta kadar (dahil).",
+        )
+    expected = struct.pack("!H", code) + reason.encode()
+    if got != expected:
+        try:
+            parsed = Close.parse(got)
+            seen = f"kütüphaneye göre kod {parsed.code}, gerekçe {parsed.reason[:30]!r}"
+        except Exception as exc:
+            seen = f"kütüphane çözemedi: {type(exc).__name__}"
+        raise Mismatch(
+            f"{call} yanlış yük döndürdü.",
+            expected=_short_hex(expected),
+            got=f"{_short_hex(got)} ({seen})",
+            hint="Kod 2 bayt büyük uçlu (`struct.pack('!H', kod)`), ardından gerekçenin UTF-8 baytları.",
+        )
+
+
+@exercise("5.4", title="Kapanış çerçevesinin yükü", points=3, timeout=15)
+async def close_payload(ns: Namespace) -> None:
+    func = await ns.function("kapanis_yuku", is_async=False, params=2)
+    reason = ns.rng.choice(["geçersiz token", "bakım", "hoşça kal", "oda kapandı", "sınır aşıldı"])
+    cases = [
+        (1000, ""),
+        (1008, "geçersiz token"),
+        (1011, reason),
+        # Sınırlar: gönderilebilir aralıkların uçları ve hemen dışları.
+        (1003, "x"),
+        (1007, "x"),
+        (1014, "x"),
+        (3000, "uygulama"),
+        (4999, reason),
+        (999, ""),
+        (1004, "x"),
+        (1005, ""),
+        (1006, ""),
+        (1015, ""),
+        (2999, "x"),
+        (5000, "x"),
+        # Gerekçe: 123 bayt olur, 124 olmaz; 'ş' iki bayttır.
+        (1001, "a" * 123),
+        (1001, "a" * 124),
+        (1001, "ş" * 61 + "a"),
+        (1001, "ş" * 62),
+        (ns.rng.randint(3000, 4999), "ğ" * ns.rng.randint(1, 61)),
+    ]
+    for code, text in cases:
+        await _expect_payload(func, code, text)
+    if ns.hidden:
+        with hidden_case("ayrılmış aralığın ortasındaki bir kodun (2000) reddedilmesi"):
+            await _expect_payload(func, 2000, "")
+    # Gerçek bir websockets sunucusu, maskeli bir kapanış çerçevesindeki yükünüzü okur.
+    seen: list[tuple[int | None, str | None]] = []
+
+    async def record(websocket: Any) -> None:
+        try:
+            async for _ in websocket:
+                pass
+        except ConnectionClosed:
+            pass  # 1000/1001 dışındaki kodlarda `async for` istisnayla biter
+        finally:
+            seen.append((websocket.close_code, websocket.close_reason))
+
+    async with ws_serve(record, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        code, text = ns.rng.choice([(1000, "hoşça kal"), (4000 + ns.rng.randint(0, 999), reason)])
+        payload = await _close_payload(func, code, text)
+        reader, writer, _ = await _raw_handshake("127.0.0.1", port, RFC_KEY, path="/")
+        try:
+            writer.write(_client_frame(8, payload or b"", ns.rng.randbytes(4)))
+            with contextlib.suppress(TimeoutError, asyncio.IncompleteReadError):
+                await _read_server_frame(reader)
+        finally:
+            writer.close()
+        deadline = time.monotonic() + scaled(STEP)
+        while not seen and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+    if seen != [(code, text)]:
+        raise Mismatch(
+            "Gerçek sunucu kapanış çerçevenizi beklendiği gibi okumadı.",
+            expected=f"kod {code}, gerekçe {text!r}",
+            got=f"{seen[0][0]}, {seen[0][1]!r}" if seen else "kapanış görülmedi",
+        )
 
 
 # 5.5 ---------------------------------------------------------------------------------------
@@ -366,9 +509,10 @@ async def _count_becomes(http: httpx.AsyncClient, url: str, wanted: int) -> int:
 
 @exercise("5.5", title="Hata olsa da temizlik (finally)", points=3)
 async def cleanup(ns: Namespace) -> None:
-    app = ns.get("sayim_app", FastAPI, what="bir FastAPI uygulaması")
-    bagli = ns.get("bagli", set, what="bağlı istemcilerin kümesi (set)")
-    bagli.clear()
+    app = await ns.get("sayim_app", FastAPI, what="bir FastAPI uygulaması")
+    bagli = await ns.get("bagli", set, what="bağlı istemcilerin kümesi (set)")
+    await bagli.method("clear")
+    text = ns.rng.choice(["merhaba", "selam", "günaydın", "çay", "şeker"]) + f" {ns.rng.randint(1, 99)}"
     async with run_app(app) as server, httpx.AsyncClient(timeout=scaled(STEP)) as http:
         count_url = server.url("/sayi")
         a = await open_ws(server.ws_url("/ws"))
@@ -382,12 +526,12 @@ async def cleanup(ns: Namespace) -> None:
                     got=f'{{"bagli": {now}}}',
                     hint="`accept()`'ten sonra `bagli.add(websocket)`.",
                 )
-            await a.send("merhaba")
-            reply = await receive(a, "'merhaba' mesajının yanıtı")
-            if reply != "Mesajınız: merhaba":
+            await a.send(text)
+            reply = await receive(a, f"{text!r} mesajının yanıtı")
+            if reply != f"Mesajınız: {text}":
                 raise Mismatch(
                     "Yanıt yanlış.",
-                    expected="'Mesajınız: merhaba'",
+                    expected=repr(f"Mesajınız: {text}"),
                     got=repr(reply),
                     hint="Yanıtı `isle(mesaj)` üretir; onu gönderin.",
                 )
@@ -417,7 +561,7 @@ async def cleanup(ns: Namespace) -> None:
             if now != 1:
                 raise Mismatch(
                     "Hata veren bağlantı kümede kaldı (hayalet bağlantı).",
-                    expected='{"bagli": 1} (yalnız b bağlı)',
+                    expected='{"bagli": 1} (yalnızca b bağlı)',
                     got=f'{{"bagli": {now}}}',
                     hint="Kümeden çıkarmayı `finally:` bloğuna koyun: bağlantı nasıl biterse bitsin çalışır.",
                 )
@@ -439,56 +583,43 @@ async def cleanup(ns: Namespace) -> None:
 
 @exercise("5.6", title="websockets sunucusu, bugünkü API", points=3)
 async def websockets_handler(ns: Namespace) -> None:
-    handler = ns.get("sohbet", what="bir `async def sohbet(websocket)` fonksiyonu")
-    if not inspect.iscoroutinefunction(handler):
-        raise Mismatch(
-            "`sohbet` bir `async def` fonksiyonu olmalı.",
-            expected="async def sohbet(websocket)",
-            got=repr(handler)[:120],
-        )
-    params = list(inspect.signature(handler).parameters)
-    if len(params) != 1:
+    handler = await ns.handler("sohbet")
+    if handler.description.params not in (None, 1):
         raise Mismatch(
             "`sohbet` tek parametre almalı.",
             expected="async def sohbet(websocket)",
-            got=f"async def sohbet({', '.join(params)})",
+            got=f"{handler.description.params} parametre",
             hint="websockets 14.0'dan beri `serve` handler'ı tek argümanla çağırır; iki parametreli eski imza her "
             "bağlantıda TypeError verir, istemci 1011 görür. Yol: `websocket.request.path`.",
         )
-    async with ws_serve(handler, "127.0.0.1", 0) as server:
-        port = server.sockets[0].getsockname()[1]
-        url = f"ws://127.0.0.1:{port}/oda/7"
-        a = await open_ws(url)
-        b = await open_ws(url)
+    path = f"/oda/{ns.rng.randint(1, 999)}"
+    # Üç istemci: yayın gönderenin dışındaki *herkese* gider; ayrılan istemci kümeden çıkar.
+    async with run_app(handler) as server:
+        url = server.base_ws_url + path
+        clients = [await open_ws(url) for _ in range(3)]
         try:
-            for who, ws in (("a", a), ("b", b)):
-                welcome = await receive(ws, f"{who} istemcisinin karşılama mesajı")
-                if welcome != "Hoş geldiniz: /oda/7":
+            for who, ws in enumerate(clients, start=1):
+                welcome = await receive(ws, f"{who}. istemcinin karşılama mesajı")
+                if welcome != f"Hoş geldiniz: {path}":
                     raise Mismatch(
                         "Karşılama mesajı yanlış.",
-                        expected="'Hoş geldiniz: /oda/7'",
+                        expected=repr(f"Hoş geldiniz: {path}"),
                         got=repr(welcome),
                         hint='f"Hoş geldiniz: {websocket.request.path}"',
                     )
-            await a.send("selam")
-            mine = await receive(a, "gönderene yanıt")
-            other = await receive(b, "öteki istemciye yayın")
-            if mine != "Mesajınız: selam" or other != "Başka bir istemciden: selam":
+            sender = ns.rng.randrange(3)
+            await _chat_once(clients, sender, f"selam {ns.rng.randint(10, 99)}")
+            await _chat_once(clients, (sender + 1) % 3, "çığ öğüş İı")
+            await clients[2].close()
+            size = await _set_size(ns, "sohbet_istemcileri", 2)
+            if size != 2:
                 raise Mismatch(
-                    "Yanıt ya da yayın yanlış.",
-                    expected="a: 'Mesajınız: selam', b: 'Başka bir istemciden: selam'",
-                    got=f"a: {mine!r}, b: {other!r}",
-                    hint="Gönderene `await websocket.send(...)`, ötekilere `broadcast(sohbet_istemcileri - "
-                    "{websocket}, ...)`.",
+                    "Ayrılan istemci `sohbet_istemcileri` kümesinden çıkmadı.",
+                    expected="üç istemciden biri ayrılınca kümede 2 bağlantı",
+                    got=f"kümede {size} bağlantı",
+                    hint="Kümeden çıkarmayı `finally:` bloğuna koyun: `sohbet_istemcileri.discard(websocket)`.",
                 )
-            with contextlib.suppress(TimeoutError):
-                echo = await asyncio.wait_for(a.recv(), scaled(0.3))
-                raise Mismatch(
-                    "Gönderen kendi yayınını da aldı.",
-                    expected="yayın yalnız ötekilere",
-                    got=repr(echo),
-                    hint="Yayın kümesinden gönderenin kendisini çıkarın: `sohbet_istemcileri - {websocket}`.",
-                )
+            await _chat_once(clients[:2], 0, "son mesaj")
         except ConnectionClosed as exc:
             raise Mismatch(
                 "Bağlantı beklenmedik biçimde kapandı.",
@@ -497,51 +628,155 @@ async def websockets_handler(ns: Namespace) -> None:
                 hint="1011: handler bir hata verdi.",
             ) from None
         finally:
-            await a.close()
-            await b.close()
+            for ws in clients:
+                await ws.close()
+
+
+async def _set_size(ns: Namespace, name: str, wanted: int) -> int | None:
+    """Çekirdekteki bir kümenin eleman sayısı (elemanları JSON olmasa da); ``wanted`` olana dek bekler."""
+    deadline = time.monotonic() + scaled(STEP)
+    size: int | None = None
+    while True:
+        raw = await ns.channel.request("read", name=name)
+        size = raw.get("len") if isinstance(raw, dict) and isinstance(raw.get("len"), int) else None
+        if size == wanted or time.monotonic() > deadline:
+            return size
+        await asyncio.sleep(0.02)
+
+
+async def _chat_once(clients: list[ClientConnection], sender: int, text: str) -> None:
+    await clients[sender].send(text)
+    mine = await receive(clients[sender], "gönderene yanıt")
+    if mine != f"Mesajınız: {text}":
+        raise Mismatch(
+            "Gönderene giden yanıt yanlış.",
+            expected=repr(f"Mesajınız: {text}"),
+            got=repr(mine),
+            hint='Gönderene `await websocket.send(f"Mesajınız: {mesaj}")`.',
+        )
+    for index, ws in enumerate(clients):
+        if index == sender:
+            continue
+        other = await receive(ws, f"{index + 1}. istemciye yayın")
+        if other != f"Başka bir istemciden: {text}":
+            raise Mismatch(
+                "Yayın yanlış.",
+                expected=repr(f"Başka bir istemciden: {text}"),
+                got=repr(other),
+                hint="Ötekilere `broadcast(sohbet_istemcileri - {websocket}, ...)`; yayın gönderen dışındaki herkese.",
+            )
+    with contextlib.suppress(TimeoutError):
+        echo = await asyncio.wait_for(clients[sender].recv(), scaled(0.3))
+        raise Mismatch(
+            "Gönderen kendi yayınını da aldı.",
+            expected="yayın yalnızca ötekilere",
+            got=repr(echo),
+            hint="Yayın kümesinden gönderenin kendisini çıkarın: `sohbet_istemcileri - {websocket}`.",
+        )
 
 
 # 5.7 ---------------------------------------------------------------------------------------
 
 
-async def _ask(ws: ClientConnection, message: str, what: str) -> str:
-    await ws.send(message)
-    return str(await receive(ws, what))
+def _handshake_reply(method: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
+    """Başvuru: RFC 6455 4.2.1–4.2.2'ye göre sunucunun yanıtı."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+
+    def tokens(name: str) -> set[str]:
+        return {part.strip().lower() for part in lowered.get(name, "").split(",")}
+
+    if method != "GET":
+        return 405, {}
+    if "websocket" not in tokens("upgrade") or "upgrade" not in tokens("connection"):
+        return 400, {}
+    if lowered.get("sec-websocket-version", "").strip() != "13":
+        return 426, {"Sec-WebSocket-Version": "13"}
+    key = lowered.get("sec-websocket-key", "").strip()
+    try:
+        raw = base64.b64decode(key, validate=True)
+    except ValueError:
+        return 400, {}
+    if len(raw) != 16:
+        return 400, {}
+    return 101, {"Upgrade": "websocket", "Connection": "Upgrade"}
 
 
-@exercise("5.7", title="Event loop'u bloklamadan ağır iş", points=3)
-async def non_blocking(ns: Namespace) -> None:
-    app = ns.get("hesap_app", FastAPI, what="bir FastAPI uygulaması")
-    async with run_app(app) as server:
-        heavy = await open_ws(server.ws_url("/hesap"))
-        other = await open_ws(server.ws_url("/hesap"))
-        try:
-            if await _ask(other, "ping", "'ping' yanıtı") != "pong":
-                raise Mismatch("'ping' mesajına 'pong' gelmedi.", expected="'pong'", hint="'ping' → 'pong'.")
-            await heavy.send("rapor")
-            planned = time.perf_counter() + 0.1
-            await asyncio.sleep(0.1)
-            await other.send("ping")
-            pong = await receive(other, "rapor hazırlanırken 'ping' yanıtı")
-            late = (time.perf_counter() - planned) * 1000
-            if pong != "pong":
-                raise Mismatch("'ping' mesajına 'pong' gelmedi.", expected="'pong'", got=repr(pong))
-            report = await receive(heavy, "'rapor' yanıtı")
-            if report != "rapor hazır":
-                raise Mismatch(
-                    "Rapor yanıtı yanlış.",
-                    expected="'rapor hazır'",
-                    got=repr(report),
-                    hint="`rapor_hazirla()`'nın döndürdüğünü gönderin.",
-                )
-            if late > 250:
-                raise Mismatch(
-                    "Rapor hazırlanırken öteki istemci bekledi: event loop bloklandı.",
-                    expected="'ping' yanıtının 250 ms içinde gelmesi",
-                    got=f"{late:.0f} ms sonra geldi",
-                    hint="`rapor_hazirla()` senkron ve yavaş; `await asyncio.to_thread(rapor_hazirla)` ile bir iş "
-                    "parçacığında çalıştırın.",
-                )
-        finally:
-            await heavy.close()
-            await other.close()
+def _handshake_cases(ns: Namespace) -> list[tuple[str, str, dict[str, str]]]:
+    key = base64.b64encode(ns.rng.randbytes(16)).decode()
+    base = {
+        "Host": "127.0.0.1:8000",
+        "Upgrade": "websocket",
+        "Connection": "Upgrade",
+        "Sec-WebSocket-Key": key,
+        "Sec-WebSocket-Version": "13",
+    }
+
+    def changed(**changes: str | None) -> dict[str, str]:
+        headers = {name: value for name, value in base.items() if name not in changes}
+        headers.update({name.replace("_", "-"): value for name, value in changes.items() if value is not None})
+        return headers
+
+    return [
+        ("RFC'nin örneği", "GET", {**base, "Sec-WebSocket-Key": RFC_KEY}),
+        ("tarayıcının isteği (Connection: keep-alive, Upgrade)", "GET", {**base, "Connection": "keep-alive, Upgrade"}),
+        ("küçük harfli başlık adları", "GET", {name.lower(): value for name, value in base.items()}),
+        ("Upgrade: WebSocket", "GET", {**base, "Upgrade": "WebSocket"}),
+        ("POST isteği", "POST", base),
+        ("Upgrade başlığı yok", "GET", changed(Upgrade=None)),
+        ("Upgrade: h2c", "GET", {**base, "Upgrade": "h2c"}),
+        ("Connection: keep-alive", "GET", {**base, "Connection": "keep-alive"}),
+        ("sürüm 8", "GET", {**base, "Sec-WebSocket-Version": "8"}),
+        ("sürüm başlığı yok", "GET", changed(Sec_WebSocket_Version=None)),
+        ("anahtar yok", "GET", changed(Sec_WebSocket_Key=None)),
+        ("15 baytlık anahtar", "GET", {**base, "Sec-WebSocket-Key": base64.b64encode(ns.rng.randbytes(15)).decode()}),
+        ("17 baytlık anahtar", "GET", {**base, "Sec-WebSocket-Key": base64.b64encode(ns.rng.randbytes(17)).decode()}),
+        ("base64 olmayan anahtar", "GET", {**base, "Sec-WebSocket-Key": "bu-bir-anahtar-değil!!!"}),
+        ("sürüm de anahtar da yanlış", "GET", {**base, "Sec-WebSocket-Version": "7", "Sec-WebSocket-Key": "x"}),
+    ]
+
+
+@exercise("5.7", title="El sıkışma isteğini doğrulamak", points=3)
+async def validate_handshake(ns: Namespace) -> None:
+    func = await ns.function("el_sikisma_yaniti", is_async=False, params=2)
+    cases = _handshake_cases(ns)
+    for label, method, headers in cases:
+        await _check_handshake(func, label, method, headers)
+    if ns.hidden:
+        with hidden_case("Connection başlığında büyük harfli ve boşluklu jeton listesi"):
+            first = cases[0][2]
+            await _check_handshake(func, "gizli", "GET", {**first, "Connection": "Keep-Alive ,  UPGRADE "})
+
+
+async def _check_handshake(func: RemoteFunction, label: str, method: str, headers: dict[str, str]) -> None:
+    status, extra = _handshake_reply(method, headers)
+    got = await _call(
+        func,
+        method,
+        headers,
+        what=f"el_sikisma_yaniti({method!r}, <{label}>)",
+        hint="Başlık adlarını önce küçük harfe çevirin; eksik başlığı `.get(ad, '')` ile okuyun.",
+    )
+    ok = isinstance(got, list) and len(got) == 2 and got[0] == status and isinstance(got[1], dict)
+    if ok and status in (101, 426):
+        mine = {str(name).lower(): str(value) for name, value in got[1].items()}
+        want = {name.lower(): value for name, value in extra.items()}
+        for name in ("upgrade", "connection"):
+            if name in mine:
+                mine[name] = mine[name].lower()
+                want[name] = want[name].lower()
+        ok = all(mine.get(name) == value for name, value in want.items())  # fazladan başlık serbest
+    if not ok:
+        hint = {
+            405: "El sıkışma yalnızca bir GET isteğidir.",
+            400: "Jeton listesini virgülle bölüp her parçayı `strip().lower()` edin; anahtar "
+            "`base64.b64decode(anahtar, validate=True)` ile tam 16 bayt olmalı.",
+            426: "Sürüm 13 değilse (ya da yoksa) 426 ve `Sec-WebSocket-Version: 13` başlığı.",
+            101: "`Connection` bir jeton listesidir (`keep-alive, Upgrade`); başlık adları büyük/küçük "
+            "harfe duyarsızdır.",
+        }[status]
+        raise Mismatch(
+            f"{label}: yanıt yanlış.",
+            expected=f"({status}, {extra})",
+            got=short(got, 200),
+            hint=hint,
+        )

@@ -1,5 +1,5 @@
-"""Lab 6 — İleri seviye: odalar, yavaş üyeye dayanıklı yayın, Pydantic ile doğrulama, sayfalı
-geçmiş ve lifespan ile itme."""
+"""Lab 6 — İleri seviye: odalar, yavaş üyeye dayanıklı yayın, Pydantic ile doğrulama, sınırlı
+geçmiş ve kaçırılan mesajlar, lifespan ile itme."""
 
 from __future__ import annotations
 
@@ -7,24 +7,32 @@ import asyncio
 import contextlib
 import json
 import time
+from collections import Counter
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
 from ..clients import stalled_client
-from ..server import RunningServer, ServerStartError
 from ..timing import scaled
-from .client import STEP, open_ws, receive
-from .core import Mismatch, Namespace, exercise, run_app
+from .client import STEP, open_ws, receive, short
+from .core import Mismatch, Namespace, exercise, hidden_case, run_app
+from .errors import RemoteError
+from .remote import RemoteServer as RunningServer
 
 __all__: list[str] = []
 
 QUIET = 0.3
 """Bir mesajın *gelmediğini* görmek için beklenen süre (saniye, ölçeklenir)."""
+
+NAMES = ["Ayşe", "Bora", "Cem", "Dilek", "Emre", "Figen", "Gökhan", "Hülya", "İlker", "Şule"]
+
+
+def _room(ns: Namespace) -> str:
+    return ns.rng.choice(["genel", "oyun", "sinif", "kod", "muzik", "spor"]) + str(ns.rng.randint(1, 99))
 
 
 # Ortak adımlar ---------------------------------------------------------------------------
@@ -91,14 +99,15 @@ async def _ping(ws: ClientConnection, who: str) -> int:
 
 @exercise("6.1", title="Odaya katılma, her durumda temizlik", points=3)
 async def join_and_cleanup(ns: Namespace) -> None:
-    app = ns.get("katilim_app", FastAPI, what="bir FastAPI uygulaması")
+    app = await ns.get("katilim_app", FastAPI, what="bir FastAPI uygulaması")
+    big, small = _room(ns), _room(ns) + "b"
     async with run_app(app) as server:
         members_of: list[ClientConnection] = []
         try:
             for room, who, count in (
-                ("genel", "1. üye (genel)", 1),
-                ("genel", "2. üye (genel)", 2),
-                ("oyun", "3. üye (oyun)", 1),
+                (big, f"1. üye ({big})", 1),
+                (big, f"2. üye ({big})", 2),
+                (small, f"3. üye ({small})", 1),
             ):
                 ws = await open_ws(server.ws_url(f"/oda/{room}"))
                 members_of.append(ws)
@@ -111,27 +120,27 @@ async def join_and_cleanup(ns: Namespace) -> None:
                         hint="Bağlantıyı `accept`'ten hemen sonra odanın kümesine ekleyin.",
                     )
             a, b, c = members_of
-            rooms = await _wait_for_rooms(server, {"genel": 2, "oyun": 1})
-            if rooms != {"genel": 2, "oyun": 1}:
-                raise Mismatch("`/odalar` üye sayılarını yanlış veriyor.", expected={"genel": 2, "oyun": 1}, got=rooms)
+            rooms = await _wait_for_rooms(server, {big: 2, small: 1})
+            if rooms != {big: 2, small: 1}:
+                raise Mismatch("`/odalar` üye sayılarını yanlış veriyor.", expected={big: 2, small: 1}, got=rooms)
 
             await a.close()
-            rooms = await _wait_for_rooms(server, {"genel": 1, "oyun": 1})
-            if rooms != {"genel": 1, "oyun": 1}:
+            rooms = await _wait_for_rooms(server, {big: 1, small: 1})
+            if rooms != {big: 1, small: 1}:
                 raise Mismatch(
                     "Normal ayrılan üye odadan çıkarılmadı.",
-                    expected={"genel": 1, "oyun": 1},
+                    expected={big: 1, small: 1},
                     got=rooms,
                     hint="İstemci ayrılınca bağlantıyı odanın kümesinden silin.",
                 )
 
-            await c.send("bu JSON değil {")
-            rooms = await _wait_for_rooms(server, {"genel": 1})
-            if rooms != {"genel": 1}:
-                ghost = rooms.get("oyun")
+            await c.send(ns.rng.choice(["bu JSON değil {", "{'tek': 'tırnak'}", "[1, 2", ""]))
+            rooms = await _wait_for_rooms(server, {big: 1})
+            if rooms != {big: 1}:
+                ghost = rooms.get(small)
                 raise Mismatch(
                     "Hatayla kopan bağlantı odada hayalet üye olarak kaldı." if ghost else "Boşalan oda silinmedi.",
-                    expected={"genel": 1},
+                    expected={big: 1},
                     got=rooms,
                     hint=(
                         "`json.loads` hatası `WebSocketDisconnect` değildir: temizliği `except` yerine "
@@ -161,23 +170,26 @@ async def _join(server: RunningServer, room: str, name: str, **options: Any) -> 
             "Katılma onayı beklenen biçimde değil.",
             expected=repr(f"katıldın: {room}"),
             got=repr(confirmation),
-            hint="Üyeyi odaya ekledikten sonra `katıldın: {oda}` metnini yalnız ona gönderin.",
+            hint="Üyeyi odaya ekledikten sonra `katıldın: {oda}` metnini yalnızca ona gönderin.",
         )
     return ws
 
 
 @exercise("6.2", title="Odaya yayın, gönderen hariç", points=3)
 async def broadcast_except_sender(ns: Namespace) -> None:
-    app = ns.get("yayin_app", FastAPI, what="bir FastAPI uygulaması")
+    app = await ns.get("yayin_app", FastAPI, what="bir FastAPI uygulaması")
+    room, other_room = _room(ns), _room(ns) + "x"
+    a_name, b_name, c_name, d_name = ns.rng.sample(NAMES, 4)
+    texts = [f"{word} {ns.rng.randint(1, 99)}" for word in ns.rng.sample(["merhaba", "selam", "nasılsın", "çay?"], 2)]
     async with run_app(app) as server:
-        ayse = await _join(server, "genel", "Ayşe")
-        bora = await _join(server, "genel", "Bora")
-        cem = await _join(server, "genel", "Cem")
-        dana = await _join(server, "oyun", "Dana")
+        ayse = await _join(server, room, a_name)
+        bora = await _join(server, room, b_name)
+        cem = await _join(server, room, c_name)
+        dana = await _join(server, other_room, d_name)
         try:
             for sender, name, text, others in (
-                (ayse, "Ayşe", "merhaba", ((bora, "Bora"), (cem, "Cem"))),
-                (bora, "Bora", "selam", ((ayse, "Ayşe"), (cem, "Cem"))),
+                (ayse, a_name, texts[0], ((bora, b_name), (cem, c_name))),
+                (bora, b_name, texts[1], ((ayse, a_name), (cem, c_name))),
             ):
                 await sender.send(text)
                 for ws, who in others:
@@ -193,7 +205,7 @@ async def broadcast_except_sender(ns: Namespace) -> None:
                 if echo is not None:
                     raise Mismatch(
                         "Gönderen kendi mesajını geri aldı.",
-                        expected="mesajın yalnız odadaki diğer üyelere gitmesi",
+                        expected="mesajın yalnızca odadaki diğer üyelere gitmesi",
                         got=f"gönderen ({name}) de aldı: {echo!r}",
                         hint="Yayın döngüsünde `if uye is not websocket:` ile göndereni atlayın.",
                     )
@@ -201,16 +213,26 @@ async def broadcast_except_sender(ns: Namespace) -> None:
             if leaked is not None:
                 raise Mismatch(
                     "Başka odadaki üye mesajı aldı.",
-                    expected="'oyun' odasındaki Dana'ya hiçbir şey gelmemesi",
+                    expected=f"{other_room!r} odasındaki {d_name} adlı üyeye hiçbir şey gelmemesi",
                     got=repr(leaked),
-                    hint="Yalnız aynı odanın üyelerine gönderin: odaları `oda` adına göre ayrı tutun.",
+                    hint="Yalnızca aynı odanın üyelerine gönderin: odaları `oda` adına göre ayrı tutun.",
                 )
             await cem.close()
             await asyncio.sleep(scaled(0.2))
             await ayse.send("son")
-            got = await receive(bora, "Cem ayrıldıktan sonra Bora'ya Ayşe'nin mesajı")
-            if got != "Ayşe: son":
-                raise Mismatch("Üye ayrıldıktan sonra yayın bozuldu.", expected=repr("Ayşe: son"), got=repr(got))
+            got = await receive(bora, f"{c_name} ayrıldıktan sonra {b_name} adlı üyeye {a_name} adlı üyenin mesajı")
+            if got != f"{a_name}: son":
+                raise Mismatch("Üye ayrıldıktan sonra yayın bozuldu.", expected=repr(f"{a_name}: son"), got=repr(got))
+            # Sınır: odada tek kalan üye yazınca kimseye bir şey gitmez, kendisine de.
+            await dana.send("yalnızım")
+            alone = await _nothing_arrives(dana)
+            if alone is not None:
+                raise Mismatch(
+                    "Odada tek kalan üye kendi mesajını geri aldı.",
+                    expected="hiçbir mesaj",
+                    got=repr(alone),
+                    hint="Yayın döngüsünde `if uye is not websocket:` ile göndereni atlayın.",
+                )
         finally:
             for ws in (ayse, bora, cem, dana):
                 await ws.close()
@@ -225,7 +247,7 @@ FLOOD_SIZE = 64_000
 
 @exercise("6.3", title="Yavaş üye odayı bekletmesin", points=4, timeout=20)
 async def slow_member(ns: Namespace) -> None:
-    app = ns.get("kuyruk_app", FastAPI, what="bir FastAPI uygulaması")
+    app = await ns.get("kuyruk_app", FastAPI, what="bir FastAPI uygulaması")
     async with run_app(app) as server, contextlib.AsyncExitStack() as stack:
         # Sıkıştırma kapalı: yoksa tekrar eden metin küçülür ve ölçüm yavaşlar.
         sender = await _join(server, "olcum", "Gonderen", compression=None)
@@ -279,7 +301,7 @@ async def slow_member(ns: Namespace) -> None:
                 got=f"okuyan üyelere ulaşan: {counts} ({elapsed:.1f} sn sonra teslim durdu)",
                 hint=(
                     "Yayın, okumayan üyenin `send_text`'ini beklememeli. Her bağlantıya sınırlı bir "
-                    "`asyncio.Queue` ve onu boşaltan bir yazıcı görevi verin; yayın yalnız `put_nowait` yapsın."
+                    "`asyncio.Queue` ve onu boşaltan bir yazıcı görevi verin; yayın yalnızca `put_nowait` yapsın."
                 ),
             )
         if not all(order_ok):
@@ -294,46 +316,72 @@ async def slow_member(ns: Namespace) -> None:
 # 6.4 ----------------------------------------------------------------------------------------
 
 
-def _errors(adapter: TypeAdapter[Any], text: str) -> list[dict[str, Any]] | None:
+async def _errors(ns: Namespace, text: str) -> list[dict[str, Any]] | None:
     try:
-        adapter.validate_json(text)
-    except ValidationError as exc:
-        return exc.errors(include_url=False)
-    return None
+        result = await ns.validate("GelenMesaj", json=text)
+    except RemoteError as exc:
+        raise Mismatch(
+            "Doğrulama bir ValidationError yerine başka bir hata verdi.",
+            got=exc.error[:200],
+            hint="`field_validator` içinde yalnızca `ValueError` fırlatın; pydantic onu ValidationError'a çevirir.",
+        ) from None
+    return None if result.valid else result.errors
 
 
 def _locs(errors: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     return [tuple(error["loc"]) for error in errors]
 
 
+def _room_ids(ns: Namespace) -> list[str]:
+    """Geçerli ``room_id``'ler: en kısa (1), en uzun (50) ve arada, her çalışmada başka harflerle."""
+    letters = "abcçdefgğhıijklmnoöprsştuüvyz"
+    return ["genel", ns.rng.choice(letters), "".join(ns.rng.choices(letters, k=50)), "x" * ns.rng.randint(2, 49)]
+
+
 @exercise("6.4", title="Discriminated union ile doğrulama", points=4)
 async def discriminated_union(ns: Namespace) -> None:
-    adapter = ns.get("GelenMesaj", TypeAdapter, what="bir pydantic TypeAdapter")
-    valid = {
-        '{"type": "join_room", "room_id": "genel"}': ("join_room", "room_id", "genel"),
-        '{"type": "leave_room", "room_id": "genel"}': ("leave_room", "room_id", "genel"),
-        '{"type": "room_message", "room_id": "genel", "message": "  selam  "}': ("room_message", "message", "selam"),
-    }
+    await ns.get("GelenMesaj", TypeAdapter, what="bir pydantic TypeAdapter")
+    valid: dict[str, tuple[str, str, str]] = {}
+    for room in _room_ids(ns):
+        valid[json.dumps({"type": "join_room", "room_id": room}, ensure_ascii=False)] = ("join_room", "room_id", room)
+        valid[json.dumps({"type": "leave_room", "room_id": room}, ensure_ascii=False)] = ("leave_room", "room_id", room)
+        valid[json.dumps({"type": "room_message", "room_id": room, "message": "  selam  "}, ensure_ascii=False)] = (
+            "room_message",
+            "room_id",
+            room,
+        )
+    word = ns.rng.choice(["merhaba", "çığ öğüş", "İyi akşamlar"])
+    for message, stripped in [
+        ("  selam  ", "selam"),
+        ("a", "a"),  # en kısa geçerli mesaj
+        ("ş" * 200, "ş" * 200),  # en uzun geçerli mesaj
+        (f"\t{word}\n", word),
+    ]:
+        text = json.dumps({"type": "room_message", "room_id": "genel", "message": message}, ensure_ascii=False)
+        valid[text] = ("room_message", "message", stripped)
     for text, (kind, field, value) in valid.items():
-        try:
-            model = adapter.validate_json(text)
-        except ValidationError as exc:
+        result = await ns.validate("GelenMesaj", json=text)
+        if not result.valid:
             raise Mismatch(
                 "Geçerli bir mesaj reddedildi.",
-                expected=f"{text} kabul edilsin",
-                got=str(exc).splitlines()[0],
-            ) from None
-        if getattr(model, "type", None) != kind or getattr(model, field, None) != value:
+                expected=f"{text[:120]} kabul edilsin",
+                got=f"hata(lar): {_locs(result.errors)}",
+                hint="`room_id` 1–50 karakter: `Field(min_length=1, max_length=50)`; `message` en çok 200 karakter."
+                if field == "room_id" or len(value) > 100 or len(value) == 1
+                else None,
+            )
+        got = result.value if isinstance(result.value, dict) else {}
+        if got.get("type") != kind or got.get(field) != value:
             raise Mismatch(
                 "Doğrulanan mesaj beklenen değerleri taşımıyor.",
-                expected=f"type={kind!r}, {field}={value!r}",
-                got=repr(model),
+                expected=f"type={kind!r}, {field}={value[:60]!r}",
+                got=repr(got)[:200],
                 hint="`message` alanını bir `field_validator` ile `strip()` edip döndürün."
                 if kind == "room_message"
                 else None,
             )
 
-    missing = _errors(adapter, '{"type": "room_message", "room_id": "genel"}')
+    missing = await _errors(ns, '{"type": "room_message", "room_id": "genel"}')
     if missing is None or _locs(missing) != [("room_message", "message")]:
         raise Mismatch(
             "Eksik alan hatası tek ve kesin olmalı.",
@@ -341,49 +389,66 @@ async def discriminated_union(ns: Namespace) -> None:
             got=_locs(missing) if missing else "hata yok",
             hint=(
                 'Union\'ı `Annotated[A | B | C, Field(discriminator="type")]` ile kurun: Pydantic o zaman '
-                "yalnız `type`'ın seçtiği modeli doğrular, her modelin hatasını tek tek saymaz."
+                "yalnızca `type`'ın seçtiği modeli doğrular, her modelin hatasını tek tek saymaz."
             ),
         )
 
-    system = _errors(adapter, '{"type": "system", "message": "Sunucu kapanıyor!"}')
+    system = await _errors(ns, '{"type": "system", "message": "Sunucu kapanıyor!"}')
     if system is None or system[0]["type"] != "union_tag_invalid":
         raise Mismatch(
             'İstemci `type: "system"` mesajı gönderebiliyor.',
             expected="union_tag_invalid hatası: 'system' istemci türlerinden biri değil",
             got="kabul edildi" if system is None else [e["type"] for e in system],
-            hint="Sistem mesajlarını yalnız sunucu gönderir: istemcinin union'ında sistem modeli olmasın.",
+            hint="Sistem mesajlarını yalnızca sunucu gönderir: istemcinin union'ında sistem modeli olmasın.",
         )
 
-    cases = {
-        "boş (yalnız boşluk) mesaj": ('{"type": "room_message", "room_id": "genel", "message": "   "}', "message"),
+    # Sınırlar: her kısıtlı alanın ilk geçersiz değeri (0 ve 51 karakterlik oda, 201 karakterlik mesaj).
+    cases: dict[str, tuple[str, str]] = {
+        "boş (yalnızca boşluk) mesaj": ('{"type": "room_message", "room_id": "genel", "message": "   "}', "message"),
+        "boş metin mesaj": ('{"type": "room_message", "room_id": "genel", "message": ""}', "message"),
         "201 karakterlik mesaj": (
             json.dumps({"type": "room_message", "room_id": "genel", "message": "a" * 201}),
             "message",
         ),
-        "boş oda adı": ('{"type": "join_room", "room_id": ""}', "room_id"),
         "fazladan alan": ('{"type": "join_room", "room_id": "genel", "admin": true}', "admin"),
         "sayı olan oda adı": ('{"type": "join_room", "room_id": 42}', "room_id"),
     }
+    for kind in ("join_room", "leave_room", "room_message"):
+        extra = ', "message": "selam"' if kind == "room_message" else ""
+        cases[f"{kind}: boş oda adı"] = (f'{{"type": "{kind}", "room_id": ""{extra}}}', "room_id")
+        cases[f"{kind}: 51 karakterlik oda adı"] = (f'{{"type": "{kind}", "room_id": "{"o" * 51}"{extra}}}', "room_id")
     for label, (text, field) in cases.items():
-        errors = _errors(adapter, text)
-        if errors is None or len(errors) != 1 or errors[0]["loc"][-1] != field:
-            raise Mismatch(
-                f"{label} için beklenen hata yok.",
-                expected=f"`{field}` alanında tek bir hata",
-                got="kabul edildi" if errors is None else _locs(errors),
-                hint={
-                    "message": "`message: str = Field(max_length=200)` ve boşluk için bir `field_validator`.",
-                    "room_id": "`room_id: str = Field(min_length=1, max_length=50)`.",
-                    "admin": 'Modellere `model_config = ConfigDict(extra="forbid")` ekleyin.',
-                }[field],
+        await _expect_one_error(ns, label, text, field)
+    if ns.hidden:
+        with hidden_case("fazladan alanın her modelde (room_message da) reddedilmesi"):
+            await _expect_one_error(
+                ns,
+                "gizli",
+                '{"type": "room_message", "room_id": "genel", "message": "selam", "oncelik": 1}',
+                "oncelik",
             )
 
-    mapping = adapter.json_schema().get("discriminator", {}).get("mapping", {})
+    schema = await (await ns.get("GelenMesaj")).method("json_schema")
+    mapping = schema.get("discriminator", {}).get("mapping", {}) if isinstance(schema, dict) else {}
     if sorted(mapping) != ["join_room", "leave_room", "room_message"]:
         raise Mismatch(
             "JSON Schema'da ayrıştırıcı (discriminator) eşlemesi beklenen gibi değil.",
             expected=["join_room", "leave_room", "room_message"],
             got=sorted(mapping) or "discriminator yok",
+        )
+
+
+async def _expect_one_error(ns: Namespace, label: str, text: str, field: str) -> None:
+    errors = await _errors(ns, text)
+    if errors is None or len(errors) != 1 or errors[0]["loc"][-1] != field:
+        raise Mismatch(
+            f"{label} için beklenen hata yok.",
+            expected=f"`{field}` alanında tek bir hata",
+            got="kabul edildi" if errors is None else _locs(errors),
+            hint={
+                "message": "`message: str = Field(max_length=200)` ve boşluk için bir `field_validator`.",
+                "room_id": "`room_id: str = Field(min_length=1, max_length=50)` (üç modelde de).",
+            }.get(field, 'Modellere `model_config = ConfigDict(extra="forbid")` ekleyin.'),
         )
 
 
@@ -394,15 +459,30 @@ ERROR_SHAPE = '{"type": "error", "errors": [{"field": ..., "problem": ...}]}'
 
 @exercise("6.5", title="Kesin hata yanıtları, bağlantı açık", points=4)
 async def precise_errors(ns: Namespace) -> None:
-    app = ns.get("hata_app", FastAPI, what="bir FastAPI uygulaması")
-    cases: list[tuple[str, str | bytes, set[str] | None]] = [
+    app = await ns.get("hata_app", FastAPI, what="bir FastAPI uygulaması")
+    x, y = ns.rng.randint(1, 8), ns.rng.randint(1, 8)
+
+    def move(a: Any, b: Any) -> str:
+        return json.dumps({"type": "move", "x": a, "y": b})
+
+    cases: list[tuple[str, str | bytes, Any]] = [
         ("geçersiz JSON", "merhaba", {"json"}),
         ("eksik alan", '{"type": "move", "x": 3}', {"y"}),
         ("yanlış tür", '{"type": "move", "x": "a", "y": 1}', {"x"}),
         ("aralık dışı", '{"type": "move", "x": 12, "y": 1}', {"x"}),
         ("iki hata birden", '{"type": "move"}', {"x", "y"}),
         ("ikili çerçeve", b"\x00\x01", {"frame"}),
-        ("geçerli hamle", '{"type": "move", "x": 1, "y": 2}', None),
+        ("geçerli hamle", '{"type": "move", "x": 1, "y": 2}', (1, 2)),
+        # Sınırlar: 0 ve 9 geçerli, -1 ve 10 geçersiz (her iki koordinatta).
+        ("en küçük hamle", move(0, 0), (0, 0)),
+        ("en büyük hamle", move(9, 9), (9, 9)),
+        ("x = 10", move(10, y), {"x"}),
+        ("y = -1", move(x, -1), {"y"}),
+        ("x = -1", move(-1, y), {"x"}),
+        ("y = 10", move(x, 10), {"y"}),
+        ("boş metin", "", {"json"}),
+        ("boş ikili çerçeve", b"", {"frame"}),
+        ("başka bir geçerli hamle", move(x, y), (x, y)),
     ]
     async with run_app(app) as server:
         ws = await open_ws(server.ws_url("/oyun"))
@@ -417,12 +497,14 @@ async def precise_errors(ns: Namespace) -> None:
                         got=f"kapanış kodu {ws.close_code}",
                     ) from None
                 reply = await _receive_json(ws, f"'{label}' girdisinin yanıtı")
-                if fields is None:
-                    if reply != {"type": "ok", "x": 1, "y": 2}:
+                if isinstance(fields, tuple):
+                    want = {"type": "ok", "x": fields[0], "y": fields[1]}
+                    if reply != want:
                         raise Mismatch(
-                            "Geçerli hamlenin yanıtı yanlış.",
-                            expected='{"type": "ok", "x": 1, "y": 2}',
+                            f"Geçerli hamlenin ({label}) yanıtı yanlış.",
+                            expected=json.dumps(want),
                             got=json.dumps(reply, ensure_ascii=False),
+                            hint="Sınırlar dahil: 0 ve 9 geçerli koordinatlardır." if label.startswith("en ") else None,
                         )
                     continue
                 errors = reply.get("errors") if isinstance(reply, dict) else None
@@ -457,70 +539,100 @@ async def precise_errors(ns: Namespace) -> None:
 # 6.6 ----------------------------------------------------------------------------------------
 
 
-@exercise("6.6", title="Sıra numaraları ve sayfalı geçmiş", points=3)
-async def paged_history(ns: Namespace) -> None:
-    history_class = ns.get("Gecmis", type, what="bir sınıf")
-    history = history_class()
-    first = history.ekle("Ayşe", "mesaj 1")
-    if first != {"sequence": 1, "username": "Ayşe", "message": "mesaj 1"}:
+async def _check_after(history: Any, kept: list[dict[str, Any]], last: int, son: int, label: str) -> None:
+    oldest = kept[0]["sequence"] if kept else last + 1
+    want = {"type": "history", "messages": [m for m in kept if m["sequence"] > son], "eksik": son < oldest - 1}
+    try:
+        got = await history.method("sonrakiler", son)
+    except RemoteError as exc:
+        raise Mismatch(f"{label}: sonrakiler({son}) hata verdi.", got=exc.error[:200]) from None
+    if not isinstance(got, dict) or got.get("type") != "history":
         raise Mismatch(
-            "`ekle` beklenen sözlüğü döndürmüyor.",
-            expected={"sequence": 1, "username": "Ayşe", "message": "mesaj 1"},
-            got=first,
-            hint="Sıra numarası 1'den başlar ve her mesajda bir artar.",
+            f"{label}: sonrakiler({son}) beklenen sözlüğü döndürmüyor.",
+            expected='{"type": "history", "messages": [...], "eksik": ...}',
+            got=short(got, 160),
         )
-    for n in range(2, 46):
-        history.ekle("Ayşe", f"mesaj {n}")
-    expectations = {
-        (1, 20): (list(range(26, 46)), 3),
-        (2, 20): (list(range(6, 26)), 3),
-        (3, 20): (list(range(1, 6)), 3),
-        (4, 20): ([], 3),
-        (1, 45): (list(range(1, 46)), 1),
-        (2, 15): (list(range(16, 31)), 3),
-    }
-    for (page, size), (sequences, total_pages) in expectations.items():
-        result = history.sayfa(page, size)
-        got_sequences = [m.get("sequence") for m in result.get("messages", [])] if isinstance(result, dict) else None
-        expected = {
-            "type": "message_history",
-            "page": page,
-            "page_size": size,
-            "total": 45,
-            "total_pages": total_pages,
-        }
-        got_meta = {key: result.get(key) for key in expected} if isinstance(result, dict) else result
-        if got_meta != expected or got_sequences != sequences:
+    sequences = [m.get("sequence") if isinstance(m, dict) else m for m in got.get("messages", [])]
+    wanted = [m["sequence"] for m in want["messages"]]
+    if got.get("messages") != want["messages"]:
+        raise Mismatch(
+            f"{label}: sonrakiler({son}) yanlış mesajları döndürdü.",
+            expected=f"sequence'lar {wanted}",
+            got=f"sequence'lar {sequences[:40]}",
+            hint="Yalnızca tutulan mesajlardan sequence'ı `son`'dan büyük olanlar, eskiden yeniye; "
+            "tutulan mesaj sayısı en çok `kapasite`.",
+        )
+    if got.get("eksik") is not want["eksik"]:
+        raise Mismatch(
+            f"{label}: sonrakiler({son})'daki `eksik` yanlış.",
+            expected=f"eksik: {want['eksik']} (tutulan en eski mesaj {oldest})",
+            got=f"eksik: {got.get('eksik')!r}",
+            hint="`son`'dan sonraki ilk mesaj `son + 1`'dir; o tutulmuyorsa (en eski tutulan > son + 1) "
+            "bir şey kaçırılmıştır. Boş geçmişte ve `son` son mesajdan büyükken eksik yoktur.",
+        )
+
+
+async def _fill(ns: Namespace, history: Any, count: int, kept: list[dict[str, Any]], capacity: int) -> int:
+    last = kept[-1]["sequence"] if kept else 0
+    for _ in range(count):
+        name, text = ns.rng.choice(NAMES), f"mesaj {ns.rng.randint(1, 999)}"
+        try:
+            record = await history.method("ekle", name, text)
+        except RemoteError as exc:
+            raise Mismatch(f"`ekle` hata verdi (kapasite {capacity}).", got=exc.error[:200]) from None
+        want = {"sequence": last + 1, "username": name, "message": text}
+        if record != want:
             raise Mismatch(
-                f"sayfa({page}, {size}) yanlış.",
-                expected={**expected, "sequence'lar": sequences},
-                got={**got_meta, "sequence'lar": got_sequences} if isinstance(got_meta, dict) else got_meta,
-                hint=(
-                    "Sayfa 1 en yeni mesajlardır, sayfanın içi eskiden yeniye sıralıdır. "
-                    "Toplam sayfa sayısı yukarı yuvarlanır: 45 mesaj / 20 = 3 sayfa."
-                ),
+                f"{last + 1}. `ekle` beklenen sözlüğü döndürmüyor (kapasite {capacity}).",
+                expected=want,
+                got=record,
+                hint="Sıra numarası 1'den başlar, her mesajda bir artar; eski mesajlar atılınca geri dönmez "
+                "(`len(self.mesajlar) + 1` kapasite dolunca takılır).",
             )
-    other = history_class()
-    if other.sayfa(1, 20).get("total_pages") != 0 or other.ekle("Bora", "ilk")["sequence"] != 1:
-        raise Mismatch(
-            "Her geçmiş kendi sırasını tutmalı.",
-            expected="yeni bir Gecmis(): 0 sayfa, ilk mesajın sequence'ı 1",
-            got="ortak ya da yanlış başlayan bir sayaç",
-            hint="Sayaç ve liste `__init__` içinde, örneğe (self) ait olsun; sınıf düzeyinde değil.",
-        )
+        last += 1
+        kept.append(want)
+        del kept[:-capacity]
+    return last
+
+
+@exercise("6.6", title="Sınırlı geçmiş ve kaçırılan mesajlar", points=3)
+async def bounded_history(ns: Namespace) -> None:
+    await ns.get("Gecmis", type, what="bir sınıf")
+    # Bölümün örneği: kapasite 10, 30 mesaj; sınırlar: son = en eski - 1 (eksik yok) ve en eski - 2.
+    history = await ns.new("Gecmis", 10)
+    kept: list[dict[str, Any]] = []
+    await _check_after(history, kept, 0, 0, "boş geçmiş")
+    last = await _fill(ns, history, 30, kept, 10)
+    for son in (20, 19, 0, 25, 29, 30, 31):
+        await _check_after(history, kept, last, son, "kapasite 10, 30 mesaj")
+    # Her çalışmada başka bir kapasite ve doluluk; kapasite dolmadan önce hiçbir şey eksik değildir.
+    capacity = ns.rng.randint(2, 7)
+    other = await ns.new("Gecmis", capacity)
+    kept2: list[dict[str, Any]] = []
+    last2 = await _fill(ns, other, capacity - 1, kept2, capacity)
+    for son in (0, last2):
+        await _check_after(other, kept2, last2, son, f"kapasite {capacity}, {last2} mesaj")
+    last2 = await _fill(ns, other, ns.rng.randint(capacity + 2, 3 * capacity), kept2, capacity)
+    oldest = kept2[0]["sequence"]
+    label = f"kapasite {capacity}, {last2} mesaj"
+    for son in (0, oldest - 2, oldest - 1, oldest, last2 - 1, last2):
+        await _check_after(other, kept2, last2, son, label)
+    if ns.hidden:
+        with hidden_case("kapasitesi 1 olan bir geçmiş"):
+            tiny = await ns.new("Gecmis", 1)
+            kept3: list[dict[str, Any]] = []
+            last3 = await _fill(ns, tiny, 3, kept3, 1)
+            for son in (1, 2, 3):
+                await _check_after(tiny, kept3, last3, son, "gizli")
 
 
 # 6.7 ----------------------------------------------------------------------------------------
 
 
-def _task_label(task: asyncio.Task[Any]) -> str:
-    return getattr(task.get_coro(), "__qualname__", None) or task.get_name()
-
-
 @exercise("6.7", title="Lifespan ile yönetilen itme görevi", points=3)
 async def lifespan_push(ns: Namespace) -> None:
-    app = ns.get("itme_app", FastAPI, what="bir FastAPI uygulaması")
-    before = asyncio.all_tasks()
+    app = await ns.get("itme_app", FastAPI, what="bir FastAPI uygulaması")
+    before = Counter(await ns.tasks())
     try:
         async with run_app(app) as server:
             ws = await open_ws(server.ws_url("/duyuru"))
@@ -528,11 +640,13 @@ async def lifespan_push(ns: Namespace) -> None:
                 messages = [await receive(ws, f"{n}. duyuru (istemci hiçbir şey göndermeden)") for n in (1, 2)]
             finally:
                 await ws.close()
-    except ServerStartError as exc:
+    except Mismatch as mismatch:
+        if "başlatılamadı" not in mismatch.problem:
+            raise
         raise Mismatch(
             "Uygulama başlatılamadı: lifespan başlarken hata verdi.",
             expected="lifespan'in `yield`'e kadar hatasız çalışması",
-            got=str(exc).splitlines()[0],
+            got=str(mismatch.got).splitlines()[0] if mismatch.got else None,
             hint=(
                 "`itme_lifespan` görevi başlatıp `yield` etmeli; `yield`'den sonra görevi iptal etmeli. "
                 "`raise NotImplementedError(...)` satırını sildiniz mi?"
@@ -543,19 +657,16 @@ async def lifespan_push(ns: Namespace) -> None:
             raise Mismatch(
                 "İtilen mesaj beklenen biçimde değil.", expected="'duyuru 1', 'duyuru 2', …", got=repr(message)
             )
-    leftover: list[asyncio.Task[Any]] = []
-    for _ in range(10):
-        leftover = [t for t in asyncio.all_tasks() - before if not t.done() and t is not asyncio.current_task()]
-        if not leftover:
+    leftover: list[str] = []
+    for _ in range(20):
+        leftover = sorted((Counter(await ns.tasks()) - before).elements())
+        if "duyur" not in leftover:
             break
         await asyncio.sleep(0.05)
-    if leftover:
-        names = sorted(_task_label(t) for t in leftover)
-        for task in leftover:
-            task.cancel()  # çekirdekte sahipsiz görev bırakmayalım
+    if "duyur" in leftover:
         raise Mismatch(
-            "Sunucu durduktan sonra itme görevi hâlâ çalışıyordu (kontrol onu iptal etti).",
+            "Sunucu durduktan sonra itme görevi hâlâ çalışıyordu.",
             expected="lifespan'in `yield`'den sonrası görevi iptal edip beklesin",
-            got=f"çalışan görev(ler): {names}",
+            got=f"çalışan görev(ler): {leftover}",
             hint="`@app.on_event` yerine `FastAPI(lifespan=...)`: görevi `yield`'den önce başlatın, sonra `cancel()`.",
         )

@@ -1,24 +1,26 @@
 """Lab 7 — En iyi uygulamalar: 1008 ile reddetme, HTTP yanıtıyla reddetme (Origin ve 401), jeton
-kovası, yeniden bağlanma takvimi, CPU işini loop'tan taşımak, Redis pub/sub ile süreçler arası yayın."""
+kovası, yeniden bağlanınca kaçırılan olaylar, büyük mesajı parçalara bölmek, Redis pub/sub ile
+süreçler arası yayın."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import json
-import math
 import time
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from ..ch07_redis import INSTALL_HINT, RedisNotFound, redis_server, require_redis
-from ..server import RunningServer
+from ..server import serve
 from ..timing import scaled
 from .client import STEP, close_all, open_ws, receive, short, wait_closed
-from .core import Mismatch, Namespace, exercise, run_app
+from .core import Mismatch, Namespace, exercise, hidden_case, run_app
+from .errors import RemoteError
+from .remote import RemoteServer as RunningServer
 
 __all__: list[str] = []
 
@@ -98,10 +100,13 @@ def _json_body(status: InvalidStatus) -> Any:
 
 @exercise("7.1", title="Geçersiz tokenı 1008 ve gerekçeyle reddetmek", points=2)
 async def reject_with_1008(ns: Namespace) -> None:
-    app = ns.get("kimlik_app", FastAPI, what="bir FastAPI uygulaması")
+    app = await ns.get("kimlik_app", FastAPI, what="bir FastAPI uygulaması")
+    valid = ns.rng.choice(sorted(TOKENS))
+    # Sınırlar: boş token, geçerli bir tokenın öneki ve fazladan harfli hâli de geçersizdir.
+    near = [valid + ns.rng.choice(["2", "x", "-yedek"]), valid[: ns.rng.randint(3, len(valid) - 1)]]
     async with run_app(app) as server:
         url = server.ws_url("/ws")
-        for token in ("tahmin", None):
+        for token in ("tahmin", None, "", *near):
             what = _describe(token)
             result = await _handshake(url, additional_headers=_headers(token))
             if isinstance(result, InvalidStatus):
@@ -127,7 +132,11 @@ async def reject_with_1008(ns: Namespace) -> None:
                     + (f"; önce gelenler: {short(before)}" if before else ""),
                     hint='`await websocket.close(code=1008, reason="geçersiz token")`',
                 )
-        await _expect_welcome(url, "gizli-mert", "Geçerli token ('gizli-mert')")
+        await _expect_welcome(url, valid, f"Geçerli token ({valid!r})")
+        if ns.hidden:
+            with hidden_case("öteki geçerli tokenla da karşılama"):
+                other = next(token for token in sorted(TOKENS) if token != valid)
+                await _expect_welcome(url, other, "gizli")
 
 
 # 7.2 ----------------------------------------------------------------------------------------
@@ -135,13 +144,22 @@ async def reject_with_1008(ns: Namespace) -> None:
 
 @exercise("7.2", title="HTTP yanıtıyla reddetmek: Origin (403) ve token (401)", points=3)
 async def reject_with_http(ns: Namespace) -> None:
-    app = ns.get("kapi_app", FastAPI, what="bir FastAPI uygulaması")
+    app = await ns.get("kapi_app", FastAPI, what="bir FastAPI uygulaması")
+    forbidden = {"hata": "izin verilmeyen origin"}
+    invalid = {"hata": "geçersiz token"}
+    # Sınırlar: izinli adrese benzeyen Origin'ler (başka şema, sonuna eklenmiş alan adı) izinli
+    # değildir; hem Origin hem token yanlışsa önce Origin'e bakılır.
     async with run_app(app) as server:
         url = server.ws_url("/ws")
         cases = [
-            ("https://kotu.example", "gizli-ayse", 403, {"hata": "izin verilmeyen origin"}),
-            ("https://sohbet.example", "tahmin", 401, {"hata": "geçersiz token"}),
-            (None, None, 401, {"hata": "geçersiz token"}),
+            ("https://kotu.example", "gizli-ayse", 403, forbidden),
+            ("https://sohbet.example", "tahmin", 401, invalid),
+            (None, None, 401, invalid),
+            ("http://sohbet.example", "gizli-mert", 403, forbidden),
+            ("https://sohbet.example.kotu.example", "gizli-ayse", 403, forbidden),
+            ("https://kotu-sohbet.example", ns.rng.choice(sorted(TOKENS)), 403, forbidden),
+            ("https://kotu.example", None, 403, forbidden),
+            ("https://sohbet.example", "", 401, invalid),
         ]
         for origin, token, status, body in cases:
             what = f"Origin {origin!r}, {_describe(token)}"
@@ -189,16 +207,19 @@ async def _flood(ws: ClientConnection, texts: list[str], who: str) -> list[str]:
     return [str(await receive(ws, f"{who}: {text!r} mesajının yanıtı", timeout=scaled(STEP))) for text in texts]
 
 
-@exercise("7.3", title="Kullanıcı başına jeton kovası", points=3)
+@exercise("7.3", title="Kullanıcı başına jeton kovası", points=3, timeout=20)
 async def token_bucket(ns: Namespace) -> None:
-    app = ns.get("hiz_app", FastAPI, what="bir FastAPI uygulaması")
+    app = await ns.get("hiz_app", FastAPI, what="bir FastAPI uygulaması")
+    # Her çalışmada başka kullanıcılar: bir önceki kontrolün boşalttığı kova bu kontrolü etkilemesin.
+    tag = ns.rng.randint(100, 999)
+    ayse, mert, deniz = f"ayse{tag}", f"mert{tag}", f"deniz{tag}"
     async with run_app(app) as server:
         opened: list[ClientConnection] = []
         try:
-            first = await open_ws(server.ws_url("/ws?kullanici=ayse"))
+            first = await open_ws(server.ws_url(f"/ws?kullanici={ayse}"))
             opened.append(first)
             texts = [f"m{i}" for i in range(8)]
-            replies = await _flood(first, texts, "ayse (1. bağlantı)")
+            replies = await _flood(first, texts, f"{ayse} (1. bağlantı)")
             processed = [r for r in replies if r.startswith("işlendi: ")]
             if replies[:5] != [f"işlendi: m{i}" for i in range(5)]:
                 raise Mismatch(
@@ -217,28 +238,42 @@ async def token_bucket(ns: Namespace) -> None:
                         "mesajı işlemeyin ve JSON bir hata yanıtı gönderin."
                     ),
                 )
-            second = await open_ws(server.ws_url("/ws?kullanici=ayse"))
+            second = await open_ws(server.ws_url(f"/ws?kullanici={ayse}"))
             opened.append(second)
-            (reply,) = await _flood(second, ["ikinci"], "ayse (2. bağlantı)")
+            (reply,) = await _flood(second, ["ikinci"], f"{ayse} (2. bağlantı)")
             if not _is_rejection(reply):
                 raise Mismatch(
                     "Aynı kullanıcının ikinci bağlantısı yeni bir kova aldı.",
-                    expected='ayse\'nin kovası boş: {"hata": "hız sınırı"}',
+                    expected=f'{ayse} adlı kullanıcının kovası boş: {{"hata": "hız sınırı"}}',
                     got=repr(reply),
                     hint=(
                         "Kovanın anahtarı kullanıcı adı olmalı (`kovalar[kullanici]`), "
                         "bağlantı (`id(websocket)`) değil."
                     ),
                 )
-            other = await open_ws(server.ws_url("/ws?kullanici=mert"))
+            other = await open_ws(server.ws_url(f"/ws?kullanici={mert}"))
             opened.append(other)
-            replies = await _flood(other, ["a", "b"], "mert")
+            replies = await _flood(other, ["a", "b"], mert)
             if replies != ["işlendi: a", "işlendi: b"]:
                 raise Mismatch(
-                    "Başka bir kullanıcı (mert) ayse yüzünden sınırlandı.",
+                    "Başka bir kullanıcı, ilk kullanıcı yüzünden sınırlandı.",
                     expected=["işlendi: a", "işlendi: b"],
                     got=replies,
                     hint="Her kullanıcının kendi kovası olmalı; tek bir ortak kova herkesi sınırlar.",
+                )
+            # Kova dolar: boşalmış bir kovaya ~1,2 saniyede bir jeton gelir.
+            refill = await open_ws(server.ws_url(f"/ws?kullanici={deniz}"))
+            opened.append(refill)
+            await _flood(refill, [f"d{i}" for i in range(6)], deniz)
+            await asyncio.sleep(1.25)
+            (reply,) = await _flood(refill, ["dolum"], f"{deniz} (1,25 sn sonra)")
+            if reply != "işlendi: dolum":
+                raise Mismatch(
+                    "Boşalan kova zamanla dolmuyor.",
+                    expected="saniyede DOLUM (1) jeton: 1,25 saniye sonra bir mesaj daha işlenir",
+                    got=repr(reply),
+                    hint="`al()` her çağrıda geçen süreyle jeton eklesin: "
+                    "`jeton = min(kapasite, jeton + (simdi - son) * dolum)`.",
                 )
             for i in range(12):
                 with contextlib.suppress(ConnectionClosed):
@@ -268,106 +303,221 @@ async def token_bucket(ns: Namespace) -> None:
 # 7.4 ----------------------------------------------------------------------------------------
 
 
-@exercise("7.4", title="Yeniden bağlanma takvimi: üstel, tavanlı, jitter'lı", points=2)
-async def backoff(ns: Namespace) -> None:
-    func = ns.function("bekleme_suresi", is_async=False, params=1)
-    for attempt in (0, 1, 2, 3, 4, 5, 8, 12, 50):
-        ceiling = min(8.0, 0.5 * 2**attempt)
-        samples = []
-        for _ in range(300):
-            value = func(attempt)
-            if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
-                raise Mismatch(
-                    f"bekleme_suresi({attempt}) bir sayı döndürmedi.",
-                    expected="saniye cinsinden bir float",
-                    got=short(value),
-                )
-            samples.append(float(value))
-        low, high = min(samples), max(samples)
-        if low < ceiling / 2 - 1e-9 or high > ceiling + 1e-9:
+def _resume_app(events: list[str], plan: list[tuple[int, int, int]], asked: list[int]) -> FastAPI:
+    """Olay sunucusu: ``plan[i]`` = (bu bağlantıda en çok kaç yeni olay, yeniden gönderilecek eski
+    olay sayısı, sonra kapanış kodu). Her bağlantının istediği ``son`` ``asked``'e yazılır."""
+    app = FastAPI()
+
+    @app.websocket("/olaylar")
+    async def feed(websocket: WebSocket) -> None:
+        try:
+            last = int(websocket.query_params.get("son", "-1"))
+        except ValueError:
+            last = -1
+        asked.append(last)
+        await websocket.accept()
+        index = len(asked) - 1
+        fresh, again, code = plan[index] if index < len(plan) else (len(events), 0, 1000)
+        last = max(last, 0)
+        upto = min(len(events), last + fresh)
+        try:
+            for seq in range(max(1, last + 1 - again), upto + 1):
+                await websocket.send_text(json.dumps({"seq": seq, "olay": events[seq - 1]}, ensure_ascii=False))
+            if upto < len(events):
+                await websocket.close(code=code)
+                return
+            async with asyncio.timeout(scaled(5)):  # son olay gitti: istemci kapatmalı
+                while True:
+                    await websocket.receive_text()
+        except (WebSocketDisconnect, TimeoutError):
+            pass
+
+    return app
+
+
+def _plan(ns: Namespace, n: int, *, first_empty: bool) -> list[tuple[int, int, int]]:
+    plan: list[tuple[int, int, int]] = [(0, 0, 1012)] if first_empty else []
+    delivered = 0
+    while delivered < n:
+        fresh = ns.rng.randint(1, 4)
+        plan.append((fresh, ns.rng.randint(0, 2), ns.rng.choice([1001, 1011, 1012])))
+        delivered += fresh
+    return plan
+
+
+def _expected_asks(plan: list[tuple[int, int, int]], n: int) -> list[int]:
+    asks, last = [], 0
+    for fresh, _, _ in plan:
+        asks.append(last)
+        last = min(n, last + fresh)
+        if last >= n:
+            break
+    return asks
+
+
+async def _resume_round(func: Any, events: list[str], plan: list[tuple[int, int, int]]) -> None:
+    asked: list[int] = []
+    n = len(events)
+    call = f"olaylari_topla(url, {n})"
+    async with serve(_resume_app(events, plan, asked)) as server:
+        try:
+            got = await asyncio.wait_for(func(server.ws_url("/olaylar"), n), timeout=scaled(8))
+        except TimeoutError:
             raise Mismatch(
-                f"bekleme_suresi({attempt}) sınırların dışına çıktı.",
-                expected=f"{ceiling / 2:g} ile {ceiling:g} saniye arası (tavan = min(8, 0.5 · 2^deneme))",
-                got=f"300 denemede en küçük {low:.3f}, en büyük {high:.3f}",
-                hint="ust = min(8.0, 0.5 * 2**deneme); random.uniform(ust / 2, ust)",
-            )
-        if high - low < ceiling / 4:
+                f"{call} bitmedi.",
+                expected=f"{n}. olayı alınca dönmesi",
+                got=f"{scaled(8):g} saniyede dönmedi; istenen `son` değerleri: {asked[:12]}",
+                hint="Son olayı alınca döngüden çıkıp listeyi döndürün; sunucu bağlantıyı sizin kapatmanızı bekler.",
+            ) from None
+        except RemoteError as exc:
             raise Mismatch(
-                f"bekleme_suresi({attempt}) hep (neredeyse) aynı değeri veriyor: jitter yok.",
-                expected=f"{ceiling / 2:g}–{ceiling:g} arasına yayılmış rastgele değerler",
-                got=f"300 denemede {low:.3f}–{high:.3f}",
-                hint=(
-                    "Rastgelelik olmadan, aynı anda kopan bütün istemciler aynı anlarda yeniden dener. "
-                    "`random.uniform(ust / 2, ust)` kullanın."
-                ),
-            )
+                f"{call} hata verdi.",
+                expected=f"{len(plan)} bağlantıda {n} olay",
+                got=exc.error[:200],
+                hint="Bağlantı 1011/1012 ile kapanınca `async for` `ConnectionClosedError` fırlatır; "
+                "`except ConnectionClosed:` ile yakalayıp yeniden bağlanın."
+                if "ConnectionClosed" in exc.error
+                else "Her yeniden bağlanışta `?son=<aldığınız son seq>` isteyin; baştan istemek (son=0) "
+                "sunucunun yalnızca ilk olayları tekrar tekrar göndermesine yol açar.",
+            ) from None
+    if got != events:
+        raise Mismatch(
+            f"{call} yanlış liste döndürdü.",
+            expected=short(events, 200),
+            got=short(got, 200),
+            hint="Yeniden gönderilen (seq ≤ son) olayları atlayın; her olayın yalnızca metnini (`olay`) ekleyin.",
+        )
+    wanted = _expected_asks(plan, n)
+    if asked != wanted:
+        raise Mismatch(
+            f"{call}: yeniden bağlanırken istenen `son` değerleri yanlış.",
+            expected=f"?son= {wanted}",
+            got=f"?son= {asked}",
+            hint="`son`, o ana dek alınan en büyük `seq`'tir; ilk bağlantıda 0. Bitince yeniden bağlanmayın.",
+        )
+
+
+@exercise("7.4", title="Yeniden bağlanınca kaçırılan olayları istemek", points=3, timeout=30)
+async def resume_missed(ns: Namespace) -> None:
+    func = await ns.function("olaylari_topla", is_async=True, params=2)
+    words = ["sipariş", "ödeme", "kargo", "iade", "şikâyet", "yorum", "üyelik", "güncelleme"]
+
+    def events(count: int) -> list[str]:
+        return [f"{ns.rng.choice(words)} #{ns.rng.randint(100, 999)}" for _ in range(count)]
+
+    await _resume_round(func, events(8), [(3, 0, 1001), (2, 1, 1011), (3, 2, 1012)])
+    # Sınırlar: ilk bağlantı hiçbir olay göndermeden kopar; tek olay; her çalışmada başka kopuşlar.
+    n = ns.rng.randint(6, 12)
+    await _resume_round(func, events(n), _plan(ns, n, first_empty=True))
+    await _resume_round(func, events(1), [(1, 0, 1000)])
+    if ns.hidden:
+        with hidden_case("her bağlantıda yalnızca bir yeni olay ve iki eski olay"):
+            await _resume_round(func, events(6), [(1, 2, 1011)] * 6)
 
 
 # 7.5 ----------------------------------------------------------------------------------------
 
 
-async def _observe(ws: ClientConnection, duration: float, interval: float) -> list[float]:
-    """``interval`` saniyede bir 'ping' gönderir; her yanıtın planlanan andan itibaren süresi (s)."""
-    delays: list[float] = []
-    start = time.perf_counter()
-    for i in range(int(duration / interval)):
-        planned = start + i * interval
-        await asyncio.sleep(max(0.0, planned - time.perf_counter()))
-        await ws.send("ping")
-        reply = await receive(ws, "öteki istemcinin yankısı", timeout=scaled(STEP) + duration)
-        if reply != "ping":
-            raise Mismatch("Yankı beklenen biçimde değil.", expected=repr("ping"), got=repr(reply))
-        delays.append(time.perf_counter() - planned)
-    return delays
-
-
-@exercise("7.5", title="CPU işini loop'tan taşımak", points=3, timeout=15)
-async def offload(ns: Namespace) -> None:
-    app = ns.get("hesap_app", FastAPI, what="bir FastAPI uygulaması")
-    work = scaled(0.6)
-    async with run_app(app) as server:
-        worker = await open_ws(server.ws_url("/ws"))
-        observer = await open_ws(server.ws_url("/ws"))
-        try:
-            await observer.send("ping")
-            if (reply := await receive(observer, "'ping' mesajının yankısı")) != "ping":
+async def _parts_of(ws: ClientConnection, text: str, part_size: int, label: str) -> None:
+    try:
+        await ws.send(text)
+        parts: list[Any] = []
+        total: int | None = None
+        while total is None or len(parts) < total:
+            try:
+                raw = await asyncio.wait_for(ws.recv(), timeout=scaled(STEP))
+            except TimeoutError:
                 raise Mismatch(
-                    "Hesap dışındaki mesajlar aynen geri gönderilmeli.", expected=repr("ping"), got=repr(reply)
+                    f"{label}: {len(parts) + 1}. parça gelmedi.",
+                    expected=f"{max(1, -(-len(text) // part_size))} parça",
+                    got=f"{len(parts)} parça geldi, sonra {scaled(STEP):g} saniye hiçbir şey",
+                    hint='Boş metin de tek bir parçadır: `{"parca": 1, "toplam": 1, "veri": ""}`.',
+                ) from None
+            try:
+                part = json.loads(raw)
+            except ValueError:
+                raise Mismatch(f"{label}: parça JSON değil.", got=short(raw)) from None
+            if not isinstance(part, dict) or not {"parca", "toplam", "veri"} <= set(part):
+                raise Mismatch(
+                    f"{label}: parçanın biçimi yanlış.",
+                    expected='{"parca": <sıra>, "toplam": <parça sayısı>, "veri": <dilim>}',
+                    got=short(part, 160),
                 )
-            watching = asyncio.create_task(_observe(observer, work + 0.3, 0.03))
-            await asyncio.sleep(0.05)
-            started = time.perf_counter()
-            await worker.send(f"hesapla {work}")
-            result = await receive(worker, f"'hesapla {work}' mesajının yanıtı", timeout=scaled(STEP) + work * 3)
-            took = time.perf_counter() - started
-            delays = await watching
-        finally:
-            await close_all(worker, observer)
-    if not result.startswith("sonuç: ") or not result.removeprefix("sonuç: ").isdigit():
+            total = part["toplam"] if isinstance(part["toplam"], int) and part["toplam"] > 0 else 0
+            parts.append(part)
+            if total == 0 or len(parts) > 1000:
+                raise Mismatch(f"{label}: `toplam` geçersiz.", got=short(part["toplam"]))
+    except ConnectionClosed as exc:
+        code = exc.rcvd.code if exc.rcvd is not None else exc.sent.code if exc.sent is not None else 1006
         raise Mismatch(
-            "Hesabın yanıtı beklenen biçimde değil.",
-            expected="'sonuç: <agir_hesap'ın döndürdüğü sayı>'",
-            got=repr(result),
-            hint='f"sonuç: {sonuc}"',
-        )
-    if took < work * 0.8:
+            f"{label}: bağlantı kapandı.",
+            expected=f"en çok {part_size} karakterlik parçalar",
+            got=f"kapanış kodu {code}" + (" (mesaj çok büyük: bölünmemiş bir yanıt)" if code == 1009 else ""),
+            hint="Metni `PARCA_BOYU` karakterlik dilimlere bölüp her dilimi ayrı bir mesaj olarak gönderin.",
+        ) from None
+    want = max(1, -(-len(text) // part_size))
+    if total != want:
         raise Mismatch(
-            "Hesap yapılmadı: yanıt çok çabuk geldi.",
-            expected=f"agir_hesap({work:g}) — en az {work * 0.8:.2f} saniye",
-            got=f"{took:.2f} saniye",
-            hint="Mesajdaki saniyeyi `float(...)` ile okuyup `agir_hesap(saniye)`'yi (loop'un dışında) çalıştırın.",
+            f"{label}: parça sayısı en az değil.",
+            expected=f"{len(text)} karakter / {part_size} → {want} parça",
+            got=f"{total} parça",
+            hint="Parça sayısı yukarı yuvarlanır; tam katlarda boş bir son parça olmaz; boş metin tek parçadır.",
         )
-    worst = max(delays)
-    if worst > work * 0.5:
+    sizes = [len(part["veri"]) if isinstance(part["veri"], str) else -1 for part in parts]
+    numbers = [part["parca"] for part in parts]
+    totals = {part["toplam"] for part in parts}
+    if numbers != list(range(1, want + 1)) or totals != {want}:
         raise Mismatch(
-            "Hesap sürerken öteki istemcinin yankısı bekledi: event loop kilitlendi.",
-            expected=f"öteki istemcinin yankısı {work * 0.5 * 1000:.0f} ms'den kısa",
-            got=f"en kötü yankı {worst * 1000:.0f} ms (hesap {took * 1000:.0f} ms sürdü)",
-            hint=(
-                "`await asyncio.create_task(...)` ya da `async def` içinde doğrudan çağırmak hesabı yine aynı "
-                "loop'ta yapar. `await asyncio.to_thread(agir_hesap, saniye)` ya da bir süreç havuzu kullanın."
-            ),
+            f"{label}: parça numaraları ya da toplamlar yanlış.",
+            expected=f"parca 1…{want}, her birinde toplam {want}",
+            got=f"parca {numbers[:10]}, toplam {sorted(totals)}",
         )
+    if any(size > part_size for size in sizes) or any(size != part_size for size in sizes[:-1]):
+        raise Mismatch(
+            f"{label}: parçaların boyu yanlış.",
+            expected=f"sonuncusu dışında her parça tam {part_size} karakter",
+            got=f"boylar: {sizes[:10]}",
+            hint="`metin[i : i + PARCA_BOYU]`, i = 0, PARCA_BOYU, 2·PARCA_BOYU, …",
+        )
+    if "".join(part["veri"] for part in parts) != text:
+        raise Mismatch(
+            f"{label}: parçalar birleşince metin çıkmıyor.",
+            expected=f"{len(text)} karakterlik metnin kendisi",
+            got="başka bir metin",
+            hint="Dilimleri sırayla ve eksiksiz gönderin.",
+        )
+
+
+@exercise("7.5", title="Büyük mesajı parçalara bölmek", points=3, timeout=20)
+async def split_large(ns: Namespace) -> None:
+    app = await ns.get("parca_app", FastAPI, what="bir FastAPI uygulaması")
+    size = await ns.read("PARCA_BOYU", int, what="bir tam sayı (karakter)")
+    if not 16 <= size <= 65536:
+        raise Mismatch("`PARCA_BOYU` beklenen aralıkta değil.", expected="4096", got=size)
+    letters = "abcçdefgğhıijklmnoöprsştuüvyz "
+
+    def text(length: int) -> str:
+        return "".join(ns.rng.choices(letters, k=length))
+
+    # Her karakter JSON'da en çok 6 bayt (\uXXXX): sınır bölünmüş parçalara yeter, bölünmemiş bir
+    # yanıta yetmez.
+    limit = 6 * size + 256
+    async with run_app(app) as server:
+        ws = await open_ws(server.ws_url("/dosya"), max_size=limit, compression=None)
+        async with ws:
+            for length, label in [
+                (ns.rng.randint(3, 6) * size + ns.rng.randint(1, size - 1), "büyük metin"),
+                (ns.rng.randint(2, 4) * size, "PARCA_BOYU'nun tam katı"),
+                (size, "tam PARCA_BOYU"),
+                (size + 1, "PARCA_BOYU + 1"),
+                (size - 1, "PARCA_BOYU - 1"),
+                (1, "tek karakter"),
+                (0, "boş metin"),
+            ]:
+                await _parts_of(ws, text(length), size, f"{label} ({length} karakter)")
+            if ns.hidden:
+                with hidden_case("yalnızca Türkçe harflerden oluşan, 10 parçalık bir metin"):
+                    await _parts_of(ws, "ğüşıöç" * (10 * size // 6), size, "gizli")
 
 
 # 7.6 ----------------------------------------------------------------------------------------
@@ -401,7 +551,7 @@ async def _channel_messages(pubsub: Any, wanted: str) -> list[str]:
 async def redis_broadcast(ns: Namespace) -> None:
     import redis.asyncio as aioredis
 
-    factory = ns.function("redis_yayin_uygulamasi", is_async=False, params=1)
+    factory = await ns.function("redis_yayin_uygulamasi", is_async=False, params=1)
     try:
         require_redis()
     except RedisNotFound:
@@ -410,15 +560,15 @@ async def redis_broadcast(ns: Namespace) -> None:
             hint=f"Kurun: {INSTALL_HINT} (macOS: brew install redis), sonra kontrolü yeniden çalıştırın.",
         ) from None
     async with redis_server() as redis:
-        first, second = factory(redis.url), factory(redis.url)
+        first, second = await factory.new(redis.url), await factory.new(redis.url)
         for app in (first, second):
-            if not isinstance(app, FastAPI):
+            if not app.description.is_instance(FastAPI):
                 raise Mismatch(
                     "redis_yayin_uygulamasi bir FastAPI uygulaması döndürmedi.",
                     expected="FastAPI",
-                    got=f"{type(app).__name__}: {short(app)}",
+                    got=f"{app.description.type}: {app.description.repr}",
                 )
-        if first is second:
+        if first.description.id == second.description.id:
             raise Mismatch(
                 "İki çağrı aynı uygulamayı döndürdü.",
                 expected="her çağrıda yeni bir FastAPI() (iki ayrı işçi süreç gibi)",
@@ -430,26 +580,27 @@ async def redis_broadcast(ns: Namespace) -> None:
         try:
             await pubsub.subscribe("sohbet")
             async with run_app(first) as one, run_app(second) as two:
-                await _broadcast_between(one, two, observer, pubsub)
+                await _broadcast_between(ns, one, two, observer, pubsub)
         finally:
             await pubsub.aclose()
             await observer.aclose()
 
 
-async def _broadcast_between(one: RunningServer, two: RunningServer, client: Any, pubsub: Any) -> None:
+async def _broadcast_between(ns: Namespace, one: RunningServer, two: RunningServer, client: Any, pubsub: Any) -> None:
     clients: list[tuple[str, ClientConnection]] = []
     try:
         for name, server in (("1. örnek/a", one), ("1. örnek/b", one), ("2. örnek/a", two), ("2. örnek/b", two)):
             clients.append((name, await open_ws(server.ws_url("/ws"))))
         await asyncio.sleep(scaled(0.05))
-        await clients[0][1].send("merhaba 1")
-        got = await _everyone_gets(clients, "merhaba 1")
-        seen = await _channel_messages(pubsub, "merhaba 1")
+        text = f"merhaba {ns.rng.randint(1, 999)}"
+        await clients[0][1].send(text)
+        got = await _everyone_gets(clients, text)
+        seen = await _channel_messages(pubsub, text)
         if not all(got.values()):
             missing = sorted(name for name, ok in got.items() if not ok)
             raise Mismatch(
                 "1. örnekteki bir istemcinin mesajı herkese ulaşmadı.",
-                expected="dört istemcinin dördü de 'merhaba 1' alsın (iki örnekteki herkes)",
+                expected=f"dört istemcinin dördü de {text!r} alsın (iki örnekteki herkes)",
                 got=f"alamayanlar: {', '.join(missing)}",
                 hint=(
                     "Gelen mesajı doğrudan bağlantılara değil Redis'e yayımlayın: "
@@ -458,12 +609,24 @@ async def _broadcast_between(one: RunningServer, two: RunningServer, client: Any
                     else "Her örnek kanala lifespan'de, ilk bağlantıdan önce abone olmalı."
                 ),
             )
-        if "merhaba 1" not in seen:
+        if text not in seen:
             raise Mismatch(
                 "Mesaj Redis'in 'sohbet' kanalına yayımlanmadı.",
-                expected="PUBLISH sohbet 'merhaba 1'",
+                expected=f"PUBLISH sohbet {text!r}",
                 got=f"kanalda görülen: {short(seen)}",
                 hint="İki örnek gerçekte iki ayrı süreçtir; ortak bellek yok. Yayın Redis üzerinden gitmeli.",
+            )
+        # Öteki yön: 2. örnekteki bir istemcinin mesajı 1. örnektekilere de ulaşır.
+        text = f"ikinci örnekten {ns.rng.randint(1, 999)}"
+        await clients[ns.rng.choice([2, 3])][1].send(text)
+        got = await _everyone_gets(clients, text)
+        if not all(got.values()):
+            missing = sorted(name for name, ok in got.items() if not ok)
+            raise Mismatch(
+                "2. örnekteki bir istemcinin mesajı herkese ulaşmadı.",
+                expected=f"dört istemcinin dördü de {text!r} alsın",
+                got=f"alamayanlar: {', '.join(missing)}",
+                hint="Her örnek hem yayımlamalı hem abone olmalı: iki örneğin kodu aynıdır.",
             )
         await client.publish("sohbet", "Redis'ten duyuru")
         got = await _everyone_gets(clients, "Redis'ten duyuru")

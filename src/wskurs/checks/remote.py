@@ -425,10 +425,13 @@ def hidden_case(property_text: str) -> Iterator[None]:
     """
     try:
         yield
-    except Mismatch as mismatch:
+    except (Mismatch, RemoteError) as failure:
+        # Ne girdi, ne beklenen, ne gelen, ne de öğrencinin kodunun hata metni (girdiyi içerebilir),
+        # ne de alıştırmaya özgü ipucu (girdiyi adlandırabilir): yalnızca özellik.
+        kind = "kodunuz bir hata fırlattı" if isinstance(failure, RemoteError) else "tutmadı"
         raise Mismatch(
             f"Öğretmenin gizli durumlarından birinde kaldı: {property_text}.",
             expected=property_text,
-            got="tutmadı (gizli durumun girdisi gösterilmez)",
-            hint=mismatch.hint,
+            got=f"{kind} (gizli durumun girdisi gösterilmez)",
+            hint="Görünür durumları geçen kodunuz bu özellikte tutmuyor: özelliği sınır değerleriyle kendiniz deneyin.",
         ) from None

@@ -1,0 +1,143 @@
+"""Lab 3–7 kontrollerinin sınırları: çözüm, yargıcın seçtiği farklı girdilerle ve öğretmenin
+gizli durumlarıyla da tam puan alır; ``tests/wrong_answers/labNN.py`` içindeki ``MUTANTS``
+(sınırı kaçıran yanlış cevaplar: ``n < 127``, ``min_length=2``…) görünür durumlarda kalır.
+
+Çekirdek yerine bu süreç aracıdır: lab'ın kod hücreleri (kontrol hücreleri hariç) bir sözlükte
+çalıştırılır ve ``check(id, sözlük)`` ayrı bir yargıç sürecine (``python -m wskurs.grading.judge``)
+sorulur. Elle: ``python tests/test_checks_edges.py lab05 [5.2]``.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import contextlib
+import importlib
+import inspect
+import itertools
+import os
+import secrets
+import sys
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from wskurs.checks import CheckFailed, check, exercises_of, protocol
+from wskurs.grading.judge import JudgeProcess
+from wskurs.labformat import CellRole, cell_role
+
+from labtools import LAB_FILES, submission
+
+pytestmark = pytest.mark.yavas
+
+_COUNTER = itertools.count(1)
+EDGE_LABS = [name for name in LAB_FILES if name[:5] in {"lab03", "lab04", "lab05", "lab06", "lab07"}]
+
+
+@contextlib.contextmanager
+def judge(*, hidden: bool, seed: int) -> Iterator[None]:
+    """Ayrı bir yargıç süreci başlatır ve ``WSKURS_JUDGE`` ile ona yönlendirir."""
+    process = JudgeProcess(hidden=hidden, seed=seed)
+    old = os.environ.get(protocol.ENV)
+    os.environ[protocol.ENV] = process.address
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(protocol.ENV, None)
+        else:
+            os.environ[protocol.ENV] = old
+        process.stop()
+
+
+async def namespace_of(nb: Any) -> dict[str, Any]:
+    """Bir gönderimin kontrol dışı kod hücrelerini sırayla çalıştırır; adları döndürür."""
+    # Pydantic adları sınıfın modülünde çözer: hücreler gerçek bir modülün sözlüğünde çalışır (çekirdekte __main__).
+    module = types.ModuleType(f"lab_gonderimi_{next(_COUNTER)}")
+    sys.modules[module.__name__] = module
+    values: dict[str, Any] = module.__dict__
+    for cell in nb.cells:
+        role = cell_role(cell)
+        if cell.cell_type != "code" or (role and role.role is CellRole.CHECK):
+            continue
+        code = compile(cell.source, "<hücre>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+        result = eval(code, values)
+        if inspect.isawaitable(result):
+            await result
+    return values
+
+
+async def verdicts(nb: Any, ids: list[str]) -> dict[str, str | None]:
+    """Her alıştırma için ``None`` (geçti) ya da geri bildirim (kaldı)."""
+    values = await namespace_of(nb)
+    found: dict[str, str | None] = {}
+    for exercise_id in ids:
+        try:
+            await check(exercise_id, values)
+            found[exercise_id] = None
+        except CheckFailed as failed:
+            found[exercise_id] = failed.feedback
+    return found
+
+
+def mutants(file_name: str) -> list[tuple[str, int, str]]:
+    module = importlib.import_module(f"wrong_answers.{file_name[:5]}")
+    table: dict[str, list[str]] = getattr(module, "MUTANTS", {})
+    return [(exercise_id, index, code) for exercise_id, codes in table.items() for index, code in enumerate(codes)]
+
+
+@pytest.mark.parametrize("file_name", EDGE_LABS)
+@pytest.mark.parametrize("seed", [1, 20261201])
+def test_solution_passes_varied_and_hidden_cases(file_name, seed):
+    """Çözüm, iki farklı tohumla seçilen girdilerle ve gizli durumlarla bütün alıştırmalardan geçer."""
+    ids = [ex.id for ex in exercises_of(file_name[:5])]
+    with judge(hidden=True, seed=seed):
+        found = asyncio.run(verdicts(submission(file_name), ids))
+    failed = {k: v for k, v in found.items() if v is not None}
+    assert not failed, failed
+
+
+@pytest.mark.parametrize(
+    ("file_name", "exercise_id", "index", "code"),
+    [(f, e, i, c) for f in EDGE_LABS for e, i, c in mutants(f)],
+    ids=lambda value: value if isinstance(value, str) and len(value) < 40 else None,
+)
+def test_edge_mutant_fails_visibly(file_name, exercise_id, index, code):
+    """Sınırı kaçıran her yanlış cevap, gizli durumlar olmadan da (öğrencinin kendi
+    kontrolünde) kalır ve geri bildirim bir sorun söyler."""
+    with judge(hidden=False, seed=7 + index):
+        found = asyncio.run(verdicts(submission(file_name, {exercise_id: code}), [exercise_id]))
+    feedback = found[exercise_id]
+    assert feedback is not None, f"{exercise_id} mutant {index} geçti"
+    assert "Sorun:" in feedback
+
+
+def _main(argv: list[str]) -> int:
+    lab, only = argv[0], argv[1:]
+    file_name = next(f for f in LAB_FILES if f.startswith(lab))
+    ids = only or [ex.id for ex in exercises_of(lab)]
+    with judge(hidden=True, seed=secrets.randbits(16)):
+        found = asyncio.run(verdicts(submission(file_name), ids))
+    for exercise_id, feedback in found.items():
+        print("çözüm", exercise_id, "geçti" if feedback is None else f"KALDI\n{feedback}")
+    for exercise_id, index, code in mutants(file_name):
+        if exercise_id not in ids:
+            continue
+        with judge(hidden=False, seed=index):
+            feedback = asyncio.run(verdicts(submission(file_name, {exercise_id: code}), [exercise_id]))[exercise_id]
+        print("mutant", exercise_id, index, "GEÇTİ (kötü)" if feedback is None else feedback.splitlines()[1])
+    wrong = importlib.import_module(f"wrong_answers.{lab}").WRONG
+    for exercise_id in ids:
+        with judge(hidden=False, seed=3):
+            feedback = asyncio.run(verdicts(submission(file_name, {exercise_id: wrong[exercise_id]}), [exercise_id]))
+        print("yanlış", exercise_id, "GEÇTİ (kötü)" if feedback[exercise_id] is None else "kaldı")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
