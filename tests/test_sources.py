@@ -1,4 +1,5 @@
-"""3. bölümün yardımcıları ve etkileşimli istemci betiği."""
+"""`wskurs.lessons.sources` (dosyanın işaretli parçaları), `wskurs.lessons.terminal` (etkileşimli istemci
+betiği) ve `wskurs.lessons.plots.reconnect_lanes` (yeniden bağlanmanın zaman çizelgesi)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import pytest
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 
 from wskurs import serve
-from wskurs.lessons.sources import block, reconnect_lanes, region, regions, show_block, show_region, terminal
+from wskurs.lessons.plots import reconnect_lanes
+from wskurs.lessons.sources import block, region, regions, show_block, show_region
+from wskurs.lessons.terminal import terminal
 
 ROOT = Path(__file__).resolve().parents[1]
 CH03 = ROOT / "notebooks" / "ch03"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["cumulative_plot", "deliveries", "timeline"]
+__all__ = ["cumulative_plot", "deliveries", "reconnect_lanes", "timeline"]
 
 
 def timeline(
@@ -155,3 +155,59 @@ def cumulative_plot(
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def reconnect_lanes(
+    events: Sequence[tuple[float, str, Any]],
+    *,
+    stopped: float,
+    started: float,
+    origin: float | None = None,
+) -> tuple[dict[str, list[tuple[float, float]]], dict[str, list[tuple[float, str]]]]:
+    """Yeniden bağlanan bir istemcinin olaylarını zaman çizelgesi şeritlerine çevirir.
+
+    Args:
+        events: ``(an, olay, ayrıntı)`` üçlüleri, an saniye (``time.perf_counter()``). Olaylar:
+            ``"açıldı"`` (ayrıntı: oturum numarası), ``"kapandı"`` (ayrıntı: kapanış kodu),
+            ``"başarısız"`` (bir deneme başarısız; ayrıntı, bir sonraki denemeden önce beklenen
+            saniye), ``"bitti"`` (istemci işini bitirdi).
+        stopped: Sunucunun durdurulduğu an; ``started``: yeniden başladığı an.
+        origin: Sıfır anı (verilmezse ilk olayın anı).
+
+    Returns:
+        ``(şeritler, işaretler)``: ``timeline``'ın ``lanes`` ve ``marks``'ı, ms cinsinden.
+        Şeritler: ``"sunucu çalışıyor"``, ``"istemci bağlı"``, ``"istemci bekliyor"``. Sunucunun
+        şeridi son olaydan sonra da biraz sürer (sunucu çalışmaya devam ediyor; etiketlere yer kalır).
+    """
+    times = [at for at, _, _ in events]
+    zero = origin if origin is not None else min([*times, stopped])
+    end = max([*times, started])
+
+    def ms(at: float) -> float:
+        return (at - zero) * 1000
+
+    tail = end + 0.25 * (end - zero)
+    server = [(0.0, ms(stopped)), (ms(started), ms(tail))]
+    connected: list[tuple[float, float]] = []
+    waiting: list[tuple[float, float]] = []
+    marks: dict[str, list[tuple[float, str]]] = {"istemci bağlı": [], "istemci bekliyor": []}
+    opened_at: float | None = None
+    attempt = 0
+    for at, kind, detail in events:
+        if kind == "açıldı":
+            opened_at = at
+            marks["istemci bağlı"].append((ms(at), f"{detail}. oturum"))
+        elif kind in ("kapandı", "bitti") and opened_at is not None:
+            connected.append((ms(opened_at), ms(at)))
+            opened_at = None
+            if kind == "kapandı":
+                marks["istemci bağlı"].append((ms(at), f"kod {detail}"))
+        elif kind == "başarısız":
+            attempt += 1
+            waiting.append((ms(at), ms(at + detail)))
+            marks["istemci bekliyor"].append((ms(at), f"✗{attempt}"))
+    if opened_at is not None:
+        connected.append((ms(opened_at), ms(end)))
+    marks["sunucu çalışıyor"] = [(ms(stopped), "durdu"), (ms(started), "başladı")]
+    lanes = {"sunucu çalışıyor": server, "istemci bağlı": connected, "istemci bekliyor": waiting}
+    return lanes, marks
