@@ -1,7 +1,9 @@
 """FastAPI WebSocket Kursu'nun yardımcı paketi.
 
-Derslerin *kullandığı* (öğretmediği) kod burada durur: çekirdek içi sunucular,
-lab kontrolleri, lab üretimi ve notlandırma.
+Derslerin *kullandığı* (öğretmediği) kod burada durur: ``engine`` (çekirdek içi sunucular ve
+süreçler), ``lessons`` (bölüm yardımcıları), ``checks`` (lab kontrolleri), ``grading`` (lab
+üretimi, yargıç, notlandırma) ve ``labformat`` (lab biçimi ve not türleri). Katmanlar ve
+içe aktarmaların yönü: ``ARCHITECTURE.md``.
 """
 
 from __future__ import annotations
