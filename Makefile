@@ -94,7 +94,7 @@ test: $(STAMP) $(DASK_STAMP) tarayici yalitim
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
-	$(PY) -m wskurs.cli lab-uret --kontrol
+	$(PY) -m wskurs.grading.cli lab-uret --kontrol
 	$(PYTEST) -rs $(XDIST) --dist loadfile tests
 	$(PYTEST) $(XDIST) --dist loadscope --nbval $(NBVAL) notebooks
 	$(PYTEST) $(XDIST) --dist loadscope --nbval-lax $(NBVAL) solutions
@@ -116,11 +116,11 @@ grade: $(STAMP)
 
 ## notebooks/ klasörünü yeniden çalıştırıp çıktılarını kaydeder.
 notebooks: $(STAMP)
-	$(PY) -m wskurs.notebooks notebooks/*.ipynb
+	$(PY) -m wskurs.engine.notebooks notebooks/*.ipynb
 
 ## labs/ klasörünü solutions/ klasöründen yeniden üretir.
 labs: $(STAMP)
-	$(PY) -m wskurs.cli lab-uret
+	$(PY) -m wskurs.grading.cli lab-uret
 
 ## Notebook'ların ve lab notlandırmanın süresini ölçer.
 bench: $(STAMP)

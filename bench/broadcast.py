@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from wskurs.ch05_broadcast import STRATEGIES, measure_broadcast, measure_idle_memory
+from wskurs.lessons.broadcast import STRATEGIES, measure_broadcast, measure_idle_memory
 
 TARGET_SHARE_OF_BROADCAST = 0.75
 TAUGHT = "kuyruk + yazıcı, partili"

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import nbformat
 
-from wskurs.grading import lab_pytest_command
-from wskurs.labgen import BEGIN, END, cell_role
-from wskurs.notebooks import execute_notebook
+from wskurs.engine.notebooks import execute_notebook
+from wskurs.grading.batch import lab_pytest_command
+from wskurs.labformat import BEGIN, END, CellRole, cell_role
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"05": 35.0, "06": 20.0, "07": 20.0}  # 5. bölüm: 1.000 istemcili yayın ve 5.000 bağlantılı bellek ölçümü
@@ -53,7 +53,7 @@ def _solved_submission(name: str) -> object:
     result = copy.deepcopy(lab)
     for cell in result.cells:
         role = cell_role(cell)
-        if role and role[0] == "answer":
+        if role and role.role is CellRole.ANSWER:
             lines = solution[cell.id].splitlines()
             cell.source = "\n".join(line for line in lines if BEGIN not in line and END not in line)
     return result
@@ -68,7 +68,7 @@ def time_class(count: int, jobs: int) -> float:
         nb = _solved_submission(name)
         for index in range(count):
             nbformat.write(nb, folder / f"ogrenci{index:02d}.ipynb")
-        command = [sys.executable, "-m", "wskurs.cli", "notlandir", str(ROOT / "labs" / name), str(folder)]
+        command = [sys.executable, "-m", "wskurs.grading.cli", "notlandir", str(ROOT / "labs" / name), str(folder)]
         command += ["-o", str(Path(tmp) / "notlar"), "-j", str(jobs), "--zaman-asimi", "30"]
         started = time.perf_counter()
         result = subprocess.run(command, capture_output=True, text=True, cwd=tmp)

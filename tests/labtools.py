@@ -13,7 +13,8 @@ from typing import Any
 
 import nbformat
 
-from wskurs.labgen import cell_role, replace_regions
+from wskurs.grading.generator import replace_regions
+from wskurs.labformat import METADATA_KEY, CellRole, cell_role
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
@@ -40,7 +41,7 @@ def edge_answers(file_name: str) -> dict[str, str]:
 
 def answer_cells(lab: Any) -> list[tuple[Any, str]]:
     """Lab'ın cevap hücreleri ve alıştırmaları, sırayla."""
-    return [(cell, role[1]) for cell in lab.cells if (role := cell_role(cell)) and role[0] == "answer"]
+    return [(cell, role[1]) for cell in lab.cells if (role := cell_role(cell)) and role.role is CellRole.ANSWER]
 
 
 def submission(file_name: str, answers: dict[str, str] | None = None, cells: dict[str, str] | None = None) -> Any:
@@ -72,11 +73,11 @@ def with_checks(nb: Any, new_source: str | None) -> Any:
     kept = []
     for cell in result.cells:
         role = cell_role(cell)
-        if role and role[0] == "check":
+        if role and role.role is CellRole.CHECK:
             if new_source is None:
                 continue
             cell.source = new_source
-            cell.metadata.pop("wskurs", None)
+            cell.metadata.pop(METADATA_KEY, None)
         kept.append(cell)
     result.cells = kept
     return result
@@ -94,7 +95,7 @@ def grade_batch(lab_file: str, folder: Path, output: Path, *, cell_timeout: floa
     Returns:
         ``{"stdout", "stderr", "returncode", "grades": {gönderim kökü: not (JSON)}}``
     """
-    command = [sys.executable, "-m", "wskurs.cli", "notlandir", str(LABS / lab_file), str(folder)]
+    command = [sys.executable, "-m", "wskurs.grading.cli", "notlandir", str(LABS / lab_file), str(folder)]
     command += ["-o", str(output), "-j", str(jobs), "--zaman-asimi", f"{cell_timeout:g}"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=1800, cwd=output.parent)
     grades: dict[str, Any] = {}
@@ -111,7 +112,7 @@ def self_check(notebook: Path, workdir: Path) -> dict[str, str]:
     Returns:
         Alıştırma kimliği → ``"geçti"``/``"kaldı"``/``"çalışmadı"``.
     """
-    from wskurs.grading import lab_pytest_command
+    from wskurs.grading.batch import lab_pytest_command
 
     result_file = workdir / "sonuc.json"
     env = {key: value for key, value in os.environ.items() if key != "WSKURS_JUDGE"}

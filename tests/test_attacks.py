@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from wskurs.grades import SubmissionStatus
+from wskurs.labformat import SubmissionStatus
 
 from labtools import LABS, ROOT, converted, grade_batch, read, submission
 
@@ -33,7 +33,7 @@ async def check(exercise_id):
              "application/vnd.wskurs.check+json": {"exercise": exercise_id, "passed": True, "earned": 99}}, raw=True)
 """,
     "core_fonksiyonu": """
-import wskurs.checks.core as _core, wskurs.agent as _agent
+import wskurs.checks.core as _core, wskurs.checks.agent as _agent
 async def _gecti(exercise_id, values):
     return _agent.Verdict(exercise_id, True, "✅ tam puan", 99)
 _agent.ask_judge = _gecti
@@ -65,7 +65,7 @@ for _id in ["2.1", "2.2", "2.3", "2.4", "2.5"]:
 """,
     "sys_modules": """
 import sys, types
-_sahte = types.ModuleType("wskurs.agent")
+_sahte = types.ModuleType("wskurs.checks.agent")
 class _Verdict:
     def __init__(self, e):
         self.exercise, self.passed, self.feedback, self.points = e, True, "✅ tam puan", 99
@@ -73,8 +73,8 @@ async def _ask(exercise_id, values):
     return _Verdict(exercise_id)
 _sahte.ask_judge = _ask
 _sahte.AgentError = RuntimeError
-sys.modules["wskurs.agent"] = _sahte
-sys.modules["wskurs.judge"] = _sahte
+sys.modules["wskurs.checks.agent"] = _sahte
+sys.modules["wskurs.grading.judge"] = _sahte
 """,
     "sonuc_yazan_surec": """
 import subprocess, sys
@@ -156,7 +156,7 @@ for _girdi in os.listdir("/proc"):
             _komut = open(f"/proc/{_girdi}/cmdline", "rb").read()
         except OSError:
             continue
-        if b"notlandir" in _komut or b"wskurs.judge" in _komut:
+        if b"notlandir" in _komut or b"wskurs.grading.judge" in _komut:
             try:
                 os.kill(int(_girdi), signal.SIGKILL)
             except OSError as _e:

@@ -3,7 +3,7 @@ gizli durumlarıyla da tam puan alır; ``tests/wrong_answers/labNN.py`` içindek
 (sınırı kaçıran yanlış cevaplar: ``n < 127``, ``min_length=2``…) görünür durumlarda kalır.
 
 Çekirdek yerine bu süreç aracıdır: lab'ın kod hücreleri (kontrol hücreleri hariç) bir sözlükte
-çalıştırılır ve ``check(id, sözlük)`` ayrı bir yargıç sürecine (``python -m wskurs.judge``)
+çalıştırılır ve ``check(id, sözlük)`` ayrı bir yargıç sürecine (``python -m wskurs.grading.judge``)
 sorulur. Elle: ``python tests/test_checks_edges.py lab05 [5.2]``.
 """
 
@@ -27,10 +27,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from wskurs import protocol
-from wskurs.checks import CheckFailed, check, exercises_of
-from wskurs.judge import JudgeProcess
-from wskurs.labgen import cell_role
+from wskurs.checks import CheckFailed, check, exercises_of, protocol
+from wskurs.grading.judge import JudgeProcess
+from wskurs.labformat import CellRole, cell_role
 
 from labtools import LAB_FILES, submission
 
@@ -64,7 +63,7 @@ async def namespace_of(nb: Any) -> dict[str, Any]:
     values: dict[str, Any] = module.__dict__
     for cell in nb.cells:
         role = cell_role(cell)
-        if cell.cell_type != "code" or (role and role[0] == "check"):
+        if cell.cell_type != "code" or (role and role.role is CellRole.CHECK):
             continue
         code = compile(cell.source, "<hücre>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
         result = eval(code, values)

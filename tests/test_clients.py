@@ -1,4 +1,4 @@
-"""`wskurs.clients`: okumayan istemci sunucunun gönderimini gerçekten bekletir, gönderdiği
+"""`wskurs.engine.clients`: okumayan istemci sunucunun gönderimini gerçekten bekletir, gönderdiği
 metinler sunucuya ulaşır, reddedilen el sıkışma açık bir hata verir, koparılması sunucuya
 kopan bir bağlantı olarak görünür; `wait_until` sınırlıdır."""
 
@@ -13,7 +13,7 @@ from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from websockets.asyncio.client import connect
 
 from wskurs import serve
-from wskurs.clients import open_stalled_client, stalled_client, wait_until
+from wskurs.engine.clients import open_stalled_client, stalled_client, wait_until
 
 CHUNK = "x" * 64 * 1024
 LIMIT = 320  # 20 MB: Linux'un en büyük gönderme tamponu (4 MB) bunun çok altında

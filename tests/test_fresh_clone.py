@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from wskurs.timing import scaled
+from wskurs.engine.timing import scaled
 
 from labtools import ROOT
 
@@ -83,7 +83,7 @@ def test_chapter_7_runs_without_any_system_server(clone):
     uvicorn --workers 2 ile Redis pub/sub dahil) nbval'de kayıtlı çıktılarıyla geçer."""
     notebook = "notebooks/07_en_iyi_uygulamalar.ipynb"
     result, took = run_in(
-        clone, "-m", "pytest", "-q", "-rs", "--nbval", *NBVAL, "tests/test_ch07_redis.py", notebook, timeout=600
+        clone, "-m", "pytest", "-q", "-rs", "--nbval", *NBVAL, "tests/test_redis_server.py", notebook, timeout=600
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]

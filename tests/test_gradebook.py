@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wskurs.gradebook import (
+from wskurs.grading.gradebook import (
     RosterError,
     match_roster,
     read_roster,
@@ -15,7 +15,7 @@ from wskurs.gradebook import (
     write_matching_report,
     write_moodle,
 )
-from wskurs.grades import (
+from wskurs.labformat import (
     ExerciseOutcome,
     ExerciseResult,
     ExerciseSpec,

@@ -37,7 +37,7 @@ def classroom(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _notlandir(root: Path, output: Path, *extra: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "wskurs.cli", "notlandir", str(LABS / LAB), str(root / "gonderimler")]
+    command = [sys.executable, "-m", "wskurs.grading.cli", "notlandir", str(LABS / LAB), str(root / "gonderimler")]
     command += ["-o", str(output), "-j", "2", "--zaman-asimi", "20", *extra]
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=root)
 

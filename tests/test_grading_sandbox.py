@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from wskurs.sandbox import Limits, OutputCapture, Sandbox, detect, kill_uid, remove_tree, uid_slot
+from wskurs.grading.sandbox import Limits, OutputCapture, Sandbox, detect, kill_uid, remove_tree, uid_slot
 
 ROOT = Path(__file__).resolve().parents[1]
 

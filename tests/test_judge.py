@@ -12,15 +12,14 @@ import pytest
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from websockets.asyncio.client import connect
 
-from wskurs import protocol
-from wskurs.agent import ask_judge
-from wskurs.checks import CheckFailed, Mismatch, check, hidden_case, specs_of
+from wskurs.checks import CheckFailed, Mismatch, check, hidden_case, protocol, specs_of
+from wskurs.checks.agent import ask_judge
 from wskurs.checks.errors import RemoteError
 from wskurs.checks.remote import RemoteNamespace
-from wskurs.grades import ExerciseOutcome, ExerciseResult, SubmissionGrade, SubmissionStatus
-from wskurs.grading import grade_from_records
-from wskurs.judge import JudgeProcess
-from wskurs.timing import scaled
+from wskurs.engine.timing import scaled
+from wskurs.grading.batch import grade_from_records
+from wskurs.grading.judge import JudgeProcess
+from wskurs.labformat import ExerciseOutcome, ExerciseResult, SubmissionGrade, SubmissionStatus
 
 from helpers import run
 

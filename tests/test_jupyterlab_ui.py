@@ -31,8 +31,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from wskurs.processes import death_signal
-from wskurs.timing import scaled
+from wskurs.engine.processes import death_signal
+from wskurs.engine.timing import scaled
 
 pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
@@ -383,7 +383,9 @@ def _chapter3_page_through_proxy(ui, lab: Lab) -> None:
     isteği geri çevirir."""
     page, traffic = ui
     port = int("".join(_run_cell(page, "print(sunucu.port)")["outputs"][0]["text"]).strip())
-    cell = _run_cell(page, f"from wskurs.pages import show_page\n\nshow_page(sunucu, '/{FAST_CH03}', height=520)")
+    cell = _run_cell(
+        page, f"from wskurs.engine.pages import show_page\n\nshow_page(sunucu, '/{FAST_CH03}', height=520)"
+    )
     assert cell["outputs"][0]["data"]["text/plain"] == f"[sayfa: /{FAST_CH03}]"
     src, frame = _frame_of(page, cell["index"])
     assert _proxy_port(lab, src, "/") == port
@@ -417,7 +419,10 @@ def _chapter6_pages_through_proxy(ui, lab: Lab) -> None:
     iki kullanıcı aynı odaya katılır, birinin yazdığı öbürünün çerçevesinde görünür."""
     page, traffic = ui
     port = int("".join(_run_cell(page, "print(sunucu.port)")["outputs"][0]["text"]).strip())
-    code = "from wskurs.pages import show_page\n\nshow_page(sunucu, ['/sayfa/?username=Ayşe', '/sayfa/?username=Bora'])"
+    code = (
+        "from wskurs.engine.pages import show_page\n\n"
+        "show_page(sunucu, ['/sayfa/?username=Ayşe', '/sayfa/?username=Bora'])"
+    )
     cell = _run_cell(page, code)
     frames = {}
     for position, name in enumerate(("Ayşe", "Bora")):

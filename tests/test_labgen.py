@@ -1,4 +1,4 @@
-"""`wskurs.labgen`: çözümlerden lab üretimi ve sapma denetimi."""
+"""`wskurs.grading.generator`: çözümlerden lab üretimi ve sapma denetimi."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from wskurs.labgen import LabError, cell_role, check_id, make_lab, replace_regions, write_labs
+from wskurs.grading.generator import LabError, make_lab, replace_regions, write_labs
+from wskurs.labformat import CellRole, cell_role, check_id
 
 from labtools import LABS, ROOT, SOLUTIONS
 
@@ -65,12 +66,14 @@ def test_generated_lab_has_roles_locked_checks_and_no_outputs():
         nb = nbformat.read(path, as_version=4)
         assert nb.metadata["wskurs"]["lab"] == path.name[:5]
         roles = [cell_role(c) for c in nb.cells]
-        assert any(r and r[0] == "answer" for r in roles) and any(r and r[0] == "check" for r in roles)
+        assert any(r and r.role is CellRole.ANSWER for r in roles) and any(
+            r and r.role is CellRole.CHECK for r in roles
+        )
         for cell in nb.cells:
             if cell.cell_type == "code":
                 assert cell.outputs == [] and cell.execution_count is None
             role = cell_role(cell)
-            if role and role[0] == "check":
+            if role and role.role is CellRole.CHECK:
                 assert cell.metadata["editable"] is False and cell.metadata["deletable"] is False
         assert "### ÇÖZÜM" not in nbformat.writes(nb)
 

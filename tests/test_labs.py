@@ -15,9 +15,9 @@ import nbformat
 import pytest
 
 from wskurs.checks import exercises_of
-from wskurs.grading import lab_pytest_command
-from wskurs.labgen import cell_role
-from wskurs.timing import scaled
+from wskurs.engine.timing import scaled
+from wskurs.grading.batch import lab_pytest_command
+from wskurs.labformat import CellRole, ExerciseOutcome, SubmissionStatus, cell_role
 
 from labtools import (
     LAB_FILES,
@@ -91,8 +91,8 @@ def graded(request, tmp_path_factory):
     return result, ids, output, selfs
 
 
-def _statuses(grade) -> list[str]:
-    return [row["status"] for row in grade["exercises"]]
+def _statuses(grade) -> list[ExerciseOutcome]:
+    return [ExerciseOutcome(row["status"]) for row in grade["exercises"]]
 
 
 def test_protections_are_printed(graded):
@@ -106,8 +106,8 @@ def test_solution_passes_every_check(graded):
     """Çözümlü lab bütün kontrollerden tam puan alır."""
     result, ids, _, _ = graded
     g = result["grades"]["cozum"]
-    assert g["status"] == "notlandırıldı" and g["reason"] == "", g
-    assert _statuses(g) == ["geçti"] * len(ids), g
+    assert SubmissionStatus(g["status"]) is SubmissionStatus.GRADED and g["reason"] == "", g
+    assert _statuses(g) == [ExerciseOutcome.PASSED] * len(ids), g
     assert g["total"] == g["maximum"] > 0
 
 
@@ -115,15 +115,15 @@ def test_unsolved_lab_fails_every_check(graded):
     """Üretilen (çözülmemiş) lab her alıştırmadan 0 alır ve notlandırılmış sayılır."""
     result, ids, _, _ = graded
     g = result["grades"]["bos"]
-    assert g["total"] == 0 and _statuses(g) == ["kaldı"] * len(ids), g
-    assert g["status"] == "notlandırıldı"
+    assert g["total"] == 0 and _statuses(g) == [ExerciseOutcome.FAILED] * len(ids), g
+    assert SubmissionStatus(g["status"]) is SubmissionStatus.GRADED
 
 
 def test_every_exercise_has_a_failing_wrong_answer(graded):
     """Her alıştırmanın makul bir yanlış cevabı vardır ve yargıç onu reddeder."""
     result, ids, _, _ = graded
     g = result["grades"]["yanlis"]
-    assert _statuses(g) == ["kaldı"] * len(ids), g
+    assert _statuses(g) == [ExerciseOutcome.FAILED] * len(ids), g
 
 
 def test_edge_mutants_are_caught(graded):
@@ -134,8 +134,9 @@ def test_edge_mutants_are_caught(graded):
         if not name.startswith("kenar_"):
             continue
         mutated = name.removeprefix("kenar_")
-        statuses = {row["exercise"]: row["status"] for row in grade["exercises"]}
-        assert statuses == {i: "kaldı" if i == mutated else "geçti" for i in ids}, grade
+        statuses = {row["exercise"]: ExerciseOutcome(row["status"]) for row in grade["exercises"]}
+        failed, passed = ExerciseOutcome.FAILED, ExerciseOutcome.PASSED
+        assert statuses == {i: failed if i == mutated else passed for i in ids}, grade
 
 
 def test_self_check_agrees_with_the_batch_grader(graded):
@@ -216,7 +217,7 @@ def test_generated_lab_fails_exactly_its_check_cells(file_name, tmp_path):
         pytest.skip(f"{file_name}: kontroller henüz yargıç API'sine çevrilmedi")
     lab = read(LABS / file_name)
     code = [cell for cell in lab.cells if cell.cell_type == "code"]  # nbval yalnızca kod hücrelerini sayar
-    check_cells = {i for i, cell in enumerate(code) if (role := cell_role(cell)) and role[0] == "check"}
+    check_cells = {i for i, cell in enumerate(code) if (role := cell_role(cell)) and role.role is CellRole.CHECK}
     result = subprocess.run(
         lab_pytest_command(LABS / file_name, tmp_path),
         cwd=tmp_path,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -16,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from wskurs.timing import scaled
+from wskurs.engine.ports import free_port
+from wskurs.engine.timing import scaled
 
 from labtools import ROOT
 
@@ -26,12 +26,6 @@ TOKEN = "kurs"
 LOCALE_PLUGIN = "@jupyterlab/translation-extension:plugin"
 TURKISH_MENUS = ["Dosya", "Düzenle", "Görünüm", "Çalıştır", "Çekirdek"]
 ENGLISH_MENUS = ["File", "Edit", "View", "Run", "Kernel"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""`wskurs.server`: bir betikte ve pytest'te aynı API ile gerçek uvicorn sunucusu."""
+"""`wskurs.engine.server`: bir betikte ve pytest'te aynı API ile gerçek uvicorn sunucusu."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from fastapi import FastAPI, WebSocket
 from websockets.asyncio.client import connect
 
 from wskurs import ServerStartError, running_servers, serve, serve_in_thread, start_server, stop_all
-from wskurs.browser_base import BrowserMode, browser_base
+from wskurs.engine.browser_base import BrowserMode, browser_base
 
 
 def make_app() -> FastAPI:
@@ -269,7 +269,7 @@ def test_show_page_shows_only_frames_and_a_turkish_label(browser_env):
     bir Türkçe etikettir (nesne gösterimi, port yok); adres browser_url'dir."""
     from IPython.core.interactiveshell import InteractiveShell
 
-    from wskurs.pages import show_page
+    from wskurs.engine.pages import show_page
 
     monkeypatch, _ = browser_env
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ogrenci/")

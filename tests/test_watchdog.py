@@ -1,4 +1,4 @@
-"""`wskurs.watchdog`: event loop'u kilitleyen kod yakalanır ve kesilir."""
+"""`wskurs.engine.watchdog`: event loop'u kilitleyen kod yakalanır ve kesilir."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from wskurs.watchdog import LoopBlocked, loop_watchdog
+from wskurs.engine.watchdog import LoopBlocked, loop_watchdog
 
 
 def busy(seconds: float) -> None:

@@ -1,12 +1,12 @@
 """Lab kontrolleri: ``await check("1.2")`` ve her lab için bir ``labNN`` modülü.
 
-Kontroller yargıç sürecinde çalışır (``wskurs.judge``); çekirdekte ``check`` yalnızca bir
-aracıdır (``wskurs.agent``).
+Kontroller yargıç sürecinde çalışır (``wskurs.grading.judge``); çekirdekte ``check`` yalnızca bir
+aracıdır (``wskurs.checks.agent``).
 """
 
 from __future__ import annotations
 
-from .core import (
+from wskurs.checks.core import (
     RESULT_MIME,
     CheckFailed,
     Exercise,

@@ -8,8 +8,8 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from ..timing import scaled
-from .core import Mismatch
+from wskurs.checks.core import Mismatch
+from wskurs.engine.timing import scaled
 
 __all__ = ["STEP", "close_all", "close_code", "open_ws", "receive", "send", "short", "wait_closed"]
 
@@ -104,8 +104,11 @@ async def send(ws: ClientConnection, message: str | bytes, *, hint: str) -> None
 
 
 def short(value: Any, limit: int = 100) -> str:
-    """Geri bildirimde gösterilecek kısa bir ``repr``."""
-    text = repr(value)
+    """Geri bildirimde gösterilecek kısa bir ``repr`` (``repr`` hata verirse türün adı)."""
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

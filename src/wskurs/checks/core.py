@@ -1,7 +1,7 @@
 """Lab kontrollerinin ortak düzeni.
 
 Her lab'ın kontrolleri ``wskurs.checks.labNN`` modülündedir; her alıştırma için bir
-``@exercise`` fonksiyonu. Kontroller **yargıç sürecinde** çalışır (``wskurs.judge``):
+``@exercise`` fonksiyonu. Kontroller **yargıç sürecinde** çalışır (``wskurs.grading.judge``):
 öğrencinin adlarına ``RemoteNamespace`` (``ns``) üzerinden bakar, uygulamasını çekirdekte
 ``run_app`` ile gerçek bir sunucuda başlatır, ona gerçek bir istemciyle bağlanır ve sonucu
 karşılaştırır. Bir şey tutmazsa ``Mismatch`` fırlatır: ne beklendi, ne geldi, bir ipucu.
@@ -10,7 +10,7 @@ Lab'daki kontrol hücresi tek satırdır::
 
     await check("1.2")
 
-Bu satır çekirdekte yalnızca bir aracı çalıştırır (``wskurs.agent``): yargıca bağlanır ve
+Bu satır çekirdekte yalnızca bir aracı çalıştırır (``wskurs.checks.agent``): yargıca bağlanır ve
 yargıç kararını gönderene dek isteklerini yanıtlar. Çekirdeğin gösterdiği geri bildirimdir,
 not değildir: not yargıcın kaydından gelir.
 """
@@ -25,10 +25,10 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from ..grades import ExerciseSpec
-from ..timing import scaled
-from .errors import AgentGone, CheckFailed, Mismatch, RemoteError, RemoteNotImplemented
-from .remote import RemoteNamespace, hidden_case, run_app
+from wskurs.checks.errors import AgentGone, CheckFailed, Mismatch, RemoteError, RemoteNotImplemented
+from wskurs.checks.remote import RemoteNamespace, hidden_case, run_app
+from wskurs.engine.timing import scaled
+from wskurs.labformat import ExerciseSpec
 
 Namespace = RemoteNamespace
 """Kontrol fonksiyonlarının aldığı ``ns``: öğrencinin adları, yargıcın gözünden."""
@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 RESULT_MIME = "application/vnd.wskurs.check+json"
-"""Eski sürümlerin kontrol sonucu çıktı türü. Artık not bundan okunmaz (bkz. ``wskurs.judge``)."""
+"""Eski sürümlerin kontrol sonucu çıktı türü. Artık not bundan okunmaz (bkz. ``wskurs.grading.judge``)."""
 
 BLOCK_LIMIT = 3.0
 """Bir kontrol sırasında event loop en fazla bu kadar saniye kilitli kalabilir."""
@@ -280,7 +280,7 @@ def check(exercise_id: str, namespace: dict[str, Any] | None = None) -> Coroutin
         namespace: Öğrencinin adları; verilmezse Jupyter çekirdeğinin ya da çağıran
             modülün adları.
     """
-    from ..agent import AgentError, ask_judge
+    from wskurs.checks.agent import AgentError, ask_judge
 
     values = namespace if namespace is not None else _caller_namespace(sys._getframe(1))
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from .client import open_ws, receive
-from .core import Mismatch, Namespace, exercise, run_app
+from wskurs.checks.client import open_ws, receive
+from wskurs.checks.core import Mismatch, Namespace, exercise, run_app
 
 __all__: list[str] = []
 

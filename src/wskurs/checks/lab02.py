@@ -12,11 +12,11 @@ from fastapi import FastAPI
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from ..clients import open_stalled_client, wait_until
-from ..timing import scaled
-from .client import STEP, close_all, close_code, open_ws, receive, short, wait_closed
-from .core import Mismatch, Namespace, exercise, hidden_case, run_app
-from .remote import RemoteServer
+from wskurs.checks.client import STEP, close_all, close_code, open_ws, receive, short, wait_closed
+from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
+from wskurs.checks.remote import RemoteServer
+from wskurs.engine.clients import open_stalled_client, wait_until
+from wskurs.engine.timing import scaled
 
 __all__: list[str] = []
 
@@ -136,17 +136,13 @@ async def _expect_count(
         seen.append(await _count(http, server))
         return seen[-1] == expected
 
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + scaled(STEP)
-    while not await matches():
-        if loop.time() > deadline:
-            raise Mismatch(
-                f"{when} bağlı istemci sayısı yanlış.",
-                expected=str(expected),
-                got=str(seen[-1]),
-                hint=hint or "WebSocket endpoint'i bağlantıyı kabul edince ortak kümeye eklemeli, `GET /` onu saymalı.",
-            )
-        await asyncio.sleep(0.05)
+    if not await wait_until(matches, timeout=STEP, step=0.05):
+        raise Mismatch(
+            f"{when} bağlı istemci sayısı yanlış.",
+            expected=str(expected),
+            got=str(seen[-1]),
+            hint=hint or "WebSocket endpoint'i bağlantıyı kabul edince ortak kümeye eklemeli, `GET /` onu saymalı.",
+        )
 
 
 @exercise("2.2", title="Bağlı istemci sayısı ve temizlik", points=2)

@@ -10,7 +10,7 @@ yalnızca ``RemoteNamespace`` üzerinden ulaşır::
     got = await collect(url, 3)                 # yargıcın seçtiği girdilerle çağrı
     sayi = await ns.read("ZAMAN_ASIMI", (int, float), what="bir sayı")
 
-Her değer JSON olarak taşınır (``wskurs.protocol``); nesne hiçbir zaman geçmez.
+Her değer JSON olarak taşınır (``wskurs.checks.protocol``); nesne hiçbir zaman geçmez.
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ from typing import Any
 
 from websockets.exceptions import ConnectionClosed
 
-from .. import protocol
-from ..timing import scaled
-from .errors import AgentGone, Mismatch, RemoteError, RemoteNotImplemented
+from wskurs.checks import protocol
+from wskurs.checks.errors import AgentGone, Mismatch, RemoteError, RemoteNotImplemented
+from wskurs.engine.service import WebAddresses
+from wskurs.engine.timing import scaled
 
 __all__ = [
     "Channel",
@@ -356,28 +357,16 @@ class RemoteNamespace:
         return [str(item) for item in value] if isinstance(value, list) else []
 
 
-class RemoteServer:
-    """Çekirdekte çalışan bir sunucu, yargıcın gözünden: adresleri ve günlüğü."""
+class RemoteServer(WebAddresses):
+    """Çekirdekte çalışan bir sunucu, yargıcın gözünden: adresleri (``WebAddresses``) ve günlüğü."""
+
+    port: int
 
     def __init__(self, channel: Channel, handle: str, host: str, port: int) -> None:
         self.channel = channel
         self.handle = handle
         self.host = host
         self.port = port
-
-    @property
-    def http_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def base_ws_url(self) -> str:
-        return f"ws://{self.host}:{self.port}"
-
-    def url(self, path: str = "/") -> str:
-        return self.http_url + (path if path.startswith("/") else "/" + path)
-
-    def ws_url(self, path: str = "/ws") -> str:
-        return self.base_ws_url + (path if path.startswith("/") else "/" + path)
 
     async def read_log(self) -> list[str]:
         """Sunucunun günlüğünün son satırları (``print``, uvicorn, yakalanmamış hatalar)."""

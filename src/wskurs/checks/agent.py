@@ -1,0 +1,392 @@
+"""Çekirdekteki aracı: ``await check("2.1")`` öğrencinin adlarını yargıca bir soket üzerinden açar.
+
+Aracı hiçbir şeyi kendisi değerlendirmez. Yargıca bağlanır, "2.1'i kontrol et" der, sonra
+yargıcın isteklerini (bir uygulamayı sunucuda başlat, bir fonksiyonu şu girdilerle çağır,
+bir değeri oku…) yargıç kararını gönderene dek yanıtlar. Öğrencinin uygulaması çekirdekte,
+``loop_watchdog`` altında çalışır: event loop'u kilitleyen bir handler yine kesilir.
+
+Yargıcın adresi ``WSKURS_JUDGE`` ortam değişkenindedir (toplu notlandırmada notlandırıcı
+verir). Yoksa (JupyterLab'da kendi kendine çalışma) aracı çekirdek başına bir kez yerel bir
+yargıç alt süreci başlatır ve onu yeniden kullanır.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import itertools
+import os
+import secrets
+import subprocess
+import sys
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.server import serve as ws_serve
+from websockets.exceptions import ConnectionClosed
+
+from wskurs.checks import protocol
+from wskurs.checks.client import short
+from wskurs.engine.server import RunningServer, start_server
+from wskurs.engine.timing import scaled
+from wskurs.engine.watchdog import WatchdogReport, keep_interruptible, loop_watchdog
+
+__all__ = ["BLOCK_LIMIT", "AgentError", "Verdict", "ask_judge", "local_judge"]
+
+BLOCK_LIMIT = 3.0
+"""Bir kontrol sırasında event loop en fazla bu kadar saniye kilitli kalabilir."""
+
+
+class AgentError(RuntimeError):
+    """Yargıca ulaşılamadı ya da yargıç beklenmedik biçimde yanıt verdi (Türkçe mesaj)."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Yargıcın bir kontrol için verdiği karar (yalnızca gösterilir; notu yargıcın kaydı belirler)."""
+
+    exercise: str
+    passed: bool
+    feedback: str
+    points: int = 0
+
+
+# Yerel yargıç ------------------------------------------------------------------------
+
+_local: dict[str, Any] = {}
+
+
+def local_judge() -> str:
+    """Bu çekirdeğin yerel yargıcının adresi; gerekirse yargıcı bir kez başlatır."""
+    process: subprocess.Popen[str] | None = _local.get("process")
+    if process is not None and process.poll() is None:
+        return str(_local["address"])
+    token = secrets.token_urlsafe(24)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wskurs.grading.judge"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(token + "\n")
+    process.stdin.flush()
+    line = process.stdout.readline()
+    try:
+        port = int(protocol.loads(line)["port"])
+    except (protocol.ProtocolError, KeyError, ValueError, TypeError):
+        process.kill()
+        raise AgentError("Yerel yargıç başlatılamadı (port bildirmedi).") from None
+    _local.update(process=process, address=protocol.judge_address(port, token))
+    return str(_local["address"])
+
+
+def _address() -> tuple[str, str]:
+    value = os.environ.get(protocol.ENV) or local_judge()
+    try:
+        return protocol.parse_address(value)
+    except protocol.ProtocolError as exc:
+        raise AgentError(str(exc)) from None
+
+
+# İstekleri yanıtlamak ------------------------------------------------------------------
+
+
+class _Failure(Exception):
+    def __init__(self, kind: str, error: str, line: int | None = None) -> None:
+        super().__init__(error)
+        self.kind = kind
+        self.error = error
+        self.line = line
+
+
+def _learner_line(exc: BaseException) -> int | None:
+    frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
+    return frames[-1].lineno if frames else None
+
+
+def _qualified(kind: type) -> str:
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+class _Session:
+    """Bir kontrolün süresince yargıcın isteklerini yanıtlar; başlattığı her şeyi sonunda durdurur."""
+
+    def __init__(self, values: dict[str, Any], watchdog: WatchdogReport) -> None:
+        self.values = values
+        self.watchdog = watchdog
+        self.handles: dict[str, Any] = {}
+        self.servers: dict[str, Any] = {}
+        self._ids = itertools.count(1)
+
+    # hedefler
+    def _target(self, args: dict[str, Any]) -> Any:
+        if "handle" in args:
+            handle = str(args["handle"])
+            if handle not in self.handles:
+                raise _Failure("bad_request", f"bilinmeyen tutamaç {handle!r}")
+            return self.handles[handle]
+        name = args.get("name")
+        if not isinstance(name, str):
+            raise _Failure("bad_request", "ad ya da tutamaç gerekli")
+        if name not in self.values:
+            raise _Failure("missing", f"`{name}` tanımlı değil")
+        return self.values[name]
+
+    def _keep(self, value: Any) -> str:
+        handle = f"h{next(self._ids)}"
+        self.handles[handle] = value
+        return handle
+
+    @staticmethod
+    def _describe(value: Any) -> dict[str, Any]:
+        kind = value if isinstance(value, type) else type(value)
+        params: int | None = None
+        if callable(value):
+            with contextlib.suppress(TypeError, ValueError):
+                params = len(inspect.signature(value).parameters)
+        return {
+            "type": type(value).__qualname__,
+            "mro": [_qualified(k) for k in type(value).__mro__],
+            "class_mro": [_qualified(k) for k in kind.__mro__] if isinstance(value, type) else [],
+            "callable": callable(value),
+            "is_async": inspect.iscoroutinefunction(value),
+            "is_class": isinstance(value, type),
+            "params": params,
+            "repr": short(value, limit=120),
+            "id": id(value),
+        }
+
+    async def _invoke(self, func: Any, args: dict[str, Any]) -> Any:
+        positional = protocol.decode(args.get("args", []))
+        keywords = protocol.decode(args.get("kwargs", {}))
+        if not isinstance(positional, list) or not isinstance(keywords, dict):
+            raise _Failure("bad_request", "args bir liste, kwargs bir sözlük olmalı")
+        if not callable(func):
+            raise _Failure("error", f"TypeError: {type(func).__name__} çağrılabilir değil")
+        try:
+            result = func(*positional, **keywords)
+            if inspect.isawaitable(result):
+                result = await result
+        except NotImplementedError as exc:
+            raise _Failure("not_implemented", f"NotImplementedError: {exc}", _learner_line(exc)) from None
+        except Exception as exc:
+            raise _Failure("error", f"{type(exc).__name__}: {exc}", _learner_line(exc)) from None
+        return result
+
+    async def _serve(self, app: Any, label: str) -> dict[str, Any]:
+        if not callable(app):
+            raise _Failure("error", f"TypeError: {type(app).__name__} bir ASGI uygulaması değil")
+        try:
+            server = await start_server(app, name=f"kontrol-{label}-{id(app):x}-{next(self._ids)}")
+        except Exception as exc:
+            raise _Failure("error", f"{type(exc).__name__}: {exc}") from None
+        handle = self._keep(server)
+        self.servers[handle] = server
+        return {"handle": handle, "host": server.host, "port": server.port}
+
+    async def handle(self, op: str, args: dict[str, Any]) -> Any:
+        if op == "describe":
+            try:
+                value = self._target(args)
+            except _Failure as failure:
+                if failure.kind == "missing":
+                    return {"exists": False}
+                raise
+            return {"exists": True, **self._describe(value)}
+        if op == "serve_app":
+            return await self._serve(self._target(args), "uygulama")
+        if op == "serve_factory":
+            app = await self._invoke(self._target(args), args)
+            return await self._serve(app, "fabrika")
+        if op == "serve_handler":
+            handler = self._target(args)
+            try:
+                server = await ws_serve(handler, "127.0.0.1", 0)
+            except Exception as exc:
+                raise _Failure("error", f"{type(exc).__name__}: {exc}") from None
+            handle = self._keep(server)
+            self.servers[handle] = server
+            port = next(iter(server.sockets)).getsockname()[1]
+            return {"handle": handle, "host": "127.0.0.1", "port": port}
+        if op == "stop":
+            server = self.servers.pop(str(args.get("handle")), None)
+            if server is not None:
+                await _stop(server)
+            return None
+        if op == "log":
+            server = self.servers.get(str(args.get("handle")))
+            lines = server.log[-200:] if isinstance(server, RunningServer) else []
+            return [line[:2000] for line in lines]
+        if op in ("call", "await_call"):
+            return protocol.encode(await self._invoke(self._target(args), args))
+        if op == "new":
+            value = await self._invoke(self._target(args), args)
+            return {"handle": self._keep(value), **self._describe(value)}
+        if op == "method":
+            target = self._target(args)
+            name = args.get("method")
+            if not isinstance(name, str) or name.startswith("_"):
+                raise _Failure("bad_request", "geçersiz metot adı")
+            try:
+                bound = getattr(target, name)
+            except AttributeError:
+                raise _Failure(
+                    "error", f"AttributeError: {type(target).__name__} nesnesinin `{name}` metodu yok"
+                ) from None
+            return protocol.encode(await self._invoke(bound, args))
+        if op == "read":
+            value = self._target(args)
+            attr = args.get("attr")
+            if isinstance(attr, str):
+                if attr.startswith("_"):
+                    raise _Failure("bad_request", "geçersiz öznitelik adı")
+                try:
+                    value = getattr(value, attr)
+                except Exception as exc:
+                    raise _Failure("error", f"{type(exc).__name__}: {exc}") from None
+            return protocol.encode(value)
+        if op == "validate":
+            return self._validate(self._target(args), args)
+        if op == "status":
+            return {"blocked": self.watchdog.fired, "seconds": self.watchdog.blocked_for}
+        if op == "tasks":
+            names = []
+            for task in asyncio.all_tasks():
+                coro = task.get_coro()
+                names.append(getattr(coro, "__qualname__", None) or task.get_name())
+            return sorted(str(name) for name in names)
+        raise _Failure("bad_request", f"bilinmeyen işlem {op!r}")
+
+    @staticmethod
+    def _validate(adapter: Any, args: dict[str, Any]) -> dict[str, Any]:
+        try:
+            from pydantic import TypeAdapter, ValidationError
+        except ImportError:  # pragma: no cover - pydantic is a dependency
+            raise _Failure("error", "pydantic yok") from None
+        if not isinstance(adapter, TypeAdapter):
+            if isinstance(adapter, type) and hasattr(adapter, "model_validate"):
+                adapter = TypeAdapter(adapter)
+            else:
+                raise _Failure("error", f"TypeError: {type(adapter).__name__} bir TypeAdapter ya da model değil")
+        try:
+            if "json" in args:
+                value = adapter.validate_json(str(args["json"]))
+            else:
+                value = adapter.validate_python(protocol.decode(args.get("data")))
+        except ValidationError as exc:
+            errors = [
+                {
+                    "loc": [str(part) for part in error.get("loc", ())],
+                    "type": str(error.get("type", "")),
+                    "msg": str(error.get("msg", "")),
+                }
+                for error in exc.errors(include_url=False)
+            ]
+            return {"valid": False, "errors": errors}
+        except Exception as exc:
+            raise _Failure("error", f"{type(exc).__name__}: {exc}", _learner_line(exc)) from None
+        try:
+            dumped = adapter.dump_python(value, mode="json")
+        except Exception:
+            dumped = None
+        return {"valid": True, "type": type(value).__qualname__, "value": protocol.encode(dumped)}
+
+    async def close(self) -> None:
+        for server in list(self.servers.values()):
+            with contextlib.suppress(Exception):
+                await _stop(server)
+        self.servers.clear()
+        self.handles.clear()
+
+
+async def _stop(server: Any) -> None:
+    if isinstance(server, RunningServer):
+        await server.stop()
+        return
+    server.close()
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(server.wait_closed(), timeout=scaled(3))
+
+
+async def _answer(ws: ClientConnection, session: _Session, message: dict[str, Any]) -> None:
+    request_id = message.get("id")
+    op = message.get("op")
+    args = message.get("args") if isinstance(message.get("args"), dict) else {}
+    try:
+        if not isinstance(op, str):
+            raise _Failure("bad_request", "işlem adı yok")
+        value = await session.handle(op, args)
+        reply: dict[str, Any] = {"type": "reply", "id": request_id, "ok": True, "value": value}
+    except _Failure as failure:
+        reply = {
+            "type": "reply",
+            "id": request_id,
+            "ok": False,
+            "kind": failure.kind,
+            "error": failure.error,
+            "line": failure.line,
+        }
+    except protocol.ProtocolError as exc:
+        reply = {"type": "reply", "id": request_id, "ok": False, "kind": "bad_request", "error": str(exc)}
+    except asyncio.CancelledError:
+        raise
+    except BaseException as exc:  # LoopBlocked, KeyboardInterrupt: öğrencinin kodu kesildi
+        reply = {
+            "type": "reply",
+            "id": request_id,
+            "ok": False,
+            "kind": "error",
+            "error": f"{type(exc).__name__}: {exc}",
+        }
+    with contextlib.suppress(ConnectionClosed):
+        await ws.send(protocol.dumps(reply))
+
+
+async def ask_judge(exercise_id: str, values: dict[str, Any]) -> Verdict:
+    """Yargıçtan bir alıştırmayı kontrol etmesini ister ve isteklerini karar gelene dek yanıtlar.
+
+    Raises:
+        AgentError: Yargıca ulaşılamazsa ya da bağlantı karar gelmeden koparsa.
+    """
+    url, token = _address()
+    keep_interruptible()
+    async with loop_watchdog(scaled(BLOCK_LIMIT)) as watchdog:
+        session = _Session(values, watchdog)
+        tasks: set[asyncio.Task[None]] = set()
+        try:
+            try:
+                ws = await asyncio.wait_for(
+                    connect(url, max_size=protocol.MAX_MESSAGE, open_timeout=None, ping_interval=None),
+                    timeout=scaled(10),
+                )
+            except (OSError, TimeoutError) as exc:
+                raise AgentError(f"Yargıca bağlanılamadı ({type(exc).__name__}).") from None
+            async with ws:
+                await ws.send(protocol.dumps({"type": "check", "token": token, "exercise": exercise_id}))
+                async for raw in ws:
+                    message = protocol.loads(raw)
+                    if message["type"] == "request":
+                        task = asyncio.create_task(_answer(ws, session, message))
+                        tasks.add(task)
+                        task.add_done_callback(tasks.discard)
+                    elif message["type"] == "verdict":
+                        return Verdict(
+                            str(message.get("exercise", exercise_id)),
+                            bool(message.get("passed")),
+                            str(message.get("feedback", "")),
+                            int(message.get("points", 0) or 0),
+                        )
+            raise AgentError("Yargıç karar vermeden bağlantıyı kapattı.")
+        except ConnectionClosed:
+            raise AgentError("Yargıçla bağlantı koptu.") from None
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await session.close()

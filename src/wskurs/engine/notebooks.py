@@ -1,0 +1,56 @@
+"""``make notebooks``: ders defterlerini baştan çalıştırıp çıktılarıyla kaydeder.
+
+Kayıtlı çıktılar, nbval'in ``make test`` sırasında karşılaştırdığı başvurudur.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+__all__ = ["execute_notebook", "main"]
+
+
+def execute_notebook(path: Path, *, timeout: int = 120, save: bool = True) -> float:
+    """Bir defteri kendi klasöründe yeni bir çekirdekte çalıştırır.
+
+    Returns:
+        Çalıştırma süresi (saniye).
+
+    Raises:
+        nbclient.exceptions.CellExecutionError: Bir hücre hata verirse (``raises-exception``
+            etiketli hücreler hariç).
+    """
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    started = time.perf_counter()
+    client.execute()
+    elapsed = time.perf_counter() - started
+    if save:
+        nbformat.write(nb, path)
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    paths = [Path(arg) for arg in (argv if argv is not None else sys.argv[1:])]
+    if not paths:
+        print("Kullanım: python -m wskurs.engine.notebooks DEFTER.ipynb ...", file=sys.stderr)
+        return 2
+    for path in paths:
+        print(f"{path} çalıştırılıyor…", flush=True)
+        seconds = execute_notebook(path)
+        print(f"  bitti: {seconds:.1f} sn")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,239 @@
+"""Öğretmenin içe aktardığı not defterleri: sınıf listesi, Moodle ve Canvas CSV dosyaları.
+
+Sınıf listesi (``--liste``) bir CSV dosyasıdır; her satır bir öğrenci::
+
+    ogrenci_no,ad,eposta,dosya
+    20231001,Ayşe Yılmaz,ayse@example.edu.tr,ayse_lab02.ipynb
+
+Gönderimler ``dosya`` sütunuyla eşleşir (tam ad ya da uzantısız ad). Listede olup gönderimi
+olmayan öğrenciler ve listede olmayan gönderimler atlanmaz: ``eslesme.md`` dosyasında ve
+komutun çıktısında listelenir. Moodle dosyasında gönderimi olmayan öğrenci 0 puan ve
+"Gönderim bulunamadı." geri bildirimiyle yer alır.
+
+- ``moodle.csv``: Moodle'ın "Notlar → İçe aktar → CSV dosyası" sayfası olduğu gibi alır.
+  Kimlik sütunları ``ID number`` (öğrenci no), ``Email address`` ve ``Username``'dir;
+  içe aktarırken birini "Kullanıcı eşlemesi"nde seçin; not ve ``Feedback`` sütununu not
+  öğesine eşleyin. Ondalık virgül (``ondalik_virgul=True``) Türkçe Moodle için: sayılar
+  ``8,5`` biçiminde, ayraç noktalı virgül.
+- ``canvas.csv``: Canvas'ın "Notlar → İçe aktar" sayfasının beklediği sütunlar (``Student``,
+  ``ID``, ``SIS User ID``, ``SIS Login ID``, ``Section``, ödev sütunu) ve bir
+  ``Points Possible`` satırı. Canvas bu yolla geri bildirim almaz; geri bildirim dosyaları
+  ``geri_bildirim/`` klasöründedir.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wskurs.labformat import SubmissionGrade
+
+__all__ = [
+    "Matching",
+    "RosterError",
+    "Student",
+    "match_roster",
+    "read_roster",
+    "write_canvas",
+    "write_matching_report",
+    "write_moodle",
+]
+
+_COLUMNS = {
+    "number": ("ogrenci_no", "öğrenci_no", "numara", "no", "id", "student_id"),
+    "name": ("ad", "ad_soyad", "isim", "name"),
+    "email": ("eposta", "e-posta", "email", "e_posta"),
+    "submission": ("dosya", "gonderim", "gönderim", "dosya_adi", "file"),
+}
+
+
+class RosterError(ValueError):
+    """Sınıf listesi okunamıyor; mesaj Türkçe nedeni söyler."""
+
+
+@dataclass(frozen=True)
+class Student:
+    """Sınıf listesindeki bir öğrenci."""
+
+    number: str
+    name: str
+    email: str
+    submission: str
+
+    @property
+    def username(self) -> str:
+        """E-postanın @ işaretinden önceki kısmı (Moodle'da kullanıcı adı çoğu zaman budur)."""
+        return self.email.split("@", 1)[0]
+
+
+@dataclass
+class Matching:
+    """Sınıf listesiyle gönderimlerin eşleşmesi."""
+
+    pairs: list[tuple[Student, SubmissionGrade | None]] = field(default_factory=list)
+    unknown: list[SubmissionGrade] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[Student]:
+        """Listede olup gönderimi bulunmayan öğrenciler."""
+        return [student for student, grade in self.pairs if grade is None]
+
+
+def _header_map(header: Sequence[str]) -> dict[str, int]:
+    names = [name.strip().lower().replace(" ", "_") for name in header]
+    found: dict[str, int] = {}
+    for key, aliases in _COLUMNS.items():
+        for index, name in enumerate(names):
+            if name in aliases:
+                found[key] = index
+                break
+    missing = [aliases[0] for key, aliases in _COLUMNS.items() if key not in found]
+    if missing:
+        raise RosterError(
+            "Sınıf listesinde şu sütunlar yok: " + ", ".join(missing) + ". Beklenen başlık satırı: "
+            "ogrenci_no,ad,eposta,dosya"
+        )
+    return found
+
+
+def read_roster(path: Path) -> list[Student]:
+    """Sınıf listesini okur (UTF-8, virgül ya da noktalı virgül ayraçlı).
+
+    Raises:
+        RosterError: Dosya yoksa, başlık eksikse, bir satırda dosya adı boşsa ya da bir dosya
+            adı iki öğrenciye verilmişse.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RosterError(f"Sınıf listesi okunamadı: {path} ({type(exc).__name__}).") from None
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
+    except (csv.Error, IndexError):
+        dialect = csv.excel
+    rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(cell.strip() for cell in row)]
+    if not rows:
+        raise RosterError(f"Sınıf listesi boş: {path}.")
+    columns = _header_map(rows[0])
+    students: list[Student] = []
+    seen: dict[str, int] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        cells = {key: (row[index].strip() if index < len(row) else "") for key, index in columns.items()}
+        if not cells["submission"]:
+            raise RosterError(f"Sınıf listesinin {line}. satırında dosya adı boş.")
+        if cells["submission"] in seen:
+            raise RosterError(
+                f"Sınıf listesinde {cells['submission']!r} dosyası iki öğrenciye verilmiş "
+                f"({seen[cells['submission']]}. ve {line}. satır)."
+            )
+        seen[cells["submission"]] = line
+        students.append(Student(cells["number"], cells["name"], cells["email"], cells["submission"]))
+    return students
+
+
+def match_roster(students: Iterable[Student], grades: Iterable[SubmissionGrade]) -> Matching:
+    """Her öğrenciyi gönderimiyle eşler: tam dosya adı, yoksa uzantısız ad."""
+    by_name = {grade.submission: grade for grade in grades}
+    by_stem = {Path(name).stem: grade for name, grade in by_name.items()}
+    matching = Matching()
+    used: set[str] = set()
+    for student in students:
+        grade = by_name.get(student.submission) or by_stem.get(Path(student.submission).stem)
+        if grade is not None and grade.submission in used:
+            grade = None
+        if grade is not None:
+            used.add(grade.submission)
+        matching.pairs.append((student, grade))
+    matching.unknown = [grade for name, grade in sorted(by_name.items()) if name not in used]
+    return matching
+
+
+def _score(grade: SubmissionGrade | None, maximum: int, scale: float | None) -> float:
+    if grade is None or maximum <= 0:
+        return 0.0
+    return grade.total * (scale / maximum) if scale else float(grade.total)
+
+
+def _number(value: float, decimal_comma: bool) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if decimal_comma else text
+
+
+def feedback_summary(grade: SubmissionGrade | None) -> str:
+    """Bir gönderimin not defterine yazılacak kısa Türkçe geri bildirimi."""
+    if grade is None:
+        return "Gönderim bulunamadı."
+    lines = [f"{grade.lab}: {grade.total}/{grade.maximum} puan ({grade.status.value})."]
+    if grade.reason:
+        lines.append(grade.reason)
+    for row in grade.exercises:
+        mark = "✅" if row.passed else "❌"
+        lines.append(f"{mark} Alıştırma {row.exercise} — {row.title}: {row.earned}/{row.points}")
+    return "\n".join(lines)
+
+
+def write_moodle(
+    path: Path,
+    matching: Matching,
+    item: str,
+    maximum: int,
+    *,
+    decimal_comma: bool = False,
+    scale: float | None = None,
+) -> None:
+    """Moodle'ın CSV not içe aktarımının olduğu gibi aldığı dosyayı yazar.
+
+    Args:
+        path: Yazılacak dosya.
+        matching: Sınıf listesiyle gönderimlerin eşleşmesi.
+        item: Not sütununun başlığı (Moodle'daki not öğesinin adı).
+        maximum: Lab'ın en yüksek puanı.
+        decimal_comma: Sayılar ``8,5`` biçiminde ve ayraç ``;`` olsun.
+        scale: Verilirse notlar bu en yüksek puana ölçeklenir (ör. 100).
+    """
+    delimiter = ";" if decimal_comma else ","
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(["ID number", "Full name", "Email address", "Username", item, "Feedback"])
+        for student, grade in matching.pairs:
+            writer.writerow(
+                [
+                    student.number,
+                    student.name,
+                    student.email,
+                    student.username,
+                    _number(_score(grade, maximum, scale), decimal_comma),
+                    feedback_summary(grade),
+                ]
+            )
+
+
+def write_canvas(path: Path, matching: Matching, item: str, maximum: int, *, scale: float | None = None) -> None:
+    """Canvas'ın not defteri içe aktarımının beklediği CSV dosyasını yazar.
+
+    Öğrenciler ``SIS User ID`` (öğrenci no) ve ``SIS Login ID`` (e-posta) ile eşleşir; Canvas'ın
+    kendi ``ID`` sütunu boş bırakılır.
+    """
+    possible = scale if scale else maximum
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", item])
+        writer.writerow(["Points Possible", "", "", "", "", _number(possible, False)])
+        for student, grade in matching.pairs:
+            writer.writerow(
+                [student.name, "", student.number, student.email, "", _number(_score(grade, maximum, scale), False)]
+            )
+
+
+def write_matching_report(path: Path, matching: Matching) -> None:
+    """Eşleşmeyenleri (gönderimi olmayan öğrenciler, listede olmayan gönderimler) yazar."""
+    lines = ["# Sınıf listesi eşleşmesi", ""]
+    lines.append(f"Eşleşen: {sum(1 for _, grade in matching.pairs if grade is not None)} öğrenci")
+    lines += ["", f"## Gönderimi bulunamayan öğrenciler ({len(matching.missing)})", ""]
+    lines += [f"- {s.number} {s.name} <{s.email}>: {s.submission}" for s in matching.missing] or ["- yok"]
+    lines += ["", f"## Listede olmayan gönderimler ({len(matching.unknown)})", ""]
+    lines += [f"- {g.submission}: {g.total}/{g.maximum} puan" for g in matching.unknown] or ["- yok"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,269 @@
+"""Yargıç: kontrolleri öğrencinin çekirdeğinin dışında çalıştıran ve kararları kendisi kaydeden süreç.
+
+::
+
+    python -m wskurs.grading.judge [--gizli] [--ilk] [--kayit] [--tohum N]
+
+- Standart girdinin ilk satırı token'dır (komut satırında görünmesin diye); girdi kapanınca
+  yargıç durur (onu başlatan süreç ölünce de).
+- Standart çıktının ilk satırı ``{"port": N}``: yargıç 127.0.0.1:N'de dinler.
+- ``--kayit``: sonraki her satır bir kayıttır (``started``, ``verdict``, ``died``, ``violation``,
+  ``repeat``). Toplu notlandırmada not yalnızca buradan, notlandırıcıya giden borudan okunur.
+- ``--ilk``: bir alıştırmanın yalnızca ilk kararı sayılır; yeniden soran aynı kararı alır.
+- ``--gizli``: öğretmenin gizli durumları da denenir (``ns.hidden``).
+- ``--tohum``: girdileri seçen rastgele üretecin tohumu (verilmezse her çalışmada başka).
+
+Çekirdekteki aracı bağlanır, ``{"type": "check", "token": …, "exercise": "2.1"}`` der;
+yargıç kontrolü çalıştırır, aracıdan yalnızca düz JSON yanıtlar alır ve sonunda kararı hem
+aracıya gönderir (öğrenci görsün diye) hem de kendi kaydına yazar.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import hmac
+import os
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from typing import Any, TextIO
+
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+from wskurs.checks import protocol
+from wskurs.checks.core import Exercise, exercises_of, find_exercise, format_feedback, run_exercise
+from wskurs.checks.errors import AgentGone
+from wskurs.checks.remote import Channel, RemoteNamespace
+from wskurs.engine.timing import scaled
+
+__all__ = ["Judge", "JudgeProcess", "main"]
+
+
+class Judge:
+    """Bir yargıç: bağlanan aracıların kontrollerini sırayla çalıştırır ve kaydeder.
+
+    Args:
+        token: Aracının göstermesi gereken gizli değer.
+        hidden: Gizli durumlar denensin mi (öğretmen notlandırması).
+        first_only: Bir alıştırmanın yalnızca ilk kararı mı sayılsın (toplu notlandırma).
+        seed: Girdileri seçen üretecin tohumu.
+        record: Kayıtların yazılacağı akış (``None``: kayıt yok).
+    """
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        hidden: bool = False,
+        first_only: bool = False,
+        seed: int | None = None,
+        record: TextIO | None = None,
+    ) -> None:
+        self.token = token
+        self.hidden = hidden
+        self.first_only = first_only
+        self.seed = seed if seed is not None else secrets.randbits(32)
+        self.record = record
+        self.verdicts: dict[str, dict[str, Any]] = {}
+        self._lock = asyncio.Lock()
+
+    def write(self, **entry: Any) -> None:
+        if self.record is None:
+            return
+        entry.setdefault("t", round(time.time(), 3))
+        self.record.write(protocol.dumps(entry) + "\n")
+        self.record.flush()
+
+    async def handle(self, ws: ServerConnection) -> None:
+        try:
+            first = protocol.loads(await asyncio.wait_for(ws.recv(), timeout=scaled(10)))
+        except (TimeoutError, ConnectionClosed, protocol.ProtocolError) as exc:
+            self.write(type="violation", what=f"bağlantı bir kontrol isteğiyle başlamadı ({type(exc).__name__})")
+            return
+        token = first.get("token")
+        if first["type"] != "check" or not isinstance(token, str) or not hmac.compare_digest(token, self.token):
+            self.write(type="violation", what="yanlış token ya da istek türü")
+            await ws.close(code=1008, reason="yetkisiz")
+            return
+        exercise_id = str(first.get("exercise", ""))[:20]
+        try:
+            ex = find_exercise(exercise_id)
+        except (LookupError, ValueError) as exc:
+            await self._send_verdict(ws, exercise_id, False, f"❌ {exc}", 0)
+            return
+        async with self._lock:
+            if self.first_only and ex.id in self.verdicts:
+                self.write(type="repeat", exercise=ex.id)
+                earlier = self.verdicts[ex.id]
+                note = "\n(Notlandırmada bu alıştırmanın yalnızca ilk kontrolü sayılır.)"
+                await self._send_verdict(ws, ex.id, earlier["passed"], earlier["feedback"] + note, ex.points)
+                return
+            await self._check(ws, ex)
+
+    async def _check(self, ws: ServerConnection, ex: Exercise) -> None:
+        self.write(type="started", exercise=ex.id)
+        channel = Channel(ws)
+        ns = RemoteNamespace(channel, rng=random.Random(f"{self.seed}:{ex.id}"), hidden=self.hidden)
+        try:
+            mismatch = await run_exercise(ex, ns)
+        except AgentGone:
+            self.write(type="died", exercise=ex.id)
+            await channel.close()
+            return
+        finally:
+            for violation in channel.violations[:5]:
+                self.write(type="violation", what=violation, exercise=ex.id)
+        passed = mismatch is None
+        feedback = format_feedback(ex, passed, mismatch)
+        entry = {
+            "exercise": ex.id,
+            "title": ex.title,
+            "points": ex.points,
+            "earned": ex.points if passed else 0,
+            "passed": passed,
+            "feedback": feedback,
+        }
+        self.verdicts.setdefault(ex.id, entry)
+        self.write(type="verdict", **entry)
+        await self._send_verdict(ws, ex.id, passed, feedback, ex.points)
+        await channel.close()
+
+    @staticmethod
+    async def _send_verdict(ws: ServerConnection, exercise_id: str, passed: bool, feedback: str, points: int) -> None:
+        message = {"type": "verdict", "exercise": exercise_id, "passed": passed, "feedback": feedback, "points": points}
+        with contextlib.suppress(ConnectionClosed):
+            await ws.send(protocol.dumps(message))
+            await asyncio.wait_for(ws.close(), timeout=scaled(2))
+
+
+class JudgeProcess:
+    """Başlatılmış bir yargıç alt süreci (``--kayit --ilk``); kaydını arka planda okur.
+
+    ``address`` çekirdeğe ``WSKURS_JUDGE`` olarak verilir; ``stop()`` yargıcı durdurup kaydı döndürür.
+    """
+
+    def __init__(
+        self, *, hidden: bool = False, seed: int | None = None, lab: str | None = None, max_records: int = 10_000
+    ) -> None:
+        token = secrets.token_urlsafe(24)
+        command = [sys.executable, "-m", "wskurs.grading.judge", "--kayit", "--ilk"] + (["--gizli"] if hidden else [])
+        if seed is not None:
+            command.append(f"--tohum={seed}")
+        if lab is not None:
+            command.append(f"--lab={lab}")
+        # Soket burada açılır ve yargıca devredilir: adres hemen bilinir, yargıç yüklenirken gelen
+        # bağlantılar kuyrukta bekler (çekirdek yargıçla aynı anda başlayabilir).
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        command.append(f"--soket={listener.fileno()}")
+        self.max_records = max_records
+        try:
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                encoding="utf-8",
+                start_new_session=True,
+                pass_fds=(listener.fileno(),),
+            )
+            port = listener.getsockname()[1]
+        finally:
+            listener.close()
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(token + "\n")
+        self.process.stdin.flush()
+        self.address = protocol.judge_address(port, token)
+        self.records: list[dict[str, Any]] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if '"type": "ready"' in line[:40]:
+                continue
+            if len(self.records) < self.max_records:
+                with contextlib.suppress(protocol.ProtocolError):
+                    self.records.append(protocol.loads(line))
+
+    def stop(self) -> list[dict[str, Any]]:
+        """Yargıcı durdurur ve kaydını döndürür."""
+        assert self.process.stdin is not None
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._reader.join(timeout=5)
+        return self.records
+
+
+def _watch_stdin(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    def read() -> None:
+        with contextlib.suppress(Exception):
+            while sys.stdin.readline():
+                pass
+        loop.call_soon_threadsafe(stop.set)
+
+    threading.Thread(target=read, name="wskurs-yargic-girdi", daemon=True).start()
+
+
+async def _serve(args: argparse.Namespace, token: str, out: TextIO) -> None:
+    record = out if args.kayit else None
+    judge = Judge(token, hidden=args.gizli, first_only=args.ilk, seed=args.tohum, record=record)
+    stop = asyncio.Event()
+    where: dict[str, Any] = {"host": "127.0.0.1", "port": 0}
+    if args.soket is not None:
+        where = {"sock": socket.socket(fileno=args.soket)}
+    async with serve(judge.handle, **where, max_size=protocol.MAX_MESSAGE, ping_interval=None) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        out.write(protocol.dumps({"type": "ready", "port": port, "seed": judge.seed}) + "\n")
+        out.flush()
+        _watch_stdin(asyncio.get_running_loop(), stop)
+        await stop.wait()
+        # Girdi kapandı: yürüyen bir kontrol varsa (ör. çekirdek az önce öldü) kaydı bitsin.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(scaled(5)):
+                async with judge._lock:
+                    pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m wskurs.grading.judge", description="Lab kontrollerinin yargıcı")
+    parser.add_argument("--gizli", action="store_true", help="öğretmenin gizli durumlarını da dene")
+    parser.add_argument("--ilk", action="store_true", help="her alıştırmanın yalnızca ilk kararı sayılsın")
+    parser.add_argument("--kayit", action="store_true", help="kararları standart çıktıya JSON satırları olarak yaz")
+    parser.add_argument("--tohum", type=int, default=None, help="rastgele girdilerin tohumu")
+    parser.add_argument("--lab", default=None, help="kontrolleri önceden yüklenecek lab (ör. lab01)")
+    parser.add_argument("--soket", type=int, default=None, help="dinlenecek, önceden açılmış soketin dosya tanıtıcısı")
+    args = parser.parse_args(argv)
+    token = sys.stdin.readline().strip()
+    if not token:
+        print("Hata: token standart girdinin ilk satırında verilmeli.", file=sys.stderr)
+        return 2
+    if args.lab:
+        # Kontrol modülünü (FastAPI, httpx, uvicorn…) çekirdek başlarken yükle, ilk kontrolde değil.
+        with contextlib.suppress(LookupError, ValueError):
+            exercises_of(args.lab)
+    # Kayıt yalnızca asıl standart çıktıya gider; kontrollerin ya da sunucuların yazdıkları stderr'e.
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    asyncio.run(_serve(args, token, out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""pytest eklentisi: nbval'in çalıştırdığı lab defterlerinden not tablosu çıkarır.
+
+``pytest --nbval-lax labs/lab01_websocket_nedir.ipynb`` sonunda her lab için bir tablo
+(alıştırma, puan, sonuç, toplam) yazılır; ``--wskurs-json DOSYA`` aynısını JSON olarak
+kaydeder.
+
+Tabloyu yargıç belirler: eklenti her lab defteri için bir yargıç (``wskurs.grading.judge``) başlatır
+ve adresini ``WSKURS_JUDGE`` ile çekirdeğe verir; kontrol hücreleri o yargıca bağlanır. Bir
+alıştırma yalnızca yargıcın kaydında geçtiyse puan alır: çekirdeğin gösterdiği hiçbir şey
+notu değiştirmez, ``pass``'e çevrilmiş ya da silinmiş bir kontrol hücresi puan getirmez.
+``WSKURS_JUDGE`` dışarıdan verilmişse (toplu notlandırma) eklenti yargıç başlatmaz ve tablo
+yazmaz: kaydı yargıcı başlatan okur.
+
+nbval bir hücre zaman aşımına uğradığında sonraki bütün hücreleri "beklenen hata" sayar.
+Çekirdek kesmeyle (interrupt) kurtulduysa bu eklenti o işareti kaldırır: sonsuz döngüye
+giren bir cevap yalnız kendi alıştırmasına mal olur.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wskurs.checks import protocol
+from wskurs.checks.core import exercises_of
+from wskurs.grading.judge import JudgeProcess
+from wskurs.labformat import DEAD_MARK, CellRole, ExerciseOutcome, ExerciseResult, cell_role
+
+__all__ = ["LabReport", "grade_rows"]
+
+_LAB_NAME = re.compile(r"^(lab\d\d)")
+_KEY = pytest.StashKey["dict[str, LabReport]"]()
+_OUTSIDE = pytest.StashKey["str | None"]()
+_DEAD = pytest.StashKey["list[int]"]()
+
+
+@dataclass
+class _Outcome:
+    passed: bool
+    feedback: str
+
+
+@dataclass
+class LabReport:
+    """Bir lab defterinin çalıştırılmasından toplanan sonuçlar."""
+
+    path: str
+    lab: str
+    checks: dict[str, _Outcome] = field(default_factory=dict)
+    answer_errors: dict[str, str] = field(default_factory=dict)
+    judge: JudgeProcess | None = None
+
+    def finish(self) -> None:
+        """Yargıcı durdurur; kaydındaki ilk kararlar tabloyu belirler."""
+        if self.judge is None:
+            return
+        records = self.judge.stop()
+        self.judge = None
+        self.checks = {}
+        for entry in records:
+            if entry.get("type") == "verdict" and str(entry.get("exercise")) not in self.checks:
+                self.checks[str(entry["exercise"])] = _Outcome(
+                    entry.get("passed") is True, str(entry.get("feedback", ""))
+                )
+            elif entry.get("type") == "died":
+                self.checks.setdefault(str(entry.get("exercise")), _Outcome(False, "Kontrol sırasında çekirdek öldü."))
+
+    def rows(self) -> list[ExerciseResult]:
+        return grade_rows(self.lab, self.checks, self.answer_errors)
+
+    def as_json(self) -> dict[str, Any]:
+        rows = self.rows()
+        return {
+            "path": self.path,
+            "lab": self.lab,
+            "exercises": [row.as_json() for row in rows],
+            "total": sum(row.earned for row in rows),
+            "max": sum(row.points for row in rows),
+        }
+
+
+def grade_rows(lab: str, checks: dict[str, _Outcome], answer_errors: dict[str, str]) -> list[ExerciseResult]:
+    """Kayıtlı her alıştırma için bir satır; hiç çalışmayan kontrol 0 puan alır."""
+    rows = []
+    for ex in exercises_of(lab):
+        outcome = checks.get(ex.id)
+        if outcome is None:
+            status, earned, feedback = ExerciseOutcome.NOT_RUN, 0, "Kontrol hücresi bulunamadı ya da çalışmadı."
+        elif outcome.passed:
+            status, earned, feedback = ExerciseOutcome.PASSED, ex.points, outcome.feedback
+        else:
+            status, earned, feedback = ExerciseOutcome.FAILED, 0, outcome.feedback
+        if ex.id in answer_errors and status is not ExerciseOutcome.PASSED:
+            feedback = f"Cevap hücresi hata verdi: {answer_errors[ex.id]}\n{feedback}"
+        rows.append(ExerciseResult(ex.id, ex.title, ex.points, earned, status, feedback))
+    return rows
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("wskurs", "FastAPI WebSocket Kursu notlandırma")
+    group.addoption(
+        "--wskurs-json",
+        action="store",
+        default=None,
+        metavar="DOSYA",
+        help="Lab not tablosunu JSON olarak bu dosyaya yaz.",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_KEY] = {}
+    config.stash[_OUTSIDE] = os.environ.get(protocol.ENV)
+    config.stash[_DEAD] = []
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for report in config.stash.get(_KEY, {}).values():
+        report.finish()
+
+
+def _report_for(item: pytest.Item) -> LabReport | None:
+    parent = item.parent
+    path = Path(str(getattr(parent, "path", "")))
+    nb = getattr(parent, "nb", None)
+    lab = None
+    if nb is not None:
+        meta = nb.metadata.get("wskurs", {})
+        lab = meta.get("lab") if isinstance(meta, dict) else None
+    if lab is None:
+        match = _LAB_NAME.match(path.name)
+        lab = match.group(1) if match else None
+    if lab is None:
+        return None
+    reports = item.config.stash[_KEY]
+    key = str(path)
+    if key not in reports:
+        reports[key] = LabReport(path=key, lab=lab)
+    return reports[key]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    parent = item.parent
+    # Defterin çekirdeği bu kancadan sonra başlar: yargıcın adresi ortamda hazır olsun.
+    if getattr(item, "cell", None) is not None and item.config.stash[_OUTSIDE] is None:
+        report = _report_for(item)
+        if report is not None and report.judge is None and not report.checks:
+            for other in item.config.stash[_KEY].values():
+                if other is not report:
+                    other.finish()
+            report.judge = JudgeProcess(lab=report.lab)
+            os.environ[protocol.ENV] = report.judge.address
+    if getattr(parent, "timed_out", False):
+        kernel = getattr(parent, "kernel", None)
+        if kernel is not None and kernel.is_alive():
+            parent.timed_out = False
+
+
+def _error_text(report: pytest.TestReport) -> str:
+    text = str(report.longrepr) if report.longrepr else ""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    if "Timeout of" in text:
+        match = re.search(r"Timeout of ([\d.]+) seconds", text)
+        seconds = match.group(1) if match else "?"
+        return f"Zaman aşımı: hücre {seconds} saniyede bitmedi (sonsuz döngü ya da hiç dönmeyen bir await olabilir)."
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in reversed(lines):
+        if re.match(r"^[A-Za-z_.]*(Error|Exception|Interrupt)\b", line):
+            return line
+    return lines[-1] if lines else "bilinmeyen hata"
+
+
+def _check_feedback(report: pytest.TestReport) -> str:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(report.longrepr) if report.longrepr else "")
+    start = text.find("❌")
+    if start >= 0:
+        end = text.find("\n\n", start)
+        return text[start : end if end > 0 else None].strip()
+    return _error_text(report)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    cell = getattr(item, "cell", None)
+    if cell is None or call.when != "call":
+        return
+    kernel = getattr(item.parent, "kernel", None)
+    dead = item.config.stash[_DEAD]
+    if report.failed and not dead and kernel is not None and not kernel.is_alive():
+        dead.append(int(getattr(item, "cell_num", -1)))
+    role = cell_role(cell)
+    if role is None:
+        return
+    lab_report = _report_for(item)
+    if lab_report is None:
+        return
+    kind, exercise_id = role
+    if kind is CellRole.ANSWER:
+        if report.failed:
+            lab_report.answer_errors[exercise_id] = _error_text(report)
+        return
+    if lab_report.judge is None and item.config.stash[_OUTSIDE] is not None:
+        # Toplu notlandırmada kaydı yargıcı başlatan okur; burada yalnızca hücrenin sonucu tutulur.
+        lab_report.checks[exercise_id] = _Outcome(report.passed, "" if report.passed else _check_feedback(report))
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for cell_num in config.stash.get(_DEAD, []):
+        terminalreporter.write_line(f"{DEAD_MARK} {cell_num}")
+    reports = config.stash.get(_KEY, {})
+    if not reports or config.stash[_OUTSIDE] is not None:
+        return
+    for report in reports.values():
+        report.finish()
+    marks = {ExerciseOutcome.PASSED: "✅", ExerciseOutcome.FAILED: "❌"}
+    for report in reports.values():
+        rows = report.rows()
+        terminalreporter.write_sep("=", f"Not tablosu: {Path(report.path).name}")
+        width = max([len(row.title) for row in rows] + [6])
+        terminalreporter.write_line(f"{'Alıştırma':<10} {'Başlık':<{width}} {'Puan':>7}  Sonuç")
+        for row in rows:
+            mark = marks.get(row.outcome, "⏭️")
+            score = f"{row.earned}/{row.points}"
+            terminalreporter.write_line(
+                f"{row.exercise:<10} {row.title:<{width}} {score:>7}  {mark} {row.outcome.value}"
+            )
+        total = f"{sum(row.earned for row in rows)}/{sum(row.points for row in rows)}"
+        terminalreporter.write_line(f"{'Toplam':<10} {'':<{width}} {total:>7}")
+    path = config.getoption("--wskurs-json")
+    if path:
+        payload = {"notebooks": [report.as_json() for report in reports.values()]}
+        Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
