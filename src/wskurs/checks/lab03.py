@@ -19,12 +19,12 @@ import httpx
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from websockets.asyncio.client import ClientConnection
 
-from ..server import serve
-from ..timing import scaled
-from .client import open_ws, receive, short
-from .core import Mismatch, Namespace, exercise, hidden_case, run_app
-from .errors import RemoteError
-from .remote import RemoteFunction
+from wskurs.checks.client import open_ws, receive, short
+from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
+from wskurs.checks.errors import RemoteError
+from wskurs.checks.remote import RemoteFunction
+from wskurs.engine.server import serve
+from wskurs.engine.timing import scaled
 
 __all__: list[str] = []
 

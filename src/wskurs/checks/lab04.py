@@ -18,11 +18,11 @@ from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect as sync_connect
 
-from ..server import serve
-from ..timing import scaled
-from .client import STEP, open_ws, receive, send
-from .core import Mismatch, Namespace, exercise, hidden_case, run_app
-from .errors import RemoteError
+from wskurs.checks.client import STEP, open_ws, receive, send
+from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
+from wskurs.checks.errors import RemoteError
+from wskurs.engine.server import serve
+from wskurs.engine.timing import scaled
 
 __all__: list[str] = []
 

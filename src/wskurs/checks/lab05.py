@@ -18,12 +18,12 @@ from websockets.asyncio.server import serve as ws_serve
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import Close, Frame, Opcode
 
-from ..server import serve
-from ..timing import scaled
-from .client import STEP, close_code, open_ws, receive, short
-from .core import Mismatch, Namespace, exercise, hidden_case, run_app
-from .errors import RemoteError
-from .remote import RemoteFunction
+from wskurs.checks.client import STEP, close_code, open_ws, receive, short
+from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
+from wskurs.checks.errors import RemoteError
+from wskurs.checks.remote import RemoteFunction
+from wskurs.engine.server import serve
+from wskurs.engine.timing import scaled
 
 __all__: list[str] = []
 

@@ -16,12 +16,12 @@ from pydantic import TypeAdapter
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from ..clients import stalled_client
-from ..timing import scaled
-from .client import STEP, open_ws, receive, short
-from .core import Mismatch, Namespace, exercise, hidden_case, run_app
-from .errors import RemoteError
-from .remote import RemoteServer as RunningServer
+from wskurs.checks.client import STEP, open_ws, receive, short
+from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
+from wskurs.checks.errors import RemoteError
+from wskurs.checks.remote import RemoteServer as RunningServer
+from wskurs.engine.clients import stalled_client
+from wskurs.engine.timing import scaled
 
 __all__: list[str] = []
 

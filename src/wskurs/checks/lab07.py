@@ -14,13 +14,13 @@ from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from ..ch07_redis import INSTALL_HINT, RedisNotFound, redis_server, require_redis
-from ..server import serve
-from ..timing import scaled
-from .client import STEP, close_all, open_ws, receive, short, wait_closed
-from .core import Mismatch, Namespace, exercise, hidden_case, run_app
-from .errors import RemoteError
-from .remote import RemoteServer as RunningServer
+from wskurs.checks.client import STEP, close_all, open_ws, receive, short, wait_closed
+from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
+from wskurs.checks.errors import RemoteError
+from wskurs.checks.remote import RemoteServer as RunningServer
+from wskurs.engine.redis_server import INSTALL_HINT, RedisNotFound, redis_server, require_redis
+from wskurs.engine.server import serve
+from wskurs.engine.timing import scaled
 
 __all__: list[str] = []
 
