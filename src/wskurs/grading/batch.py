@@ -82,6 +82,10 @@ class SubmissionError(ValueError):
         self.status = status
 
 
+DEFAULT_CELL_TIMEOUT = 30.0
+"""Toplu notlandırmada hücre başına varsayılan saniye (``--zaman-asimi``)."""
+
+
 @dataclass(frozen=True)
 class GradingOptions:
     """Bir gönderimin notlandırma ayarları (seçilebilir, ``grade_one`` başka bir makineye gönderilebilir).
@@ -94,7 +98,7 @@ class GradingOptions:
         limits: Kaynak sınırları.
     """
 
-    cell_timeout: float = 30.0
+    cell_timeout: float = DEFAULT_CELL_TIMEOUT
     hidden: bool = True
     isolation: bool = True
     seed: int | None = None
@@ -717,7 +721,12 @@ def add_grading_parser(commands: Any) -> None:
     parser.add_argument(
         "-j", type=int, default=max(1, (os.cpu_count() or 2) // 2), help="aynı anda notlandırılan gönderim sayısı"
     )
-    parser.add_argument("--zaman-asimi", type=float, default=30.0, help="hücre başına saniye (varsayılan: 30)")
+    parser.add_argument(
+        "--zaman-asimi",
+        type=float,
+        default=DEFAULT_CELL_TIMEOUT,
+        help=f"hücre başına saniye (varsayılan: {DEFAULT_CELL_TIMEOUT:g})",
+    )
     parser.add_argument("--gizlisiz", action="store_true", help="öğretmenin gizli durumlarını deneme")
     parser.add_argument(
         "--yalitimsiz", action="store_true", help="gönderimleri yalıtmadan çalıştır (yalnızca güvenilen kod için)"
