@@ -22,6 +22,7 @@ from wskurs.checks.client import STEP, close_code, open_ws, receive, short
 from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
 from wskurs.checks.errors import RemoteError
 from wskurs.checks.remote import RemoteFunction
+from wskurs.engine.clients import wait_until
 from wskurs.engine.server import serve
 from wskurs.engine.timing import scaled
 
@@ -499,11 +500,14 @@ async def _count(http: httpx.AsyncClient, url: str) -> int:
 
 
 async def _count_becomes(http: httpx.AsyncClient, url: str, wanted: int) -> int:
-    deadline = time.monotonic() + scaled(STEP)
-    current = await _count(http, url)
-    while current != wanted and time.monotonic() < deadline:
-        await asyncio.sleep(0.02)
+    current = -1
+
+    async def reached() -> bool:
+        nonlocal current
         current = await _count(http, url)
+        return current == wanted
+
+    await wait_until(reached, timeout=STEP, step=0.02)
     return current
 
 
@@ -634,14 +638,16 @@ async def websockets_handler(ns: Namespace) -> None:
 
 async def _set_size(ns: Namespace, name: str, wanted: int) -> int | None:
     """Çekirdekteki bir kümenin eleman sayısı (elemanları JSON olmasa da); ``wanted`` olana dek bekler."""
-    deadline = time.monotonic() + scaled(STEP)
     size: int | None = None
-    while True:
+
+    async def reached() -> bool:
+        nonlocal size
         raw = await ns.channel.request("read", name=name)
         size = raw.get("len") if isinstance(raw, dict) and isinstance(raw.get("len"), int) else None
-        if size == wanted or time.monotonic() > deadline:
-            return size
-        await asyncio.sleep(0.02)
+        return size == wanted
+
+    await wait_until(reached, timeout=STEP, step=0.02)
+    return size
 
 
 async def _chat_once(clients: list[ClientConnection], sender: int, text: str) -> None:

@@ -20,7 +20,7 @@ from wskurs.checks.client import STEP, open_ws, receive, short
 from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
 from wskurs.checks.errors import RemoteError
 from wskurs.checks.remote import RemoteServer as RunningServer
-from wskurs.engine.clients import stalled_client
+from wskurs.engine.clients import stalled_client, wait_until
 from wskurs.engine.timing import scaled
 
 __all__: list[str] = []
@@ -73,12 +73,13 @@ async def _get(server: RunningServer, path: str) -> Any:
 async def _wait_for_rooms(server: RunningServer, expected: dict[str, int]) -> dict[str, int]:
     """``/odalar`` beklenen değere gelene dek (en çok birkaç saniye) sorar; son görüleni döndürür."""
     seen: dict[str, int] = {}
-    deadline = time.monotonic() + scaled(STEP)
-    while time.monotonic() < deadline:
+
+    async def reached() -> bool:
+        nonlocal seen
         seen = await _get(server, "/odalar")
-        if seen == expected:
-            break
-        await asyncio.sleep(0.05)
+        return seen == expected
+
+    await wait_until(reached, timeout=STEP, step=0.05)
     return seen
 
 
