@@ -353,13 +353,11 @@ DROP_NOTE = (
 async def _entries(ns: Namespace, before: int, want: int) -> list[object]:
     """``kapanislar``a ``before``dan sonra eklenenleri döndürür: en az ``want`` tanesini bekler,
     sonra biraz daha bekleyip fazladan eklenenleri de toplar."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + scaled(STEP)
-    while True:
-        got = (await ns.read("kapanislar", list, what="bir liste"))[before:]
-        if len(got) >= want or loop.time() > deadline:
-            break
-        await asyncio.sleep(0.05)
+
+    async def enough() -> bool:
+        return len((await ns.read("kapanislar", list, what="bir liste"))[before:]) >= want
+
+    await wait_until(enough, timeout=STEP, step=0.05)
     await asyncio.sleep(scaled(0.15))
     got = (await ns.read("kapanislar", list, what="bir liste"))[before:]
     return [list(entry) if isinstance(entry, (list, tuple)) else entry for entry in got]

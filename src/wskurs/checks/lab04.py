@@ -21,6 +21,7 @@ from websockets.sync.client import connect as sync_connect
 from wskurs.checks.client import STEP, open_ws, receive, send
 from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
 from wskurs.checks.errors import RemoteError
+from wskurs.engine.clients import wait_until
 from wskurs.engine.server import serve
 from wskurs.engine.timing import scaled
 
@@ -254,9 +255,7 @@ async def offload_cpu(ns: Namespace) -> None:
                 asyncio.to_thread(_echo_latency, server.ws_url("/yanki"), connected, go, YANKI_BEKLEMESI)
             )
             try:
-                deadline = time.perf_counter() + scaled(STEP) + 1
-                while not connected.is_set() and not probe.done() and time.perf_counter() < deadline:
-                    await asyncio.sleep(0.01)
+                await wait_until(lambda: connected.is_set() or probe.done(), timeout=STEP + 1)
                 started = time.perf_counter()
                 await worker.send(f"{HESAP_SURESI:g}")
                 go.set()

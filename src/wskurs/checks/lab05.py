@@ -8,7 +8,6 @@ import base64
 import contextlib
 import hashlib
 import struct
-import time
 from typing import Any
 
 import httpx
@@ -472,9 +471,7 @@ async def close_payload(ns: Namespace) -> None:
                 await _read_server_frame(reader)
         finally:
             writer.close()
-        deadline = time.monotonic() + scaled(STEP)
-        while not seen and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)
+        await wait_until(lambda: bool(seen), timeout=STEP, step=0.02)
     if seen != [(code, text)]:
         raise Mismatch(
             "Gerçek sunucu kapanış çerçevenizi beklendiği gibi okumadı.",

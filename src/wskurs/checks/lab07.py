@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import time
 from typing import Any
 
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
@@ -18,6 +17,7 @@ from wskurs.checks.client import STEP, close_all, open_ws, receive, short, wait_
 from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
 from wskurs.checks.errors import RemoteError
 from wskurs.checks.remote import RemoteServer as RunningServer
+from wskurs.engine.clients import wait_until
 from wskurs.engine.redis_server import INSTALL_HINT, RedisNotFound, redis_server, require_redis
 from wskurs.engine.server import serve
 from wskurs.engine.timing import scaled
@@ -539,11 +539,14 @@ async def _everyone_gets(clients: list[tuple[str, ClientConnection]], text: str)
 
 async def _channel_messages(pubsub: Any, wanted: str) -> list[str]:
     seen: list[str] = []
-    deadline = time.monotonic() + scaled(STEP)
-    while time.monotonic() < deadline and wanted not in seen:
+
+    async def arrived() -> bool:
         message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.1)
         if message is not None and message.get("type") == "message":
             seen.append(message["data"])
+        return wanted in seen
+
+    await wait_until(arrived, timeout=STEP, step=0)
     return seen
 
 
