@@ -13,6 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from wskurs.checks import specs_of
 from wskurs.labformat import SubmissionStatus
 
 from labtools import LABS, ROOT, converted, grade_batch, read, submission
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.kernel
 MARKER = f"wskurs-saldiri-{uuid.uuid4().hex[:12]}"
 CELL_TIMEOUT = 10
 LAB02 = "lab02_fastapi_sunucusu.ipynb"
+LAB02_MAX = sum(spec.points for spec in specs_of("lab02"))
 LAB01 = "lab01_websocket_nedir.ipynb"
 STATUSES = {status.value for status in SubmissionStatus}
 
@@ -267,7 +269,7 @@ def test_attack_earns_nothing_and_gets_a_status(attacked, name):
     result, _, _, _ = attacked
     grade = result["grades"][name]
     assert grade["total"] == 0, grade
-    assert grade["maximum"] == 10
+    assert grade["maximum"] == LAB02_MAX
     assert grade["status"] in STATUSES
     assert all(row["earned"] <= row["points"] and row["feedback"] for row in grade["exercises"]), grade
     if grade["status"] != SubmissionStatus.GRADED.value:
@@ -308,8 +310,8 @@ def test_honest_submissions_in_the_same_batch_get_full_marks(attacked):
     """Aynı çalışmadaki dürüst çözüm (ve stdout/stderr'e megabaytlarca basan çözüm) tam puan alır:
     saldırılar başka gönderimlere dokunamaz."""
     result, _, _, _ = attacked
-    assert result["grades"]["cozum"]["total"] == 10, result["grades"]["cozum"]
-    assert result["grades"]["cozum_sel"]["total"] == 10, result["grades"]["cozum_sel"]
+    assert result["grades"]["cozum"]["total"] == LAB02_MAX, result["grades"]["cozum"]
+    assert result["grades"]["cozum_sel"]["total"] == LAB02_MAX, result["grades"]["cozum_sel"]
 
 
 def test_no_process_of_a_submission_outlives_the_run(attacked):
@@ -324,7 +326,7 @@ def test_input_and_output_folders_cannot_be_written(attacked):
     with (output / "notlar.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert {row["gonderim"] for row in rows} == set(before)
-    assert all(0 <= int(row["toplam"]) <= int(row["en_yuksek"]) == 10 for row in rows), rows
+    assert all(0 <= int(row["toplam"]) <= int(row["en_yuksek"]) == LAB02_MAX for row in rows), rows
     assert sorted(p.name for p in output.iterdir()) == ["geri_bildirim", "notlar.csv", "notlar.json"]
     assert all((folder / name).read_text(encoding="utf-8") != "bozuldu" for name in before)
 
