@@ -17,7 +17,7 @@ from wskurs.checks.agent import ask_judge
 from wskurs.checks.errors import RemoteError
 from wskurs.checks.remote import RemoteNamespace
 from wskurs.engine.timing import scaled
-from wskurs.grading.batch import grade_from_records
+from wskurs.grading.batch import MAX_SUBMISSION_BYTES, grade_from_records, grade_one
 from wskurs.grading.judge import JudgeProcess
 from wskurs.labformat import ExerciseOutcome, ExerciseResult, SubmissionGrade, SubmissionStatus
 
@@ -257,3 +257,22 @@ def test_self_check_is_fast_once_the_judge_runs():
     started = time.monotonic()
     run(lambda: check("1.1", {"yanki_app": _echo_app()}))
     assert time.monotonic() - started < scaled(5)
+
+
+def test_oversized_file_is_not_read_and_is_not_a_notebook(tmp_path):
+    """Sınırdan büyük bir gönderim dosyası okunmadan 0 puanlı "defter değil" satırı alır (yerel ve Dask
+    yolu aynı denetimi kullanır); sınırdaki dosya bu yüzden reddedilmez."""
+    from labtools import LABS
+
+    lab = str(LABS / "lab01_websocket_nedir.ipynb")
+    huge = tmp_path / "dev.ipynb"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_SUBMISSION_BYTES + 1)  # seyrek dosya: diskte yer tutmaz
+    grade = grade_one(str(huge), lab)
+    assert grade.status is SubmissionStatus.NOT_A_NOTEBOOK and grade.total == 0
+    assert "çok büyük" in grade.reason and grade.maximum == 10
+    edge = tmp_path / "sinirda.ipynb"
+    with edge.open("wb") as handle:
+        handle.truncate(MAX_SUBMISSION_BYTES)
+    grade = grade_one(str(edge), lab)
+    assert grade.status is SubmissionStatus.NOT_A_NOTEBOOK and "okunamadı" in grade.reason

@@ -82,6 +82,24 @@ class SubmissionError(ValueError):
         self.status = status
 
 
+MAX_SUBMISSION_BYTES = 64 * 1024 * 1024
+"""Bir gönderim dosyasının en büyük boyutu; daha büyüğü okunmadan "defter değil" sayılır."""
+
+
+def check_size(path: Path) -> None:
+    """Gönderim dosyası okunamayacak kadar büyükse ``SubmissionError`` fırlatır (yerel ve Dask yolu aynı).
+
+    Raises:
+        SubmissionError: Dosya ``MAX_SUBMISSION_BYTES``'tan büyükse (durum: defter değil).
+    """
+    size = path.stat().st_size
+    if size > MAX_SUBMISSION_BYTES:
+        raise SubmissionError(
+            f"Dosya çok büyük ({size // (1024 * 1024)} MB); bir lab defteri bu kadar büyük olmaz.",
+            SubmissionStatus.NOT_A_NOTEBOOK,
+        )
+
+
 DEFAULT_CELL_TIMEOUT = 30.0
 """Toplu notlandırmada hücre başına varsayılan saniye (``--zaman-asimi``)."""
 
@@ -380,6 +398,7 @@ def grade_one(path: str, lab_path: str, options: GradingOptions | None = None) -
 
 
 def _grade(path: Path, canonical: Any, lab: str, specs: list[ExerciseSpec], options: GradingOptions) -> SubmissionGrade:
+    check_size(path)
     try:
         submission = nbformat.read(path, as_version=4)
         if not isinstance(submission.get("cells"), list):

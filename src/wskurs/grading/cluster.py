@@ -26,9 +26,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DaskUnavailable", "grade_on_dask"]
 
-MAX_SUBMISSION_BYTES = 64 * 1024 * 1024
-"""Kümeye gönderilecek bir gönderimin en büyük boyutu; daha büyüğü notlandırılmaz."""
-
 
 class DaskUnavailable(RuntimeError):
     """Dask kurulu değil ya da kümeye bağlanılamadı; mesaj Türkçe nedeni söyler."""
@@ -67,6 +64,8 @@ def grade_on_dask(
     Raises:
         DaskUnavailable: ``distributed`` kurulu değilse ya da kümeye bağlanılamazsa.
     """
+    from wskurs.grading.batch import SubmissionError, check_size  # batch bu modülü içe aktarır
+
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -83,15 +82,10 @@ def grade_on_dask(
         lab_future = client.scatter(lab_data, broadcast=False)
         futures: dict[Future[SubmissionGrade], str] = {}
         for path in submissions:
-            size = path.stat().st_size
-            if size > MAX_SUBMISSION_BYTES:
-                grade = SubmissionGrade.zero(
-                    path.name,
-                    lab,
-                    (),
-                    SubmissionStatus.NOT_A_NOTEBOOK,
-                    f"Dosya çok büyük ({size // (1024 * 1024)} MB); bir lab defteri bu kadar büyük olmaz.",
-                )
+            try:
+                check_size(path)  # çok büyük dosya kümeye hiç gönderilmez
+            except SubmissionError as exc:
+                grade = SubmissionGrade.zero(path.name, lab, (), exc.status, str(exc))
                 grades.append(grade)
                 if on_grade is not None:
                     on_grade(grade)
