@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.server import Server
 from websockets.asyncio.server import serve as ws_serve
 from websockets.exceptions import ConnectionClosed
 
@@ -121,7 +122,7 @@ class _Session:
         self.values = values
         self.watchdog = watchdog
         self.handles: dict[str, Any] = {}
-        self.servers: dict[str, Any] = {}
+        self.servers: dict[str, RunningServer | Server] = {}
         self._ids = itertools.count(1)
 
     # hedefler
@@ -207,12 +208,12 @@ class _Session:
         if op == "serve_handler":
             handler = self._target(args)
             try:
-                server = await ws_serve(handler, "127.0.0.1", 0)
+                ws_server = await ws_serve(handler, "127.0.0.1", 0)
             except Exception as exc:
                 raise _Failure("error", f"{type(exc).__name__}: {exc}") from None
-            handle = self._keep(server)
-            self.servers[handle] = server
-            port = next(iter(server.sockets)).getsockname()[1]
+            handle = self._keep(ws_server)
+            self.servers[handle] = ws_server
+            port = next(iter(ws_server.sockets)).getsockname()[1]
             return {"handle": handle, "host": "127.0.0.1", "port": port}
         if op == "stop":
             server = self.servers.pop(str(args.get("handle")), None)
@@ -305,7 +306,7 @@ class _Session:
         self.handles.clear()
 
 
-async def _stop(server: Any) -> None:
+async def _stop(server: RunningServer | Server) -> None:
     if isinstance(server, RunningServer):
         await server.stop()
         return
@@ -317,7 +318,8 @@ async def _stop(server: Any) -> None:
 async def _answer(ws: ClientConnection, session: _Session, message: dict[str, Any]) -> None:
     request_id = message.get("id")
     op = message.get("op")
-    args = message.get("args") if isinstance(message.get("args"), dict) else {}
+    raw_args = message.get("args")
+    args: dict[str, Any] = raw_args if isinstance(raw_args, dict) else {}
     try:
         if not isinstance(op, str):
             raise _Failure("bad_request", "işlem adı yok")

@@ -23,6 +23,7 @@ import re
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
 
 from wskurs.checks.errors import AgentGone, CheckFailed, Mismatch, RemoteError, RemoteNotImplemented
@@ -243,7 +244,7 @@ async def run_exercise(ex: Exercise, ns: RemoteNamespace) -> Mismatch | None:
     return mismatch
 
 
-def _caller_namespace(frame: Any) -> dict[str, Any]:
+def _caller_namespace(frame: FrameType) -> dict[str, Any]:
     try:
         from IPython import get_ipython
 
@@ -251,7 +252,8 @@ def _caller_namespace(frame: Any) -> dict[str, Any]:
     except ImportError:  # pragma: no cover
         shell = None
     if shell is not None:
-        return shell.user_ns
+        user_ns: dict[str, Any] = shell.user_ns  # IPython'da bu öznitelik türsüz
+        return user_ns
     return frame.f_globals
 
 
@@ -260,7 +262,7 @@ def _show(feedback: str) -> None:
         from IPython import get_ipython
         from IPython.display import display
     except ImportError:  # pragma: no cover - IPython is a dependency
-        get_ipython = None  # type: ignore[assignment]
+        get_ipython = None
     if get_ipython is not None and get_ipython() is not None:
         display({"text/plain": feedback}, raw=True)
     else:

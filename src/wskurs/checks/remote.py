@@ -39,10 +39,14 @@ __all__ = [
     "RemoteNamespace",
     "RemoteObject",
     "RemoteServer",
+    "TypeSpec",
     "Validation",
     "hidden_case",
     "run_app",
 ]
+
+TypeSpec = type | tuple[type, ...]
+"""``isinstance``'ın ikinci argümanı gibi: bir tür ya da türlerin demeti."""
 
 REQUEST_LIMIT = 30.0
 """Bir isteğin yanıtı için en uzun bekleme (saniye, ölçeklenir); kontrolün kendi süresi daha kısadır."""
@@ -67,7 +71,8 @@ class Channel:
                 except protocol.ProtocolError as exc:
                     self.violations.append(f"bozuk mesaj: {exc}")
                     continue
-                future = self.pending.pop(message.get("id"), None) if message["type"] == "reply" else None
+                reply_id = message.get("id") if message["type"] == "reply" else None
+                future = self.pending.pop(reply_id, None) if isinstance(reply_id, int) else None
                 if future is None:
                     self.violations.append(f"istenmemiş mesaj: {message['type']!r}")
                 elif not future.done():
@@ -152,12 +157,12 @@ class Description:
             int(data.get("id", 0) or 0),
         )
 
-    def is_instance(self, kind: type | tuple[type, ...]) -> bool:
+    def is_instance(self, kind: TypeSpec) -> bool:
         kinds = kind if isinstance(kind, tuple) else (kind,)
         return any(f"{k.__module__}.{k.__qualname__}" in self.mro for k in kinds)
 
 
-def _type_names(kind: type | tuple[type, ...]) -> str:
+def _type_names(kind: TypeSpec) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " ya da ".join(k.__name__ for k in kinds)
 
@@ -190,7 +195,7 @@ class RemoteObject:
 
     async def read(self, attr: str | None = None) -> Any:
         """Nesnenin (ya da bir özniteliğinin) JSON görüntüsü."""
-        extra = {"attr": attr} if attr else {}
+        extra: dict[str, Any] = {"attr": attr} if attr else {}
         return protocol.decode(await self.ns.channel.request("read", **self.target, **extra))
 
     def as_app(self) -> RemoteApp:
@@ -248,7 +253,7 @@ class RemoteNamespace:
         """``name`` adlı değerin tarifi (tanımlı değilse ``exists=False``)."""
         return Description.from_json(await self.channel.request("describe", name=name))
 
-    async def _described(self, name: str, kind: type | tuple[type, ...] | None, what: str | None) -> Description:
+    async def _described(self, name: str, kind: TypeSpec | None, what: str | None) -> Description:
         info = await self.describe(name)
         if not info.exists:
             raise Mismatch(
@@ -266,9 +271,7 @@ class RemoteNamespace:
             )
         return info
 
-    async def get(
-        self, name: str, kind: type | tuple[type, ...] | None = None, *, what: str | None = None
-    ) -> RemoteObject:
+    async def get(self, name: str, kind: TypeSpec | None = None, *, what: str | None = None) -> RemoteObject:
         """``name`` adlı değere bir başvuru; türüne bakar.
 
         ``run_app(await ns.get("app", FastAPI))`` uygulamayı sunar; ``.method(...)`` ve
@@ -280,7 +283,7 @@ class RemoteNamespace:
         info = await self._described(name, kind, what)
         return RemoteObject(self, name, {"name": name}, info)
 
-    async def read(self, name: str, kind: type | tuple[type, ...] | None = None, *, what: str | None = None) -> Any:
+    async def read(self, name: str, kind: TypeSpec | None = None, *, what: str | None = None) -> Any:
         """``name`` adlı değerin JSON görüntüsü (liste, sözlük, metin, sayı, küme…); türüne bakar."""
         if kind is not None:
             await self._described(name, kind, what)
