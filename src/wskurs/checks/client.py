@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Literal, overload
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
@@ -46,6 +46,23 @@ async def open_ws(url: str, **options: Any) -> ClientConnection:
 def close_code(exc: ConnectionClosed) -> int:
     """Kapanış kodu; kapanış çerçevesi hiç gelmediyse 1006."""
     return exc.rcvd.code if exc.rcvd is not None else 1006
+
+
+@overload
+async def receive(
+    ws: ClientConnection,
+    what: str,
+    *,
+    text: Literal[True] = True,
+    timeout: float | None = None,
+    hint: str | None = None,
+) -> str: ...
+
+
+@overload
+async def receive(
+    ws: ClientConnection, what: str, *, text: bool, timeout: float | None = None, hint: str | None = None
+) -> str | bytes: ...
 
 
 async def receive(

@@ -117,14 +117,15 @@ async def _count(http: httpx.AsyncClient, server: RemoteServer) -> int:
         body = response.json()
     except ValueError:
         body = None
-    if not isinstance(body, dict) or not isinstance(body.get("connected_clients"), int):
+    count = body.get("connected_clients") if isinstance(body, dict) else None
+    if not isinstance(count, int):
         raise Mismatch(
             "`GET /` yanıtında bağlı istemci sayısı yok.",
             expected='{"connected_clients": <tam sayı>, ...}',
             got=short(body if body is not None else response.text),
             hint='Endpoint `{"connected_clients": len(...)}` döndürmeli.',
         )
-    return body["connected_clients"]
+    return count
 
 
 async def _expect_count(

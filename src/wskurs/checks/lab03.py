@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import socket
 import time
 from typing import Any
 from urllib.parse import quote
@@ -23,19 +22,13 @@ from wskurs.checks.client import open_ws, receive, short
 from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
 from wskurs.checks.errors import RemoteError
 from wskurs.checks.remote import RemoteFunction
+from wskurs.engine.ports import free_port
 from wskurs.engine.server import serve
 from wskurs.engine.timing import scaled
 
 __all__: list[str] = []
 
 WORDS = ["merhaba", "çay", "öğle", "şimşek", "İzmir", "ılık", "güneş", "kitap", "yol"]
-
-
-def _free_port() -> int:
-    """Şu an kimsenin dinlemediği bir port (bağlanan "connection refused" alır)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _phrase(ns: Namespace, words: int = 2) -> str:
@@ -264,7 +257,7 @@ async def retry(ns: Namespace) -> None:
         with hidden_case("tavan taban beklemeden küçükken her beklemenin tavanda kalması"):
             await _retry_must_fail(func, attempts=4, base=0.12, cap=0.06)
 
-    port = _free_port()
+    port = free_port()
     call = "connect_with_retry(url, 8, 0.05, 0.2)"
     task = asyncio.create_task(func.new(f"ws://127.0.0.1:{port}/ws", 8, 0.05, 0.2))
     try:
@@ -581,7 +574,7 @@ async def bridge(ns: Namespace) -> None:
                 "`async for` döngüsü bağlantı kapanınca biter; döngüden yanıtsız çıkılırsa 502 döndürün.",
             )
 
-        async with await bridge_to(f"ws://127.0.0.1:{_free_port()}/ws") as server:
+        async with await bridge_to(f"ws://127.0.0.1:{free_port()}/ws") as server:
             response, took = await _bridge_get(http, server.url("/gonder/merhaba"), "hedef kapalı")
             _expect_status(
                 response,

@@ -67,7 +67,7 @@ def _echo_app() -> FastAPI:
 
 async def _raw_handshake(
     host: str, port: int, key: str, path: str = "/yanki"
-) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, dict]:
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, dict[str, str]]:
     reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), scaled(STEP))
     request = (
         f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

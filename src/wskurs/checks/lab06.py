@@ -89,13 +89,14 @@ async def _wait_for_rooms(server: RunningServer, expected: dict[str, int]) -> di
 async def _ping(ws: ClientConnection, who: str) -> int:
     await ws.send(json.dumps({"type": "ping"}))
     reply = await _receive_json(ws, f"{who} için pong")
-    if not isinstance(reply, dict) or reply.get("type") != "pong" or not isinstance(reply.get("members"), int):
+    members = reply.get("members") if isinstance(reply, dict) else None
+    if not isinstance(reply, dict) or reply.get("type") != "pong" or not isinstance(members, int):
         raise Mismatch(
             "ping'e beklenen yanıt gelmedi.",
             expected='{"type": "pong", "members": <odadaki üye sayısı>}',
             got=json.dumps(reply, ensure_ascii=False),
         )
-    return reply["members"]
+    return members
 
 
 @exercise("6.1", title="Odaya katılma, her durumda temizlik", points=3)
@@ -515,7 +516,7 @@ async def precise_errors(ns: Namespace) -> None:
                     and isinstance(errors, list)
                     and all(isinstance(e, dict) and isinstance(e.get("problem"), str) and e["problem"] for e in errors)
                 )
-                got_fields = {e.get("field") for e in errors} if shape_ok else None
+                got_fields = {e.get("field") for e in errors} if shape_ok and isinstance(errors, list) else None
                 if not shape_ok or got_fields != fields:
                     raise Mismatch(
                         f"'{label}' için hata yanıtı alanı ve sorunu doğru söylemiyor.",
@@ -542,7 +543,11 @@ async def precise_errors(ns: Namespace) -> None:
 
 async def _check_after(history: Any, kept: list[dict[str, Any]], last: int, son: int, label: str) -> None:
     oldest = kept[0]["sequence"] if kept else last + 1
-    want = {"type": "history", "messages": [m for m in kept if m["sequence"] > son], "eksik": son < oldest - 1}
+    want: dict[str, Any] = {
+        "type": "history",
+        "messages": [m for m in kept if m["sequence"] > son],
+        "eksik": son < oldest - 1,
+    }
     try:
         got = await history.method("sonrakiler", son)
     except RemoteError as exc:
