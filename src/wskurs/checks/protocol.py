@@ -66,7 +66,7 @@ class Opaque:
         return f"<{self.type_name} nesnesi>"
 
 
-class Snapshot(dict):  # type: ignore[type-arg]
+class Snapshot(dict[str, Any]):
     """Bir pydantic modelinin JSON görüntüsü; alanlarına öznitelik gibi de erişilir."""
 
     def __init__(self, type_name: str, value: dict[str, Any]) -> None:

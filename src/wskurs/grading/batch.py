@@ -281,12 +281,12 @@ def grade_from_records(
         )
     rows = []
     for spec in specs:
-        entry = verdicts.get(spec.id)
-        if entry is None:
+        verdict = verdicts.get(spec.id)
+        if verdict is None:
             rows.append(ExerciseResult.not_run(spec, unrun))
             continue
-        passed = entry.get("passed") is True
-        feedback = str(entry.get("feedback", ""))
+        passed = verdict.get("passed") is True
+        feedback = str(verdict.get("feedback", ""))
         for note in notes:
             if note.startswith(f"Alıştırma {spec.id}:"):
                 feedback = f"{note}\n{feedback}"

@@ -23,7 +23,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 import pytest
 
@@ -38,6 +38,12 @@ _LAB_NAME = re.compile(r"^(lab\d\d)")
 _KEY = pytest.StashKey["dict[str, LabReport]"]()
 _OUTSIDE = pytest.StashKey["str | None"]()
 _DEAD = pytest.StashKey["list[int]"]()
+
+
+class _NbvalFile(Protocol):
+    """nbval'in defter düğümünün (``IPyNbFile``, tür bilgisi yok) bu eklentinin değiştirdiği alanı."""
+
+    timed_out: bool
 
 
 @dataclass
@@ -159,7 +165,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if getattr(parent, "timed_out", False):
         kernel = getattr(parent, "kernel", None)
         if kernel is not None and kernel.is_alive():
-            parent.timed_out = False
+            cast(_NbvalFile, parent).timed_out = False  # nbval türsüz: alanı yukarıda getattr ile okundu
 
 
 def _error_text(report: pytest.TestReport) -> str:

@@ -27,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -145,8 +146,8 @@ class Sandbox:
                 if text not in made:
                     args += ["--perms", "0755", "--dir", text]
                     made.add(text)
-        for path in binds:
-            args += ["--ro-bind", path, path]
+        for bind in binds:
+            args += ["--ro-bind", bind, bind]
         args += ["--bind", str(folder), str(folder), "--chdir", str(folder)]
         args += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session"]
         return args
@@ -213,7 +214,7 @@ def detect(*, disabled: bool = False, limits: Limits | None = None) -> Sandbox:
 
 
 @contextlib.contextmanager
-def uid_slot() -> object:
+def uid_slot() -> Iterator[int]:
     """Şu an başka bir gönderimin kullanmadığı bir uid (süreçler arası kilitle)."""
     _LOCK_DIR.mkdir(mode=0o700, exist_ok=True)
     start = (os.getpid() * 7) % UID_SLOTS
