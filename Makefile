@@ -7,7 +7,8 @@ STAMP  := $(VENV)/.kurulum-$(PYVER)
 PYTEST := $(PY) -m pytest
 # Bir notebook'u çalıştırırken hücre başına en fazla süre (saniye).
 CELL_TIMEOUT ?= 120
-# Testler iki süreçte paralel (pytest-xdist): her test dosyası ve her defter tek bir süreçte kalır
+# Testler iki süreçte paralel (pytest-xdist, --dist loadscope): her test dosyası (sınıfı olan dosyada her
+# sınıf; tests/conftest.py'deki bağımsız dosyalarda her test) ve her defter tek bir süreçte kalır
 # (defterin çekirdeği ve modül kapsamlı fixture'lar paylaşılmaz). Sırayla çalıştırmak için: XDIST=
 XDIST  ?= -n 2
 NBVAL  := --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/sanitize.cfg
@@ -95,7 +96,7 @@ test: $(STAMP) $(DASK_STAMP) tarayici yalitim
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
 	$(PY) -m wskurs.grading.cli lab-uret --kontrol
-	$(PYTEST) -rs $(XDIST) --dist loadfile tests
+	$(PYTEST) -rs $(XDIST) --dist loadscope tests
 	$(PYTEST) $(XDIST) --dist loadscope --nbval $(NBVAL) notebooks
 	$(PYTEST) $(XDIST) --dist loadscope --nbval-lax $(NBVAL) solutions
 

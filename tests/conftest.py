@@ -1,8 +1,36 @@
+"""Testlerin ortak ayarları: ``tests/`` içe aktarma yolu, gerçek Chromium fixture'ı ve pytest-xdist'in
+iş dağıtımı."""
+
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from browser import browser  # noqa: F401  (fixture: gerçek Chromium)
+
+# ``--dist loadscope`` (make test) bir test dosyasını (sınıfı olan dosyada bir sınıfı) tek bir iş birimi
+# yapar: dosyanın modül kapsamlı fixture'ları bir kez çalışır. Aşağıdaki dosyaların testleri hiçbir şey
+# paylaşmaz (her biri kendi çekirdeğini ya da yargıcını başlatır); onlar test test dağıtılır, böylece
+# uzun bir dosya tek bir sürecin sırtında kalmaz.
+INDEPENDENT_TESTS = frozenset({"test_notebook_rerun.py", "test_checks_edges.py"})
+
+
+def split_scope(nodeid: str, default: str) -> str:
+    """Bir testin iş birimi: bağımsız dosyalarda testin kendisi, ötekilerde xdist'in varsayılanı."""
+    return nodeid if nodeid.split("::", 1)[0].rsplit("/", 1)[-1] in INDEPENDENT_TESTS else default
+
+
+def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
+    """``--dist loadscope`` iken yukarıdaki dağıtımı kullanan zamanlayıcı; öteki kiplerde xdist'inki."""
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return split_scope(nodeid, super()._split_scope(nodeid))
+
+    return Scheduling(config, log)

@@ -54,12 +54,13 @@ def grade_on_dask(
     *,
     lab: str,
     on_grade: Callable[[SubmissionGrade], None] | None = None,
-    connect_timeout: float = 30.0,
+    connect_timeout: float = 10.0,
 ) -> list[SubmissionGrade]:
     """Gönderimleri ``address``'teki Dask kümesinde notlandırır.
 
     Bir gönderimin işçide çıkan hatası o gönderimin satırına neden olarak yazılır; toplu
-    notlandırma sürer.
+    notlandırma sürer. Çalışan bir küme bağlantıyı milisaniyeler içinde kabul eder: ``connect_timeout``
+    yanlış yazılmış bir adresin öğretmeni ne kadar bekleteceğidir.
 
     Raises:
         DaskUnavailable: ``distributed`` kurulu değilse ya da kümeye bağlanılamazsa.
