@@ -248,9 +248,12 @@ async def _retry_must_fail(func: RemoteFunction, attempts: int, base: float, cap
 async def retry(ns: Namespace) -> None:
     func = await ns.function("connect_with_retry", is_async=True, params=4)
     await _retry_must_fail(func, attempts=4, base=0.05, cap=1.0)  # büyüme: 0.05, 0.1, 0.2
-    # Tavan, her çalışmada başka bir denemede devreye girer: 0.04…, sonra sabit.
+    # Tavan, her çalışmada başka bir denemede devreye girer: 0.04…, sonra sabit. Tavandan sonra en az iki
+    # bekleme gelir: tavanı yok sayan bir cevabın ikinci beklemesi tavanın dört katıdır; toleransa sığmaz.
     base = ns.rng.choice([0.04, 0.05, 0.06])
-    await _retry_must_fail(func, attempts=ns.rng.randint(5, 6), base=base, cap=base * 2 ** ns.rng.randint(1, 2))
+    doublings = ns.rng.randint(1, 2)
+    attempts = doublings + 4 + ns.rng.randint(0, 1)
+    await _retry_must_fail(func, attempts=attempts, base=base, cap=base * 2**doublings)
     # Sınır: tek deneme hakkı — hiç beklemeden ConnectionError.
     await _retry_must_fail(func, attempts=1, base=0.3, cap=0.3)
     if ns.hidden:
