@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from wskurs.engine.timing import scaled
+
 from kernel import Kernel, notebook_kernel
 
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_istemciler.ipynb"
 FAST = "?taban=200&tavan=800&deneme=8&kalp=300"
-WAIT = 8000  # ms
+WAIT = scaled(8) * 1000  # ms
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +29,7 @@ def kernel() -> Iterator[Kernel]:
 
 
 def run(kernel: Kernel, code: str) -> str:
-    result = kernel.run(code, timeout=20)
+    result = kernel.run(code, timeout=scaled(20))
     assert result.error is None, f"{result.error}: {result.evalue}"
     return result.stdout
 

@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI, WebSocket
 
 from wskurs.checks import CheckFailed, check, exercises_of, find_exercise
+from wskurs.engine.timing import scaled
 
 
 def run(exercise_id: str, namespace: dict):
@@ -32,7 +33,7 @@ def test_check_against_a_silent_server_fails_within_seconds():
     started = time.monotonic()
     with pytest.raises(CheckFailed) as info:
         run("1.1", {"yanki_app": silent_app()})
-    assert time.monotonic() - started < 8
+    assert time.monotonic() - started < scaled(8)
     feedback = info.value.feedback
     assert "gelmedi" in feedback and "Beklenen" in feedback and "İpucu" in feedback
     assert "0/3 puan" in feedback
@@ -65,7 +66,7 @@ def test_blocking_handler_is_caught_and_explained():
     started = time.monotonic()
     with pytest.raises(CheckFailed) as info:
         run("1.1", {"yanki_app": app})
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < scaled(10)
     assert "kilitledi" in info.value.feedback
 
 

@@ -231,7 +231,7 @@ def test_wrong_token_is_refused_and_recorded(monkeypatch):
         async with connect(url) as ws:
             await ws.send(protocol.dumps({"type": "check", "token": "tahmin", "exercise": "1.1"}))
             with pytest.raises(Exception):  # noqa: B017 - bağlantı 1008 ile kapanır
-                await asyncio.wait_for(ws.recv(), timeout=5)
+                await asyncio.wait_for(ws.recv(), timeout=scaled(5))
 
     try:
         run(intrude)
