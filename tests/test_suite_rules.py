@@ -97,9 +97,9 @@ def missing_docstrings(source: str) -> list[tuple[int, str]]:
     """Docstring'i olmayan ``test_`` fonksiyonları: (satır, ad)."""
     found = []
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_"):
-            if not (ast.get_docstring(node) or "").strip():
-                found.append((node.lineno, node.name))
+        is_test = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_")
+        if is_test and not (ast.get_docstring(node) or "").strip():
+            found.append((node.lineno, node.name))
     return sorted(found)
 
 
