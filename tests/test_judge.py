@@ -4,6 +4,7 @@ sürecine bağlanan gerçek bir aracı."""
 from __future__ import annotations
 
 import asyncio
+import io
 import math
 import time
 from typing import Any
@@ -18,7 +19,8 @@ from wskurs.checks.errors import RemoteError
 from wskurs.checks.remote import RemoteNamespace
 from wskurs.engine.timing import scaled
 from wskurs.grading.batch import MAX_SUBMISSION_BYTES, grade_from_records, grade_one
-from wskurs.grading.judge import JudgeProcess
+from wskurs.grading.judge import Judge, JudgeProcess
+from wskurs.grading.judge import main as judge_main
 from wskurs.labformat import ExerciseOutcome, ExerciseResult, SubmissionGrade, SubmissionStatus
 
 from helpers import run
@@ -186,6 +188,44 @@ def test_ill_formed_grade_becomes_suspicious_zero():
     bad = ExerciseResult("1.1", specs[0].title, specs[0].points, 99, ExerciseOutcome.PASSED)
     grade = SubmissionGrade("g.ipynb", "lab01", (bad,)).checked(specs)
     assert grade.status is SubmissionStatus.SUSPICIOUS and grade.total == 0 and "99/3" in grade.reason
+
+
+# Yargıcın saf parçaları ------------------------------------------------------------------------
+
+
+def test_judge_record_is_one_json_line_per_entry_with_a_time():
+    """Yargıcın kaydı her giriş için bir JSON satırıdır, zamanı (``t``) kendisi ekler ama verileni
+    ezmez; kayıt akışı yoksa hiçbir şey yazılmaz ve hata da olmaz."""
+    record = io.StringIO()
+    judge = Judge("gizli", record=record)
+    before = time.time()
+    judge.write(type="started", exercise="1.1")
+    judge.write(type="verdict", exercise="1.1", passed=True, feedback="✅ çığ", t=5.0)
+    lines = record.getvalue().splitlines()
+    assert len(lines) == 2
+    first, second = (protocol.loads(line) for line in lines)
+    assert first["type"] == "started" and first["exercise"] == "1.1"
+    assert before - 1 <= first["t"] <= time.time() + 1
+    assert second == {"type": "verdict", "exercise": "1.1", "passed": True, "feedback": "✅ çığ", "t": 5.0}
+    Judge("gizli").write(type="started", exercise="1.1")
+
+
+def test_judge_seed_is_kept_or_drawn_fresh():
+    """Verilen tohum aynen kullanılır (aynı girdiler yeniden üretilebilsin); verilmezse her yargıç
+    32 bitlik başka bir tohum çeker; ayarlar varsayılan olarak kapalıdır."""
+    assert Judge("t", seed=42).seed == 42
+    seeds = {Judge("t").seed for _ in range(5)}
+    assert len(seeds) > 1 and all(0 <= s < 2**32 for s in seeds)
+    judge = Judge("t")
+    assert (judge.hidden, judge.first_only, judge.record, judge.verdicts) == (False, False, None, {})
+
+
+def test_judge_main_refuses_to_start_without_a_token(monkeypatch, capsys):
+    """Standart girdinin ilk satırında token yoksa yargıç dinlemeye başlamaz, 2 ile çıkar ve nedenini
+    Türkçe söyler."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
+    assert judge_main(["--kayit", "--ilk"]) == 2
+    assert "token standart girdinin ilk satırında verilmeli" in capsys.readouterr().err
 
 
 # Gerçek yargıç ve aracı ---------------------------------------------------------------------
