@@ -13,7 +13,7 @@ import pytest
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from websockets.asyncio.client import connect
 
-from wskurs.checks import CheckFailed, Mismatch, check, hidden_case, protocol, specs_of
+from wskurs.checks import CheckFailed, Mismatch, agent, check, hidden_case, protocol, specs_of
 from wskurs.checks.agent import ask_judge
 from wskurs.checks.errors import RemoteError
 from wskurs.checks.remote import RemoteNamespace
@@ -291,12 +291,16 @@ def test_learner_error_is_reported_with_its_line():
     assert "TypeError: liste bekleniyordu" in info.value.feedback and "satır" in info.value.feedback
 
 
-def test_self_check_is_fast_once_the_judge_runs():
-    """Yerel yargıç çekirdek (burada: süreç) başına bir kez başlar; sonraki kontroller hızlıdır."""
+def test_self_check_is_fast_once_the_judge_runs(monkeypatch):
+    """Yerel yargıç çekirdek (burada: süreç) başına bir kez başlar: ikinci kontrol aynı, hâlâ çalışan
+    yargıç sürecine gider ve hızlıdır."""
+    monkeypatch.delenv(protocol.ENV, raising=False)
     run(lambda: check("1.1", {"yanki_app": _echo_app()}))
+    judge = agent._local["process"]
     started = time.monotonic()
     run(lambda: check("1.1", {"yanki_app": _echo_app()}))
     assert time.monotonic() - started < scaled(5)
+    assert agent._local["process"] is judge and judge.poll() is None
 
 
 def test_oversized_file_is_not_read_and_is_not_a_notebook(tmp_path):
