@@ -81,7 +81,7 @@ def test_page_talks_to_the_notebook_server(browser, kernel):
         wait_for(page, "wsLog.some(e => e.type === 'final')")
         close = events(page, "close")[-1]
         assert (close["code"], close["reason"], close["readyState"]) == (4001, "Oturum sona erdi", 3)
-        page.wait_for_timeout(500)
+        page.wait_for_timeout(scaled(0.5) * 1000)
         assert events(page, "reconnect") == [] and len(events(page, "connecting")) == 1
     finally:
         page.close()
@@ -100,7 +100,7 @@ def test_user_close_is_1000_and_not_followed_by_reconnect(browser, kernel):
         assert events(page, "closing")[0]["readyState"] == 2
         close = events(page, "close")[0]
         assert (close["code"], close["wasClean"]) == (1000, True)
-        page.wait_for_timeout(500)
+        page.wait_for_timeout(scaled(0.5) * 1000)
         assert len(events(page, "connecting")) == 1
         assert "[ws] istemci ayrıldı: kod 1000" in run(kernel, 'sunucu.show_log(contains="[ws]")')
     finally:
