@@ -12,6 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from packaging.specifiers import SpecifierSet
 
+from wskurs.engine.timing import scaled
+
 from labtools import ROOT
 
 BINDER = ROOT / "binder"
@@ -20,7 +22,7 @@ FIRST_NOTEBOOK = "notebooks/00_baslarken.ipynb"
 
 def make(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True, timeout=60, **kwargs
+        ["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True, timeout=scaled(60), **kwargs
     )
 
 
@@ -55,7 +57,9 @@ def test_postbuild_writes_the_same_lab_settings_as_make_lab(tmp_path):
     (fake_bin / "python").chmod(0o755)
     assert os.access(BINDER / "postBuild", os.X_OK), "postBuild çalıştırılabilir olmalı"
     env = {**os.environ, "PATH": f"{fake_bin}{os.pathsep}{os.environ['PATH']}"}
-    result = subprocess.run([str(BINDER / "postBuild")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [str(BINDER / "postBuild")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=scaled(60)
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     written = json.loads((prefix / "share/jupyter/lab/settings/overrides.json").read_text(encoding="utf-8"))
     reference = tmp_path / "make-lab.json"

@@ -8,6 +8,7 @@ import socket
 import pytest
 
 from wskurs import serve
+from wskurs.engine.clients import wait_until
 from wskurs.lessons.broadcast import (
     MESSAGE_SIZE,
     STRATEGIES,
@@ -57,16 +58,12 @@ def test_load_client_counts_deliveries_and_closes_cleanly():
         hub = BroadcastHub()
         async with serve(hub_app(hub)) as server:
             async with LoadClient.start(server.ws_url("/ws"), 5) as load:
-                async with asyncio.timeout(10):
-                    while len(hub.members) < 5:
-                        await asyncio.sleep(0.01)
+                assert await wait_until(lambda: len(hub.members) == 5, timeout=10)
                 for text in messages(3):
                     await sequential(hub.websockets, text)
                 done_at, total = await load.wait_total(15, timeout=10)
                 missing_at, missing = await load.wait_total(100, timeout=10, quiet=0.3)
-            async with asyncio.timeout(10):
-                while hub.members:
-                    await asyncio.sleep(0.01)
+            assert await wait_until(lambda: not hub.members, timeout=10)
             return load.opened, done_at, total, missing_at, missing, len(hub.members)
 
     opened, done_at, total, missing_at, missing, left = asyncio.run(scenario())

@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from wskurs.engine.timing import scaled
+
 from kernel import Kernel, notebook_kernel
 
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_istemciler.ipynb"
 FAST = "?taban=200&tavan=800&deneme=8&kalp=300"
-WAIT = 8000  # ms
+WAIT = scaled(8) * 1000  # ms
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +29,7 @@ def kernel() -> Iterator[Kernel]:
 
 
 def run(kernel: Kernel, code: str) -> str:
-    result = kernel.run(code, timeout=20)
+    result = kernel.run(code, timeout=scaled(20))
     assert result.error is None, f"{result.error}: {result.evalue}"
     return result.stdout
 
@@ -79,7 +81,7 @@ def test_page_talks_to_the_notebook_server(browser, kernel):
         wait_for(page, "wsLog.some(e => e.type === 'final')")
         close = events(page, "close")[-1]
         assert (close["code"], close["reason"], close["readyState"]) == (4001, "Oturum sona erdi", 3)
-        page.wait_for_timeout(500)
+        page.wait_for_timeout(scaled(0.5) * 1000)
         assert events(page, "reconnect") == [] and len(events(page, "connecting")) == 1
     finally:
         page.close()
@@ -98,7 +100,7 @@ def test_user_close_is_1000_and_not_followed_by_reconnect(browser, kernel):
         assert events(page, "closing")[0]["readyState"] == 2
         close = events(page, "close")[0]
         assert (close["code"], close["wasClean"]) == (1000, True)
-        page.wait_for_timeout(500)
+        page.wait_for_timeout(scaled(0.5) * 1000)
         assert len(events(page, "connecting")) == 1
         assert "[ws] istemci ayrıldı: kod 1000" in run(kernel, 'sunucu.show_log(contains="[ws]")')
     finally:

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from wskurs.engine.timing import scaled
+
 from kernel import Kernel, notebook_kernel
 
 pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_ileri_seviye.ipynb"
-TIMEOUT_MS = 10_000
+TIMEOUT_MS = scaled(10) * 1000
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ sürecine bağlanan gerçek bir aracı."""
 from __future__ import annotations
 
 import asyncio
+import io
 import math
 import time
 from typing import Any
@@ -12,13 +13,14 @@ import pytest
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from websockets.asyncio.client import connect
 
-from wskurs.checks import CheckFailed, Mismatch, check, hidden_case, protocol, specs_of
+from wskurs.checks import CheckFailed, Mismatch, agent, check, hidden_case, protocol, specs_of
 from wskurs.checks.agent import ask_judge
 from wskurs.checks.errors import RemoteError
 from wskurs.checks.remote import RemoteNamespace
 from wskurs.engine.timing import scaled
 from wskurs.grading.batch import MAX_SUBMISSION_BYTES, grade_from_records, grade_one
-from wskurs.grading.judge import JudgeProcess
+from wskurs.grading.judge import Judge, JudgeProcess
+from wskurs.grading.judge import main as judge_main
 from wskurs.labformat import ExerciseOutcome, ExerciseResult, SubmissionGrade, SubmissionStatus
 
 from helpers import run
@@ -188,6 +190,44 @@ def test_ill_formed_grade_becomes_suspicious_zero():
     assert grade.status is SubmissionStatus.SUSPICIOUS and grade.total == 0 and "99/3" in grade.reason
 
 
+# Yargıcın saf parçaları ------------------------------------------------------------------------
+
+
+def test_judge_record_is_one_json_line_per_entry_with_a_time():
+    """Yargıcın kaydı her giriş için bir JSON satırıdır, zamanı (``t``) kendisi ekler ama verileni
+    ezmez; kayıt akışı yoksa hiçbir şey yazılmaz ve hata da olmaz."""
+    record = io.StringIO()
+    judge = Judge("gizli", record=record)
+    before = time.time()
+    judge.write(type="started", exercise="1.1")
+    judge.write(type="verdict", exercise="1.1", passed=True, feedback="✅ çığ", t=5.0)
+    lines = record.getvalue().splitlines()
+    assert len(lines) == 2
+    first, second = (protocol.loads(line) for line in lines)
+    assert first["type"] == "started" and first["exercise"] == "1.1"
+    assert before - 1 <= first["t"] <= time.time() + 1
+    assert second == {"type": "verdict", "exercise": "1.1", "passed": True, "feedback": "✅ çığ", "t": 5.0}
+    Judge("gizli").write(type="started", exercise="1.1")
+
+
+def test_judge_seed_is_kept_or_drawn_fresh():
+    """Verilen tohum aynen kullanılır (aynı girdiler yeniden üretilebilsin); verilmezse her yargıç
+    32 bitlik başka bir tohum çeker; ayarlar varsayılan olarak kapalıdır."""
+    assert Judge("t", seed=42).seed == 42
+    seeds = {Judge("t").seed for _ in range(5)}
+    assert len(seeds) > 1 and all(0 <= s < 2**32 for s in seeds)
+    judge = Judge("t")
+    assert (judge.hidden, judge.first_only, judge.record, judge.verdicts) == (False, False, None, {})
+
+
+def test_judge_main_refuses_to_start_without_a_token(monkeypatch, capsys):
+    """Standart girdinin ilk satırında token yoksa yargıç dinlemeye başlamaz, 2 ile çıkar ve nedenini
+    Türkçe söyler."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
+    assert judge_main(["--kayit", "--ilk"]) == 2
+    assert "token standart girdinin ilk satırında verilmeli" in capsys.readouterr().err
+
+
 # Gerçek yargıç ve aracı ---------------------------------------------------------------------
 
 
@@ -231,7 +271,7 @@ def test_wrong_token_is_refused_and_recorded(monkeypatch):
         async with connect(url) as ws:
             await ws.send(protocol.dumps({"type": "check", "token": "tahmin", "exercise": "1.1"}))
             with pytest.raises(Exception):  # noqa: B017 - bağlantı 1008 ile kapanır
-                await asyncio.wait_for(ws.recv(), timeout=5)
+                await asyncio.wait_for(ws.recv(), timeout=scaled(5))
 
     try:
         run(intrude)
@@ -251,12 +291,16 @@ def test_learner_error_is_reported_with_its_line():
     assert "TypeError: liste bekleniyordu" in info.value.feedback and "satır" in info.value.feedback
 
 
-def test_self_check_is_fast_once_the_judge_runs():
-    """Yerel yargıç çekirdek (burada: süreç) başına bir kez başlar; sonraki kontroller hızlıdır."""
+def test_self_check_is_fast_once_the_judge_runs(monkeypatch):
+    """Yerel yargıç çekirdek (burada: süreç) başına bir kez başlar: ikinci kontrol aynı, hâlâ çalışan
+    yargıç sürecine gider ve hızlıdır."""
+    monkeypatch.delenv(protocol.ENV, raising=False)
     run(lambda: check("1.1", {"yanki_app": _echo_app()}))
+    judge = agent._local["process"]
     started = time.monotonic()
     run(lambda: check("1.1", {"yanki_app": _echo_app()}))
     assert time.monotonic() - started < scaled(5)
+    assert agent._local["process"] is judge and judge.poll() is None
 
 
 def test_oversized_file_is_not_read_and_is_not_a_notebook(tmp_path):

@@ -7,6 +7,8 @@ import time
 
 import pytest
 
+from wskurs.engine.timing import scaled
+
 from kernel import kernel_session
 
 pytestmark = pytest.mark.kernel
@@ -56,9 +58,9 @@ def test_interrupt_stops_the_cell_and_server_survives(kernel):
     """Kesme, sonraki hücredeki `await asyncio.sleep(60)`'ı durdurur; sunucu yanıt vermeye devam eder."""
     kernel.run(START)
     started = time.monotonic()
-    run = kernel.run("import asyncio\nawait asyncio.sleep(60)", interrupt_after=1.0, timeout=30)
+    run = kernel.run("import asyncio\nawait asyncio.sleep(60)", interrupt_after=1.0, timeout=scaled(30))
     assert run.idle, "hücre kesmeyle durmadı"
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < scaled(15)
     # ipykernel async hücrelerde kesmeyi CancelledError olarak bildirir (senkron hücrede KeyboardInterrupt).
     assert run.error in {"KeyboardInterrupt", "CancelledError"}
     assert kernel.run(GET).stdout.strip() == "{'ok': True}"
@@ -67,7 +69,9 @@ def test_interrupt_stops_the_cell_and_server_survives(kernel):
 def test_blocking_cell_is_interrupted_with_keyboardinterrupt(kernel):
     """Senkron, kilitleyen bir hücre kesmeyle KeyboardInterrupt verir; sunucu sonra yine yanıt verir."""
     kernel.run(START)
-    run = kernel.run("import time\nt = time.time()\nwhile time.time() - t < 60: pass", interrupt_after=1.0, timeout=30)
+    run = kernel.run(
+        "import time\nt = time.time()\nwhile time.time() - t < 60: pass", interrupt_after=1.0, timeout=scaled(30)
+    )
     assert run.error == "KeyboardInterrupt"
     assert kernel.run(GET).stdout.strip() == "{'ok': True}"
 

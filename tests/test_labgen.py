@@ -11,7 +11,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from wskurs.grading.generator import LabError, make_lab, replace_regions, write_labs
 from wskurs.labformat import CellRole, cell_role, check_id
 
-from labtools import LABS, ROOT, SOLUTIONS
+from labtools import LABS, SOLUTIONS
 
 
 def test_labs_match_solutions():
@@ -106,8 +106,15 @@ def test_check_id_recognises_only_one_line_checks():
     assert check_id("pass") is None
 
 
-def test_generator_never_touches_solutions():
-    """Üretim çözüm defterlerini değiştirmez."""
-    before = {p: p.read_bytes() for p in SOLUTIONS.glob("*.ipynb")}
-    write_labs(SOLUTIONS, ROOT / "labs", check=True)
-    assert before == {p: p.read_bytes() for p in SOLUTIONS.glob("*.ipynb")}
+def test_generator_never_touches_solutions(tmp_path):
+    """Gerçekten yazan üretim (boş bir klasöre, ``check=False``) her çözüm için bir lab yazar ve
+    çözüm defterlerinin hiçbir baytını değiştirmez, yanlarına dosya da eklemez (çözümlerin bir
+    kopyasıyla çalışılır: bozuk bir üretici depodaki çözümlere dokunamaz)."""
+    solutions = tmp_path / "solutions"
+    shutil.copytree(SOLUTIONS, solutions)
+    before = {p.name: p.read_bytes() for p in solutions.iterdir()}
+    report = write_labs(solutions, tmp_path / "labs", check=False)
+    written = sorted(p.name for p in (tmp_path / "labs").glob("lab*.ipynb"))
+    assert written == sorted(p.name for p in SOLUTIONS.glob("lab*.ipynb")) and written
+    assert len(report) == len(written) and all(line.endswith("yazıldı.") for line in report)
+    assert before == {p.name: p.read_bytes() for p in solutions.iterdir()}

@@ -9,6 +9,8 @@ import sys
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 
 from wskurs import serve
+from wskurs.engine.clients import wait_until
+from wskurs.engine.timing import scaled
 from wskurs.lessons.load_client import raise_fd_limit
 
 
@@ -33,7 +35,7 @@ def broadcast_app() -> tuple[FastAPI, set]:
 
 async def read_line(process: asyncio.subprocess.Process) -> str:
     assert process.stdout is not None
-    return (await asyncio.wait_for(process.stdout.readline(), 20)).decode().strip()
+    return (await asyncio.wait_for(process.stdout.readline(), scaled(20))).decode().strip()
 
 
 def test_fd_limit_is_raised_but_never_above_the_hard_limit():
@@ -62,16 +64,14 @@ def test_load_client_reports_ready_broadcasts_and_close_codes():
             )
             try:
                 lines = [await read_line(process)]
-                async with asyncio.timeout(10):
-                    while len(clients) < 20:
-                        await asyncio.sleep(0.01)
+                assert await wait_until(lambda: len(clients) == 20, timeout=10)
                 for number in (1, 2):
                     for client in list(clients):
                         await client.send_text(f"yayın {number}")
                     lines.append(await read_line(process))
                 await asyncio.gather(*(client.close(code=1001) for client in list(clients)))
                 lines.append(await read_line(process))
-                assert await asyncio.wait_for(process.wait(), 10) == 0
+                assert await asyncio.wait_for(process.wait(), scaled(10)) == 0
             finally:
                 if process.returncode is None:
                     process.kill()
@@ -99,7 +99,7 @@ def test_load_client_gives_up_after_its_time_limit():
             )
             try:
                 lines = [await read_line(process), await read_line(process)]
-                code = await asyncio.wait_for(process.wait(), 10)
+                code = await asyncio.wait_for(process.wait(), scaled(10))
             finally:
                 if process.returncode is None:
                     process.kill()
@@ -125,7 +125,7 @@ def test_unreachable_server_is_reported_not_hung():
         )
         try:
             lines = [await read_line(process), await read_line(process), await read_line(process)]
-            await asyncio.wait_for(process.wait(), 10)
+            await asyncio.wait_for(process.wait(), scaled(10))
         finally:
             if process.returncode is None:
                 process.kill()

@@ -36,7 +36,7 @@ class Lab:
     settings_dir: Path
 
     def get(self, path: str) -> object:
-        with urllib.request.urlopen(f"{self.url}{path}?token={TOKEN}", timeout=10) as response:
+        with urllib.request.urlopen(f"{self.url}{path}?token={TOKEN}", timeout=scaled(10)) as response:
             return json.load(response)
 
 
@@ -79,7 +79,7 @@ def lab(tmp_path_factory) -> Iterator[Lab]:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=scaled(15))
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
@@ -89,7 +89,7 @@ def test_make_lab_serves_the_course(lab):
     """`make lab` JupyterLab'ı 127.0.0.1'de başlatır, kursun defterlerini sunar ve 00_baslarken ile açar."""
     names = [item["name"] for item in lab.get("/api/contents/notebooks")["content"]]
     assert "00_baslarken.ipynb" in names and "01_websocket_nedir.ipynb" in names
-    with urllib.request.urlopen(f"{lab.url}/?token={TOKEN}", timeout=10) as response:
+    with urllib.request.urlopen(f"{lab.url}/?token={TOKEN}", timeout=scaled(10)) as response:
         assert "/lab/tree/notebooks/00_baslarken.ipynb" in response.url, response.url
 
 

@@ -13,6 +13,7 @@ from websockets.asyncio.client import connect
 
 from wskurs import ServerStartError, running_servers, serve, serve_in_thread, start_server, stop_all
 from wskurs.engine.browser_base import BrowserMode, browser_base
+from wskurs.engine.timing import scaled
 
 
 def make_app() -> FastAPI:
@@ -161,7 +162,7 @@ def test_failing_lifespan_is_reported_with_the_log_tail():
 def test_serve_in_thread_for_synchronous_code():
     """`serve_in_thread` senkron kodun (ör. tarayıcı testleri) bir sunucuya bağlanmasını sağlar."""
     with serve_in_thread(make_app()) as server:
-        assert httpx.get(server.url("/"), timeout=5).json() == {"ok": True}
+        assert httpx.get(server.url("/"), timeout=scaled(5)).json() == {"ok": True}
     assert not server.running
 
 

@@ -12,6 +12,8 @@ from concurrent.futures import ProcessPoolExecutor
 import httpx
 import pytest
 
+from wskurs.engine.clients import wait_until
+from wskurs.engine.timing import scaled
 from wskurs.engine.uvicorn_process import start_uvicorn, uvicorn_process
 from wskurs.lessons.cpu_work import agir_hesap, zamanli_hesap
 
@@ -37,7 +39,7 @@ def test_agir_hesap_takes_the_requested_time():
     started = time.perf_counter()
     count = agir_hesap(0.1)
     took = time.perf_counter() - started
-    assert 0.1 <= took < 0.5
+    assert 0.1 <= took < scaled(0.5)
     assert isinstance(count, int) and count > 0
 
 
@@ -63,14 +65,20 @@ def test_two_workers_serve_and_stop_by_pid(tmp_path):
         async with uvicorn_process("deneme_app:app", workers=2, app_dir=tmp_path, env={"WSKURS_DENEME": "evet"}) as p:
             assert p.port and len(p.worker_pids) == 2
             assert p.shown_command().startswith("python -m uvicorn deneme_app:app --host 127.0.0.1 --port 0")
-            seen = set()
-            for _ in range(40):
-                async with httpx.AsyncClient(timeout=5) as http:  # her istekte yeni bağlantı
+            seen: set[int] = set()
+            environments: set[str | None] = set()
+
+            async def both_workers_answered() -> bool:
+                async with httpx.AsyncClient(timeout=scaled(5)) as http:  # her istekte yeni bağlantı
                     answer = (await http.get(p.url("/pid"))).json()
-                assert answer["ortam"] == "evet"
+                environments.add(answer["ortam"])
                 seen.add(answer["pid"])
-                if len(seen) == 2:
-                    break
+                return len(seen) == 2
+
+            # Bağlantıyı hangi işçinin alacağını işletim sistemi seçer (bir defterde 300 istek gerekti):
+            # deneme sayısı değil süre sınırlıdır.
+            await wait_until(both_workers_answered, timeout=30)
+            assert environments == {"evet"}
             return p, seen
 
     process, seen = run(main)

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from wskurs.engine.timing import scaled
 from wskurs.engine.watchdog import LoopBlocked, loop_watchdog
 
 
@@ -32,7 +33,7 @@ def test_blocking_loop_is_broken_by_the_watchdog():
 
     report, elapsed = asyncio.run(main())
     assert report.fired and report.blocked_for >= 0.5
-    assert elapsed < 5
+    assert elapsed < scaled(5)
 
 
 def test_a_late_second_signal_does_not_interrupt_twice():
@@ -40,7 +41,7 @@ def test_a_late_second_signal_does_not_interrupt_twice():
     yeniden LoopBlocked fırlatmaz."""
 
     async def main():
-        async with loop_watchdog(0.3) as report:
+        async with loop_watchdog(scaled(0.3)) as report:
             with pytest.raises(LoopBlocked):
                 busy(10)
             signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)  # geç kalan kopya
@@ -61,14 +62,14 @@ def test_blocking_sleep_is_interrupted():
         return report, time.monotonic() - started
 
     report, elapsed = asyncio.run(main())
-    assert report.fired and elapsed < 5
+    assert report.fired and elapsed < scaled(5)
 
 
 def test_healthy_async_code_is_left_alone():
     """`await` eden kod, uzun sürse de kesilmez."""
 
     async def main():
-        async with loop_watchdog(0.3) as report:
+        async with loop_watchdog(scaled(0.3)) as report:
             for _ in range(10):
                 await asyncio.sleep(0.1)
         return report
