@@ -14,6 +14,8 @@ from typing import Any
 import nbformat
 from jupyter_client.manager import KernelManager
 
+from wskurs.engine.timing import scaled
+
 __all__ = ["CellRun", "Kernel", "kernel_session", "notebook_kernel"]
 
 
@@ -37,7 +39,7 @@ class Kernel:
         self.manager.start_kernel(cwd=str(cwd))
         self.client = self.manager.client()
         self.client.start_channels()
-        self.client.wait_for_ready(timeout=60)
+        self.client.wait_for_ready(timeout=scaled(60))
 
     def run(self, code: str, *, timeout: float = 60, interrupt_after: float | None = None) -> CellRun:
         msg_id = self.client.execute(code)
@@ -82,7 +84,7 @@ class Kernel:
 
     def restart(self) -> None:
         self.manager.restart_kernel(now=True)
-        self.client.wait_for_ready(timeout=60)
+        self.client.wait_for_ready(timeout=scaled(60))
 
     def shutdown(self) -> None:
         self.client.stop_channels()

@@ -13,6 +13,7 @@ from typing import Any
 
 import nbformat
 
+from wskurs.engine.timing import scaled
 from wskurs.grading.generator import replace_regions
 from wskurs.labformat import METADATA_KEY, CellRole, cell_role
 
@@ -97,7 +98,7 @@ def grade_batch(lab_file: str, folder: Path, output: Path, *, cell_timeout: floa
     """
     command = [sys.executable, "-m", "wskurs.grading.cli", "notlandir", str(LABS / lab_file), str(folder)]
     command += ["-o", str(output), "-j", str(jobs), "--zaman-asimi", f"{cell_timeout:g}"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=1800, cwd=output.parent)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=scaled(1800), cwd=output.parent)
     grades: dict[str, Any] = {}
     book = output / "notlar.json"
     if book.exists():
@@ -121,7 +122,7 @@ def self_check(notebook: Path, workdir: Path) -> dict[str, str]:
         cwd=workdir,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=scaled(900),
         env=env,
     )
     data = json.loads(result_file.read_text(encoding="utf-8"))["notebooks"][0]

@@ -11,6 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from wskurs.engine.timing import scaled
+
 from labtools import LABS, grade_batch, read, submission
 
 pytestmark = pytest.mark.kernel
@@ -39,7 +41,7 @@ def classroom(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _notlandir(root: Path, output: Path, *extra: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "wskurs.grading.cli", "notlandir", str(LABS / LAB), str(root / "gonderimler")]
     command += ["-o", str(output), "-j", "2", "--zaman-asimi", "20", *extra]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=root)
+    return subprocess.run(command, capture_output=True, text=True, timeout=scaled(timeout), cwd=root)
 
 
 def _rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:

@@ -136,7 +136,7 @@ def lab(tmp_path_factory) -> Iterator[Lab]:
         info = json.loads(info_file.read_text())
         assert info["base_url"] == BASE_URL
         running = Lab(f"http://127.0.0.1:{info['port']}", token, course, process, log)
-        status = httpx.get(running.url("api/status"), headers={"Authorization": f"token {token}"}, timeout=10)
+        status = httpx.get(running.url("api/status"), headers={"Authorization": f"token {token}"}, timeout=scaled(10))
         assert status.status_code == 200, status.text
         yield running
     finally:
@@ -145,7 +145,7 @@ def lab(tmp_path_factory) -> Iterator[Lab]:
             process.wait(timeout=scaled(20))
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait(timeout=10)
+            process.wait(timeout=scaled(10))
 
 
 @dataclass
@@ -306,7 +306,7 @@ def _scroll_to_cell(page, index: int) -> None:
     page.evaluate(
         "(index) => window.jupyterapp.shell.currentWidget.content.widgets[index].node.scrollIntoView()", index
     )
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(scaled(0.3) * 1000)
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -390,9 +390,9 @@ def _chapter3_page_through_proxy(ui, lab: Lab) -> None:
     src, frame = _frame_of(page, cell["index"])
     assert _proxy_port(lab, src, "/") == port
     # Proxy kimlik doğrulaması ister: çerezsiz/token'sız istek sayfayı alamaz, token'lı alır.
-    anonymous = httpx.get(f"{lab.origin}{src}", follow_redirects=False, timeout=10)
+    anonymous = httpx.get(f"{lab.origin}{src}", follow_redirects=False, timeout=scaled(10))
     assert anonymous.status_code in (302, 403), anonymous.status_code
-    signed = httpx.get(f"{lab.origin}{src}", headers={"Authorization": f"token {lab.token}"}, timeout=10)
+    signed = httpx.get(f"{lab.origin}{src}", headers={"Authorization": f"token {lab.token}"}, timeout=scaled(10))
     assert signed.status_code == 200 and "WebSocket İstemcisi" in signed.text
     frame.wait_for_function("() => window.wsLog && wsLog.some(e => e.type === 'open')", timeout=scaled(15) * 1000)
     ws_url = frame.evaluate("() => wsLog.find(e => e.type === 'connecting').url")

@@ -100,7 +100,7 @@ def _unsolved_run(file_name: str, workdir: Path) -> tuple[set[int], set[int], st
         cwd=workdir,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=scaled(300),
     )
     failed = {int(n) for n in re.findall(r"^FAILED .*::Cell (\d+)", result.stdout, re.M)}
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
+from wskurs.engine.timing import scaled
+
 from kernel import kernel_session
 from labtools import ROOT
 
@@ -23,7 +25,7 @@ def test_every_cell_can_run_twice(path):
                 continue
             expected_error = "raises-exception" in cell.metadata.get("tags", [])
             for attempt in (1, 2):
-                run = kernel.run(cell.source, timeout=120)
+                run = kernel.run(cell.source, timeout=scaled(120))
                 assert run.idle, f"hücre {index} ({attempt}. kez) bitmedi"
                 if not expected_error:
                     assert run.error is None, f"hücre {index} ({attempt}. kez): {run.error}: {run.evalue}"
