@@ -113,7 +113,7 @@ test-hizli: $(STAMP) $(DASK_STAMP)
 ## Bir lab'ı notlandırır: make grade LAB=01
 grade: $(STAMP)
 	@ls labs/lab$(LAB)_*.ipynb >/dev/null 2>&1 || { echo "Lab bulunamadı: LAB=$(LAB). Örnek: make grade LAB=01 (labs/ klasörüne bakın)"; exit 2; }
-	$(PYTEST) --nbval-lax --nbval-current-env -q labs/lab$(LAB)_*.ipynb
+	$(PYTEST) --nbval-lax --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) -q labs/lab$(LAB)_*.ipynb
 
 ## notebooks/ klasörünü yeniden çalıştırıp çıktılarını kaydeder.
 notebooks: $(STAMP)

@@ -343,3 +343,14 @@ def test_attacks_on_lab01_too(tmp_path_factory):
     assert grades["check_yeniden"]["status"] == SubmissionStatus.SUSPICIOUS.value
     assert grades["sys_modules"]["status"] == SubmissionStatus.SUSPICIOUS.value
     assert grades["os_exit"]["status"] == SubmissionStatus.KERNEL_DIED.value
+
+
+@pytest.mark.parametrize("name", ["os_exit", "grubu_oldur"])
+def test_dead_kernel_does_not_wait_out_the_cell_timeout(attacked, name):
+    """Çekirdeğini öldüren gönderim, hücre zaman aşımını beklemeden "çekirdek öldü" olur: aynı çalışmadaki
+    bütün kontrolleri yapan dürüst çözümden yarım zaman aşımından fazla sürmez (eskiden zaman aşımı ve
+    nbval'in 5 saniyelik çıktı beklemesi kadar sürüyordu)."""
+    grades = attacked[0]["grades"]
+    grade = grades[name]
+    assert grade["status"] == SubmissionStatus.KERNEL_DIED.value, grade
+    assert grade["seconds"] < grades["cozum"]["seconds"] + CELL_TIMEOUT / 2, (grade, grades["cozum"]["seconds"])

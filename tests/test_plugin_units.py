@@ -5,6 +5,7 @@ yargıç süreci ya da alt süreç başlatılmaz."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -243,3 +244,62 @@ def test_table_without_json_option_writes_no_file(tmp_path, monkeypatch):
     plugin.pytest_terminal_summary(terminal, Config({"x": report}, json_path=None))  # type: ignore[arg-type]
     assert terminal.lines[-1].split() == ["Toplam", "0/10"]
     assert list(tmp_path.iterdir()) == []
+
+
+class ScriptedKernel:
+    """nbval çekirdeğinin yanıt bekleme yüzü: sıradaki mesajları verir, bitince ``Empty``; ``alive``
+    yanlışsa süreç ölmüş gibidir."""
+
+    def __init__(self, messages: list[dict[str, Any]], *, alive: bool = True) -> None:
+        self.messages = list(messages)
+        self.alive = alive
+        self.waits: list[float | None] = []
+
+    def get_message(self, stream: str, timeout: float | None = None) -> dict[str, Any]:
+        assert stream == "shell"
+        self.waits.append(timeout)
+        if self.messages:
+            return self.messages.pop(0)
+        from queue import Empty
+
+        time.sleep(timeout or 0)  # jupyter_client gibi: mesaj yoksa zaman aşımı kadar bekler
+        raise Empty
+
+    def is_alive(self) -> bool:
+        return self.alive
+
+
+def reply(msg_id: str, status: str = "ok") -> dict[str, Any]:
+    return {"parent_header": {"msg_id": msg_id}, "content": {"status": status}}
+
+
+def test_dead_kernel_is_noticed_without_waiting_out_the_cell_timeout() -> None:
+    """Ölmüş çekirdekte bekleyiş ilk dilimden sonra biter (60 saniyelik zaman aşımı beklenmez) ve hata,
+    toplu notlandırmanın "çekirdek öldü" diye tanıdığı sözcükleri taşır."""
+    from wskurs.grading.batch import _DEAD
+
+    kernel = ScriptedKernel([], alive=False)
+    with pytest.raises(RuntimeError) as raised:
+        plugin.await_reply_noticing_death(kernel, "m1", timeout=60)
+    assert kernel.waits == [plugin._DEATH_POLL]
+    assert _DEAD.search(str(raised.value))
+
+
+def test_live_kernel_without_a_reply_times_out_like_nbval() -> None:
+    """Yaşayan ama yanıt vermeyen çekirdekte bekleyiş zaman aşımında ``Empty`` ile biter (nbval bunu
+    hücre zaman aşımı sayar); dilimler zaman aşımını aşmaz."""
+    from queue import Empty
+
+    kernel = ScriptedKernel([])
+    with pytest.raises(Empty):
+        plugin.await_reply_noticing_death(kernel, "m1", timeout=0.7)
+    assert len(kernel.waits) == 2 and all(w is not None and w <= plugin._DEATH_POLL for w in kernel.waits)
+
+
+def test_only_the_reply_to_this_cell_ends_the_wait() -> None:
+    """Başka bir isteğin yanıtı atlanır; bu hücrenin yanıtı bekleyişi bitirir, iptal edilmiş yürütme hatadır."""
+    kernel = ScriptedKernel([reply("eski"), reply("m1")])
+    plugin.await_reply_noticing_death(kernel, "m1", timeout=5)
+    assert kernel.messages == []
+    with pytest.raises(RuntimeError, match="aborted"):
+        plugin.await_reply_noticing_death(ScriptedKernel([reply("m2", "aborted")]), "m2", timeout=5)

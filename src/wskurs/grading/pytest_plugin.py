@@ -13,16 +13,23 @@ yazmaz: kaydı yargıcı başlatan okur.
 
 nbval bir hücre zaman aşımına uğradığında sonraki bütün hücreleri "beklenen hata" sayar.
 Çekirdek kesmeyle (interrupt) kurtulduysa bu eklenti o işareti kaldırır: sonsuz döngüye
-giren bir cevap yalnız kendi alıştırmasına mal olur.
+giren bir cevap yalnızca kendi alıştırmasına mal olur.
+
+nbval, çalışan hücrenin yanıtını hücre zaman aşımı dolana dek bekler; ölmüş bir çekirdeği fark
+etmez. Eklenti bu bekleyişi yarım saniyelik dilimlere böler ve her dilimde çekirdeğin yaşayıp
+yaşamadığına bakar: ``os._exit`` çağıran bir cevap zaman aşımını beklemeden "çekirdek öldü" olur.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
 from typing import Any, Protocol, cast
 
 import pytest
@@ -38,6 +45,44 @@ _LAB_NAME = re.compile(r"^(lab\d\d)")
 _KEY = pytest.StashKey["dict[str, LabReport]"]()
 _OUTSIDE = pytest.StashKey["str | None"]()
 _DEAD = pytest.StashKey["list[int]"]()
+
+
+# Çekirdeğin yaşadığına bakmadan önce yanıt için en çok bu kadar saniye beklenir.
+_DEATH_POLL = 0.5
+# nbval'in kernel.py'si ve toplu notlandırma (grading.batch) çekirdeğin ölümünü bu sözcüklerle tanır.
+KERNEL_DIED = "Kernel died: çekirdek hücre çalışırken öldü (süreç sona erdi)."
+
+
+class _NbvalKernel(Protocol):
+    """nbval'in ``RunningKernel``'ının (tür bilgisi yok) bu eklentinin kullandığı yüzü."""
+
+    def get_message(self, stream: str, timeout: float | None = None) -> dict[str, Any]: ...
+
+    def is_alive(self) -> bool: ...
+
+
+def await_reply_noticing_death(kernel: _NbvalKernel, msg_id: str, timeout: float | None = None) -> None:
+    """nbval'in ``RunningKernel.await_reply``'ı gibi, ama çekirdek ölünce hemen ``RuntimeError``.
+
+    Raises:
+        queue.Empty: ``timeout`` saniyede yanıt gelmediyse (nbval bunu hücre zaman aşımı sayar).
+        RuntimeError: Çekirdek öldüyse (``KERNEL_DIED``) ya da yürütme iptal edildiyse.
+    """
+    deadline = None if timeout is None else time.monotonic() + float(timeout)
+    while True:
+        left = _DEATH_POLL if deadline is None else max(0.0, min(_DEATH_POLL, deadline - time.monotonic()))
+        try:
+            msg = kernel.get_message(stream="shell", timeout=left)
+        except Empty:
+            if not kernel.is_alive():
+                raise RuntimeError(KERNEL_DIED) from None
+            if deadline is not None and time.monotonic() >= deadline:
+                raise
+            continue
+        if msg["parent_header"].get("msg_id") == msg_id:
+            if msg["content"]["status"] == "aborted":
+                raise RuntimeError("Kernel aborted execution request")
+            return
 
 
 class _NbvalFile(Protocol):
@@ -189,6 +234,14 @@ def _check_feedback(report: pytest.TestReport) -> str:
         end = text.find("\n\n", start)
         return text[start : end if end > 0 else None].strip()
     return _error_text(report)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    kernel = getattr(item.parent, "kernel", None)  # nbval defterinin çekirdeği, ilk hücrenin kurulumunda başladı
+    if getattr(item, "cell", None) is not None and kernel is not None and not hasattr(kernel, "_wskurs_watched"):
+        kernel.await_reply = functools.partial(await_reply_noticing_death, kernel)
+        kernel._wskurs_watched = True
 
 
 @pytest.hookimpl(hookwrapper=True)
