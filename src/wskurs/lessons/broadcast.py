@@ -748,7 +748,9 @@ async def measure_broadcast(
 async def _open_together(stack: contextlib.AsyncExitStack, urls: Sequence[str], count: int) -> list[LoadClient]:
     """Her adres için bir istemci sürecini aynı anda başlatır; hepsi ``stack`` kapanınca kapanır.
 
-    Biri açılamazsa ötekiler de ``stack``'e kaydolduktan sonra ilk hata yükselir (süreç kalmaz).
+    Kapanışta önce hepsine birden ``KAPAT`` denir, sonra her biri sırayla beklenir: süreçler
+    bağlantılarını aynı anda kapatır. Biri açılamazsa ötekiler de ``stack``'e kaydolduktan sonra
+    ilk hata yükselir (süreç kalmaz).
     """
     opened = await asyncio.gather(
         *(stack.enter_async_context(LoadClient.start(url, count)) for url in urls), return_exceptions=True
@@ -758,6 +760,13 @@ async def _open_together(stack: contextlib.AsyncExitStack, urls: Sequence[str], 
         if isinstance(result, BaseException):
             raise result
         clients.append(result)
+
+    async def close_all() -> None:
+        for client in clients:
+            with contextlib.suppress(Exception):
+                await client._say("KAPAT")
+
+    stack.push_async_callback(close_all)
     return clients
 
 
