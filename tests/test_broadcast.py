@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 
 import pytest
 
 from wskurs import serve
 from wskurs.engine.clients import wait_until
+from wskurs.engine.timing import scaled
 from wskurs.lessons.broadcast import (
     MESSAGE_SIZE,
     STRATEGIES,
     BroadcastHub,
     LoadClient,
     _Counting,
+    _open_together,
     hub_app,
     measure_broadcast,
     measure_idle_memory,
@@ -77,8 +80,13 @@ def test_load_client_counts_deliveries_and_closes_cleanly():
 def test_small_measurement_shows_who_stalls_behind_a_member_that_never_reads():
     """Okumayan bir üye varken sıralı döngü ve gather takılır ve okuyanlara mesajların hepsini
     ulaştıramaz; kuyruklu yöneticinin üç hâli ve broadcast() takılmaz, okuyanlara %100 ulaştırır.
-    Her yolun her turda pozitif bir hızı vardır."""
-    results = asyncio.run(measure_broadcast(20, rounds=1, per_round=5, stall_messages=5, stall_wait=0.5))
+    Defterdeki kısa bekleme payları ve 100 ms'lik zaman aşımıyla da yönetici okumayan üyeyi bırakır,
+    okuyan hiçbir üyeyi bırakmaz. Her yolun her turda pozitif bir hızı vardır."""
+    results = asyncio.run(
+        measure_broadcast(
+            20, rounds=1, per_round=5, stall_messages=5, stall_wait=0.1, stall_quiet=0.5, stall_timeout=0.1
+        )
+    )
     assert list(results) == list(STRATEGIES)
     for name, result in results.items():
         assert len(result.rates) == 1 and result.rates[0] > 0, name
@@ -91,6 +99,34 @@ def test_small_measurement_shows_who_stalls_behind_a_member_that_never_reads():
         assert results[name].stall.reader_share == 1, name
     for name in STRATEGIES[2:5]:
         assert results[name].stall.member_dropped, name
+        assert results[name].stall.readers_dropped == 0, name
+
+
+def test_two_load_clients_open_together_and_close_when_one_fails():
+    """İki istemci süreci birlikte açılır; biri açılamazsa (dinlenmeyen port) hata yükselir ve
+    açılmış olanın bağlantıları da kapanır: sunucuda bağlantı, geride süreç kalmaz."""
+
+    async def scenario() -> tuple[int, int]:
+        hub = BroadcastHub()
+        async with serve(hub_app(hub)) as server:
+            async with contextlib.AsyncExitStack() as stack:
+                both = await _open_together(stack, [server.ws_url("/ws"), server.ws_url("/ws")], 3)
+                async with asyncio.timeout(scaled(10)):
+                    while len(hub.members) < 6:
+                        await asyncio.sleep(0.01)
+                opened = sum(load.opened for load in both)
+            with socket.socket() as unused:
+                unused.bind(("127.0.0.1", 0))
+                dead = f"ws://127.0.0.1:{unused.getsockname()[1]}/ws"
+                with pytest.raises(RuntimeError, match="açamadı"):
+                    async with contextlib.AsyncExitStack() as stack:
+                        await _open_together(stack, [server.ws_url("/ws"), dead], 3)
+            async with asyncio.timeout(scaled(10)):
+                while hub.members:
+                    await asyncio.sleep(0.01)
+            return opened, len(hub.members)
+
+    assert asyncio.run(scenario()) == (6, 0)
 
 
 @pytest.mark.yavas

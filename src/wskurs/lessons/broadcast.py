@@ -137,12 +137,14 @@ class QueuedMember:
     hâli vardır: ``write_loop`` (6. bölümdeki düz hâl: mesaj başına ``wait_for``; Python
     3.11'de bu her mesaj için yeni bir görev demektir), ``write_each`` (aynısı, zaman aşımı görev
     açmayan ``asyncio.timeout`` ile) ve ``write_batches`` (kuyrukta biriken her şeyi tek
-    uyanışta, tek bir zaman aşımı altında gönderir).
+    uyanışta, tek bir zaman aşımı altında gönderir). Zaman aşımı ``send_timeout`` saniyedir
+    (varsayılan ``SEND_TIMEOUT``).
     """
 
-    def __init__(self, websocket: Any) -> None:
+    def __init__(self, websocket: Any, send_timeout: float = SEND_TIMEOUT) -> None:
         self.websocket = websocket
         self.outbox: asyncio.Queue[str] = asyncio.Queue(maxsize=QUEUE_SIZE)
+        self.send_timeout = send_timeout
         self.overflowed = False
         self.dropped = False
 
@@ -158,7 +160,7 @@ class QueuedMember:
         while not self.overflowed:
             text = await self.outbox.get()
             try:
-                await asyncio.wait_for(self.websocket.send_text(text), SEND_TIMEOUT)
+                await asyncio.wait_for(self.websocket.send_text(text), self.send_timeout)
             except TimeoutError:
                 break
         self.dropped = True
@@ -167,7 +169,7 @@ class QueuedMember:
         while not self.overflowed:
             text = await self.outbox.get()
             try:
-                async with asyncio.timeout(SEND_TIMEOUT):
+                async with asyncio.timeout(self.send_timeout):
                     await self.websocket.send_text(text)
             except TimeoutError:
                 break
@@ -179,7 +181,7 @@ class QueuedMember:
             while not self.outbox.empty():
                 batch.append(self.outbox.get_nowait())
             try:
-                async with asyncio.timeout(SEND_TIMEOUT):
+                async with asyncio.timeout(self.send_timeout):
                     for text in batch:
                         await self.websocket.send_text(text)
             except TimeoutError:
@@ -204,11 +206,13 @@ class BroadcastHub:
     def websockets(self) -> list[Any]:
         return list(self.members)
 
-    def start_writers(self, method: str) -> None:
-        """Her üye için ``method`` yazıcısını başlatır: ``"write_loop"``, ``"write_each"`` ya da ``"write_batches"``."""
+    def start_writers(self, method: str, send_timeout: float = SEND_TIMEOUT) -> None:
+        """Her üye için ``method`` yazıcısını başlatır: ``"write_loop"``, ``"write_each"`` ya da
+        ``"write_batches"``; her gönderimin (partinin) zaman aşımı ``send_timeout`` saniye."""
         self.stop_writers()
         for member in self.members.values():
             member.overflowed = member.dropped = False
+            member.send_timeout = send_timeout
             self._writers.add(asyncio.create_task(getattr(member, method)()))
 
     def stop_writers(self) -> None:
@@ -595,6 +599,8 @@ async def measure_broadcast(
     per_round: int = 20,
     stall_messages: int = 20,
     stall_wait: float = 2.0,
+    stall_quiet: float = 1.0,
+    stall_timeout: float = SEND_TIMEOUT,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, StrategyResult]:
     """Yayın yollarını aynı çalıştırmada ölçer.
@@ -604,8 +610,17 @@ async def measure_broadcast(
     (``count × per_round`` teslim / saniye) — hem sunucu iş parçacığının işlemci süresiyle hem
     duvar saatiyle. Yollar turlar içinde sırayla çalışır ki makinenin
     o anki yükü hepsine benzer düşsün. Sonra her yol, hiç okumayan bir üye eklenmiş hâlde
-    ``stall_messages`` mesaj yayar; ``stall_wait`` saniye içinde okuyanlara ne kadarının
-    ulaştığı ve yayının bitip bitmediği kaydedilir.
+    ``stall_messages`` mesaj yayar. Okuyanlara ne kadarının ulaştığı, yayın sürerken, istemci
+    süreci hedefe ulaşana ya da ``stall_quiet`` saniye hiç mesaj almayana dek sayılır; yayın
+    ondan sonra da ``stall_wait`` saniye içinde bitmediyse yayıncı "takıldı" sayılır. (Takılan bir
+    yayın hiç bitmez ve takılmadan önce yazdıklarını çoktan soketlere koymuştur; bu iki süre
+    yalnızca bekleme payıdır.) Kuyruklu yollarda yazıcıların zaman aşımı bu turlarda
+    ``stall_timeout`` saniyedir: okumayan üye o sürede bırakılır. Okuyanlara yapılan bir gönderim
+    hiç beklemeden (bir ``await``'te askıya alınmadan) biter, o yüzden kısa bir zaman aşımı
+    okuyanları bıraktırmaz.
+
+    İki sunucu (FastAPI ve ``websockets``) baştan birlikte açılır ve iki istemci süreci
+    bağlantılarını aynı anda kurar; ölçülen turlar yine tek tek, sırayla çalışır.
 
     Returns:
         Yol adı → ``StrategyResult`` (``STRATEGIES`` sırasıyla).
@@ -633,27 +648,36 @@ async def measure_broadcast(
         return count * per_round / cpu, count * per_round / (done_at - began)
 
     async def stalled_round(load: LoadClient, start: Callable[[], Awaitable[None] | None]) -> tuple[float, bool]:
-        # Yayın ya biter ya da stall_wait saniye içinde bitmez (takıldı). Sonra istemci, hedefe
-        # ulaşana ya da 1 saniye hiç mesaj gelmeyene dek sayar: yoldaki mesajlar da sayılır.
+        # Yayın sürerken istemci sayar: hedefe ulaşana dek ya da (yayın bekleyen bir coroutine ise)
+        # stall_quiet saniye hiç mesaj gelmeyene dek. Takılan yayın o ana dek yazdıklarını çoktan
+        # soketlere koymuştur; sayım bitince de stall_wait saniye içinde bitmediyse "takıldı".
+        # Beklemeyen yollar (kuyruk, broadcast()) hemen döner; onlarda sessizlik payı geniştir.
         base = load.total
         pending = start()
-        stalled = False
-        if pending is not None:
-            task = asyncio.ensure_future(pending)
-            done, _ = await asyncio.wait({task}, timeout=scaled(stall_wait))
-            stalled = not done
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        _, total = await load.wait_total(base + count * stall_messages, scaled(60), quiet=scaled(1.0))
+        task = None if pending is None else asyncio.ensure_future(pending)
+        quiet = scaled(stall_quiet if task is not None else max(stall_quiet, 2.0))
+        try:
+            _, total = await load.wait_total(base + count * stall_messages, scaled(60), quiet=quiet)
+            stalled = False
+            if task is not None:
+                done, _ = await asyncio.wait({task}, timeout=scaled(stall_wait))
+                stalled = not done
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         return (total - base) / (count * stall_messages), stalled
 
+    connections: set[Any] = set()
     async with (
         serve(hub_app(hub), name="yayin-olcumu") as server,
-        LoadClient.start(server.ws_url("/ws"), count) as load,
+        websockets_server(connections) as url,
+        contextlib.AsyncExitStack() as stack,
     ):
-        await _until(lambda: len(hub.members) >= count)
-        say(f"FastAPI: {count} bağlantı açık")
+        load, ws_load = await _open_together(stack, [server.ws_url("/ws"), url], count)
+        await _until(lambda: len(hub.members) >= count and len(connections) >= count)
+        say(f"FastAPI ve websockets: {count}'er bağlantı açık")
         for turn in range(rounds):
             for name in STRATEGIES[:-1]:
                 if name in _WRITERS:
@@ -672,7 +696,7 @@ async def measure_broadcast(
                 slow = list(hub.members)[-1]
                 await slow.send_text("x" * STALL_FILL)  # tamponları bir kerede doldurur
                 if name in _WRITERS:
-                    hub.start_writers(_WRITERS[name])
+                    hub.start_writers(_WRITERS[name], stall_timeout)
                 share, stalled = await stalled_round(load, functools.partial(_start_round, hub, name, stall_texts))
                 dropped = wrongly = None
                 if name in _WRITERS:
@@ -682,7 +706,7 @@ async def measure_broadcast(
                         return member.dropped
 
                     with contextlib.suppress(TimeoutError):
-                        await _until(member_dropped, timeout=4 * SEND_TIMEOUT)
+                        await _until(member_dropped, timeout=4 * max(stall_timeout, SEND_TIMEOUT))
                     dropped = member.dropped
                     wrongly = sum(m.dropped for ws, m in hub.members.items() if ws is not slow)
                 hub.stop_writers()
@@ -690,12 +714,8 @@ async def measure_broadcast(
                 stalled_client.abort()
             await _until(lambda: len(hub.members) <= count)
             results[name].stall = StallResult(share, stalled, dropped, wrongly)
-        say("FastAPI: okumayan üyeli turlar bitti")
+            say(f"FastAPI: okumayan üyeli tur bitti ({name})")
 
-    connections: set[Any] = set()
-    async with websockets_server(connections) as url, LoadClient.start(url, count) as load:
-        await _until(lambda: len(connections) >= count)
-        say(f"websockets: {count} bağlantı açık")
         from websockets.asyncio.server import broadcast
 
         def run_broadcast(batch: Sequence[str]) -> None:
@@ -704,7 +724,7 @@ async def measure_broadcast(
                 broadcast(members, text)
 
         for _ in range(rounds):
-            rate = await timed(load, lambda: run_broadcast(texts))
+            rate = await timed(ws_load, lambda: run_broadcast(texts))
             results["broadcast()"].rates.append(rate[0])
             results["broadcast()"].wall_rates.append(rate[1])
         readers = set(connections)
@@ -714,7 +734,7 @@ async def measure_broadcast(
             (slow,) = connections - readers
             fill = asyncio.create_task(slow.send("x" * STALL_FILL))
             await asyncio.sleep(0)
-            share, stalled = await stalled_round(load, lambda: run_broadcast(stall_texts))
+            share, stalled = await stalled_round(ws_load, lambda: run_broadcast(stall_texts))
             fill.cancel()
             with contextlib.suppress(BaseException):
                 await fill
@@ -723,6 +743,31 @@ async def measure_broadcast(
         results["broadcast()"].stall = StallResult(share, stalled, None)
         say("websockets: bitti")
     return results
+
+
+async def _open_together(stack: contextlib.AsyncExitStack, urls: Sequence[str], count: int) -> list[LoadClient]:
+    """Her adres için bir istemci sürecini aynı anda başlatır; hepsi ``stack`` kapanınca kapanır.
+
+    Kapanışta önce hepsine birden ``KAPAT`` denir, sonra her biri sırayla beklenir: süreçler
+    bağlantılarını aynı anda kapatır. Biri açılamazsa ötekiler de ``stack``'e kaydolduktan sonra
+    ilk hata yükselir (süreç kalmaz).
+    """
+    opened = await asyncio.gather(
+        *(stack.enter_async_context(LoadClient.start(url, count)) for url in urls), return_exceptions=True
+    )
+    clients: list[LoadClient] = []
+    for result in opened:
+        if isinstance(result, BaseException):
+            raise result
+        clients.append(result)
+
+    async def close_all() -> None:
+        for client in clients:
+            with contextlib.suppress(Exception):
+                await client._say("KAPAT")
+
+    stack.push_async_callback(close_all)
+    return clients
 
 
 def _start_round(hub: BroadcastHub, name: str, texts: Sequence[str]) -> Awaitable[None] | None:
