@@ -7,10 +7,13 @@ STAMP  := $(VENV)/.kurulum-$(PYVER)
 PYTEST := $(PY) -m pytest
 # Bir notebook'u çalıştırırken hücre başına en fazla süre (saniye).
 CELL_TIMEOUT ?= 120
-# Testler iki süreçte paralel (pytest-xdist, --dist loadscope): her test dosyası (sınıfı olan dosyada her
+# Testler paralel süreçlerde (pytest-xdist, --dist loadscope): her test dosyası (sınıfı olan dosyada her
 # sınıf; tests/conftest.py'deki bağımsız dosyalarda her test) ve her defter tek bir süreçte kalır
-# (defterin çekirdeği ve modül kapsamlı fixture'lar paylaşılmaz). Sırayla çalıştırmak için: XDIST=
-XDIST  ?= -n 2
+# (defterin çekirdeği ve modül kapsamlı fixture'lar paylaşılmaz). Süreç sayısı çekirdek sayısından bir
+# fazladır: testlerin çoğu gerçek sunucuları ve zaman aşımlarını bekler, işlemciyi boş bırakır.
+# Sırayla çalıştırmak için: XDIST=
+JOBS   := $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$((n + 1)))
+XDIST  ?= -n $(JOBS)
 NBVAL  := --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/sanitize.cfg
 
 .PHONY: lab lab-ayarlari sinif-baglantisi tarayici yalitim test test-py test-hizli test-notebooks grade notebooks labs bench lint clean

@@ -92,9 +92,10 @@ def mutants(file_name: str) -> list[tuple[str, int, str]]:
 
 
 @pytest.mark.parametrize("file_name", EDGE_LABS)
-@pytest.mark.parametrize("seed", [1, 20261201])
+@pytest.mark.parametrize("seed", [20261201])
 def test_solution_passes_varied_and_hidden_cases(file_name, seed):
-    """Çözüm, iki farklı tohumla seçilen girdilerle ve gizli durumlarla bütün alıştırmalardan geçer."""
+    """Çözüm, sabit bir tohumla seçilen girdilerle ve gizli durumlarla bütün alıştırmalardan geçer
+    (``tests/test_labs.py``'deki toplu notlandırma her çalışmada başka bir tohum kullanır)."""
     ids = [ex.id for ex in exercises_of(file_name[:5])]
     with judge(hidden=True, seed=seed):
         found = asyncio.run(verdicts(submission(file_name), ids))

@@ -3,7 +3,7 @@ sınır mutantları kalır, her satırın bir durumu vardır; öğrencinin kendi
 toplu notlandırmayla her alıştırmada aynı kararı verir. Lab'lar ``solutions/`` klasöründen glob ile
 bulunur; yargıç API'sine çevrilmemiş lab'lar atlanır.
 
-Her lab kendi sınıfıdır (``TestLab01``…): ``--dist loadscope`` ile lab'lar iki pytest-xdist
+Her lab kendi sınıfıdır (``TestLab01``…): ```--dist loadscope`` ile lab'lar pytest-xdist
 sürecine dağılır, bir lab'ın gönderimleri bir kez notlandırılır. Notlandırıcının lab'dan bağımsız
 özellikleri (kontrol hücresini silmek, uyarılar, sonsuz döngünün zaman aşımı) yalnızca
 ``PROPERTY_LAB``'da sınanır: zaman aşımını beklemek her lab'da bir şey sınamaz.
@@ -132,13 +132,17 @@ class _LabSuite:
         (folder / "bozuk.ipynb").write_text("bu bir not defteri değil", encoding="utf-8")
         nbformat.write(nbformat.v4.new_notebook(), folder / "cevapsiz.ipynb")
         output = tmp_path_factory.mktemp("notlar") / "cikti"
-        with ThreadPoolExecutor(max_workers=1) as pool:
+        # Kontroller çoğunlukla bekler (gerçek sunucular, zaman aşımları; çözüm çalışmasının ancak üçte biri
+        # işlemci süresidir): toplu notlandırma ve üç öz denetim birlikte çalışır.
+        with ThreadPoolExecutor(max_workers=1 + len(AGREEMENT) + 1) as pool:
             batch = pool.submit(grade_batch, file_name, folder, output, cell_timeout=CELL_TIMEOUT)
-            selfs = {
-                name: self_check(folder / f"{name}.ipynb", tmp_path_factory.mktemp(f"kendi_{name}"))
+            own = {
+                name: pool.submit(self_check, folder / f"{name}.ipynb", tmp_path_factory.mktemp(f"kendi_{name}"))
                 for name in AGREEMENT
             }
-            failed, check_cells, stdout, selfs["bos"] = _unsolved_run(file_name, tmp_path_factory.mktemp("kendi_bos"))
+            unsolved = pool.submit(_unsolved_run, file_name, tmp_path_factory.mktemp("kendi_bos"))
+            selfs = {name: future.result() for name, future in own.items()}
+            failed, check_cells, stdout, selfs["bos"] = unsolved.result()
             result = batch.result()
         assert result["returncode"] == 0, result["stderr"][-3000:]
         ids = [ex.id for ex in exercises_of(file_name[:5])]
