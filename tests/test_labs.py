@@ -3,8 +3,8 @@ sınır mutantları kalır, her satırın bir durumu vardır; öğrencinin kendi
 toplu notlandırmayla her alıştırmada aynı kararı verir. Lab'lar ``solutions/`` klasöründen glob ile
 bulunur; yargıç API'sine çevrilmemiş lab'lar atlanır.
 
-Her lab kendi sınıfıdır (``TestLab01``…): ```--dist loadscope`` ile lab'lar pytest-xdist
-sürecine dağılır, bir lab'ın gönderimleri bir kez notlandırılır. Notlandırıcının lab'dan bağımsız
+Her lab kendi sınıfıdır (``TestLab01``…): ``--dist loadscope`` ile lab'lar pytest-xdist
+süreçlerine dağılır, bir lab'ın gönderimleri bir kez notlandırılır. Notlandırıcının lab'dan bağımsız
 özellikleri (kontrol hücresini silmek, uyarılar, sonsuz döngünün zaman aşımı) yalnızca
 ``PROPERTY_LAB``'da sınanır: zaman aşımını beklemek her lab'da bir şey sınamaz.
 """
