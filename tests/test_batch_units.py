@@ -117,13 +117,16 @@ def test_grading_flags_default_and_parse() -> None:
 
 
 def test_lab_pytest_command_is_the_learners_command_independent_of_project_settings(tmp_path: Path) -> None:
-    """Komut: aynı Python'la pytest, nbval-lax, çekirdek ortamı, projenin `addopts`'u boş, kök klasör
-    verilen klasör; hücre süresi ve JSON yalnızca verilince eklenir; defter en sondadır."""
+    """Komut: aynı Python'la pytest, nbval-lax, çekirdek ortamı, projenin `addopts`'u boş, ortamdaki
+    eklentilerden yalnızca nbval ve kursun eklentisi, kök klasör verilen klasör; hücre süresi ve JSON
+    yalnızca verilince eklenir; defter en sondadır."""
     notebook = tmp_path / "lab01.ipynb"
     bare = lab_pytest_command(notebook, tmp_path)
     assert bare[1:3] == ["-m", "pytest"] and bare[-1] == str(notebook)
     assert {"--nbval-lax", "--nbval-current-env", "addopts="} <= set(bare)
     assert bare[bare.index("--rootdir") + 1] == str(tmp_path)
+    plugins = [bare[i + 1] for i, a in enumerate(bare) if a == "-p"]
+    assert "--disable-plugin-autoload" in bare and {"nbval", "wskurs.grading.pytest_plugin"} <= set(plugins)
     assert not any(a.startswith(("--nbval-cell-timeout", "--wskurs-json")) for a in bare)
     full = lab_pytest_command(notebook, tmp_path, cell_timeout=2.5, result=tmp_path / "s.json")
     assert "--nbval-cell-timeout=2.5" in full and f"--wskurs-json={tmp_path / 's.json'}" in full

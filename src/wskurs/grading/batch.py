@@ -181,7 +181,10 @@ def lab_pytest_command(
         cell_timeout: Hücre başına saniye; ``None`` ise nbval'in varsayılanı.
         result: Verilirse not tablosu bu JSON dosyasına yazılır.
     """
-    command = [sys.executable, "-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "--nbval-lax"]
+    # Yalnızca nbval ve bu kursun eklentisi yüklenir: ortamdaki başka pytest eklentileri (xdist, anyio,
+    # valkey…) gönderimi çalıştıran süreçte gereksizdir ve her gönderimde yarım saniye işlemci harcar.
+    command = [sys.executable, "-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "--disable-plugin-autoload"]
+    command += ["-p", "nbval", "-p", "wskurs.grading.pytest_plugin", "--nbval-lax"]
     command += ["--nbval-current-env", "-o", "addopts=", "--rootdir", str(workdir)]
     if cell_timeout is not None:
         command.append(f"--nbval-cell-timeout={cell_timeout:g}")
