@@ -11,6 +11,7 @@ CELL_TIMEOUT ?= 120
 # sınıf; tests/conftest.py'deki bağımsız dosyalarda her test) ve her defter tek bir süreçte kalır
 # (defterin çekirdeği ve modül kapsamlı fixture'lar paylaşılmaz). Süreç sayısı çekirdek sayısından bir
 # fazladır: testlerin çoğu gerçek sunucuları ve zaman aşımlarını bekler, işlemciyi boş bırakır.
+# tests/ dosyaları tests/conftest.py'deki sırayla (en uzunlar önce) dağıtılır: --no-loadscope-reorder.
 # Sırayla çalıştırmak için: XDIST=
 JOBS   := $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$((n + 1)))
 XDIST  ?= -n $(JOBS)
@@ -99,7 +100,7 @@ test: $(STAMP) $(DASK_STAMP) tarayici yalitim
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
 	$(PY) -m wskurs.grading.cli lab-uret --kontrol
-	$(PYTEST) -rs $(XDIST) --dist loadscope tests
+	$(PYTEST) -rs $(XDIST) --dist loadscope --no-loadscope-reorder tests
 	$(PYTEST) $(XDIST) --dist loadscope --nbval $(NBVAL) notebooks
 	$(PYTEST) $(XDIST) --dist loadscope --nbval-lax $(NBVAL) solutions
 

@@ -18,9 +18,32 @@ from browser import browser  # noqa: F401  (fixture: gerçek Chromium)
 INDEPENDENT_TESTS = frozenset({"test_notebook_rerun.py", "test_checks_edges.py"})
 
 
+# En uzun iş birimleri önce başlar (en uzun iş önce): sona kalan uzun bir dosya öteki süreçleri boşta
+# bekletmesin. Sıra yalnızca dosyalar arasıdır; bir dosyanın içindeki sıra ve fixture'ları değişmez.
+LONGEST_FIRST = (
+    "test_jupyterlab_ui.py",
+    "test_attacks.py",
+    "test_labs.py",
+    "test_grading_exports.py",
+    "test_fresh_clone.py",
+    "test_notebook_rerun.py",
+    "test_checks_edges.py",
+)
+
+
+def _file_name(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Testleri ``LONGEST_FIRST`` dosyaları önde olacak biçimde (kararlı) sıralar."""
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(_file_name(item.nodeid), len(rank)))
+
+
 def split_scope(nodeid: str, default: str) -> str:
     """Bir testin iş birimi: bağımsız dosyalarda testin kendisi, ötekilerde xdist'in varsayılanı."""
-    return nodeid if nodeid.split("::", 1)[0].rsplit("/", 1)[-1] in INDEPENDENT_TESTS else default
+    return nodeid if _file_name(nodeid) in INDEPENDENT_TESTS else default
 
 
 def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
