@@ -107,23 +107,28 @@ def grade_batch(lab_file: str, folder: Path, output: Path, *, cell_timeout: floa
     return {"stdout": result.stdout, "stderr": result.stderr, "returncode": result.returncode, "grades": grades}
 
 
-def self_check(notebook: Path, workdir: Path) -> dict[str, str]:
+def self_check_run(notebook: Path, workdir: Path, *, timeout: float = 900) -> tuple[str, dict[str, str]]:
     """Öğrencinin yolu (``make grade``: pytest --nbval-lax, eklenti yargıcı kendisi başlatır).
 
     Returns:
-        Alıştırma kimliği → ``"geçti"``/``"kaldı"``/``"çalışmadı"``.
+        (pytest çıktısı, alıştırma kimliği → ``"geçti"``/``"kaldı"``/``"çalışmadı"``)
     """
     from wskurs.grading.batch import lab_pytest_command
 
     result_file = workdir / "sonuc.json"
     env = {key: value for key, value in os.environ.items() if key != "WSKURS_JUDGE"}
-    subprocess.run(
+    result = subprocess.run(
         lab_pytest_command(notebook, workdir, cell_timeout=60, result=result_file),
         cwd=workdir,
         capture_output=True,
         text=True,
-        timeout=scaled(900),
+        timeout=scaled(timeout),
         env=env,
     )
     data = json.loads(result_file.read_text(encoding="utf-8"))["notebooks"][0]
-    return {row["exercise"]: row["status"] for row in data["exercises"]}
+    return result.stdout, {row["exercise"]: row["status"] for row in data["exercises"]}
+
+
+def self_check(notebook: Path, workdir: Path) -> dict[str, str]:
+    """``self_check_run``'ın yalnızca kararları."""
+    return self_check_run(notebook, workdir)[1]

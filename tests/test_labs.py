@@ -12,9 +12,7 @@ süreçlerine dağılır, bir lab'ın gönderimleri bir kez notlandırılır. No
 from __future__ import annotations
 
 import csv
-import json
 import re
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
@@ -24,17 +22,18 @@ import pytest
 
 from wskurs.checks import exercises_of
 from wskurs.engine.timing import scaled
-from wskurs.grading.batch import lab_pytest_command
 from wskurs.labformat import CellRole, ExerciseOutcome, SubmissionStatus, cell_role
 
 from labtools import (
     LAB_FILES,
     LABS,
+    answer_cells,
     converted,
     edge_answers,
     grade_batch,
     read,
     self_check,
+    self_check_run,
     submission,
     with_checks,
     wrong_answers,
@@ -73,7 +72,7 @@ def _property_samples(file_name: str) -> dict[str, Any]:
     lab = read(LABS / file_name)
     first = exercises_of(file_name[:5])[0].id
     noisy = submission(file_name)
-    first_answer = next(cell for cell in noisy.cells if cell.metadata.get("wskurs", {}).get("role") == "answer")
+    first_answer, _ = answer_cells(noisy)[0]
     first_answer.source = NOISE + first_answer.source
     return {
         "kontrol_pass": with_checks(submission(file_name), "pass"),
@@ -91,21 +90,11 @@ def _unsolved_run(file_name: str, workdir: Path) -> tuple[set[int], set[int], st
     Returns:
         (başarısız kod hücreleri, kontrol hücreleri, pytest çıktısı, alıştırma → karar)
     """
-    lab = read(LABS / file_name)
-    code = [cell for cell in lab.cells if cell.cell_type == "code"]  # nbval yalnızca kod hücrelerini sayar
+    code = [cell for cell in read(LABS / file_name).cells if cell.cell_type == "code"]  # nbval kod hücrelerini sayar
     check_cells = {i for i, cell in enumerate(code) if (role := cell_role(cell)) and role.role is CellRole.CHECK}
-    result_file = workdir / "sonuc.json"
-    result = subprocess.run(
-        lab_pytest_command(LABS / file_name, workdir, cell_timeout=60, result=result_file),
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=scaled(300),
-    )
-    failed = {int(n) for n in re.findall(r"^FAILED .*::Cell (\d+)", result.stdout, re.M)}
-
-    data = json.loads(result_file.read_text(encoding="utf-8"))["notebooks"][0]
-    return failed, check_cells, result.stdout, {row["exercise"]: row["status"] for row in data["exercises"]}
+    stdout, statuses = self_check_run(LABS / file_name, workdir, timeout=300)
+    failed = {int(n) for n in re.findall(r"^FAILED .*::Cell (\d+)", stdout, re.M)}
+    return failed, check_cells, stdout, statuses
 
 
 def _statuses(grade: dict[str, Any]) -> list[ExerciseOutcome]:

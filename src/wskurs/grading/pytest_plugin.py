@@ -49,7 +49,7 @@ _DEAD = pytest.StashKey["list[int]"]()
 
 # Çekirdeğin yaşadığına bakmadan önce yanıt için en çok bu kadar saniye beklenir.
 _DEATH_POLL = 0.5
-# nbval'in kernel.py'si ve toplu notlandırma (grading.batch) çekirdeğin ölümünü bu sözcüklerle tanır.
+# Toplu notlandırma (grading.batch._DEAD) çekirdeğin ölümünü gönderimin çıktısında bu sözcüklerle tanır.
 KERNEL_DIED = "Kernel died: çekirdek hücre çalışırken öldü (süreç sona erdi)."
 
 
@@ -239,9 +239,9 @@ def _check_feedback(report: pytest.TestReport) -> str:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_call(item: pytest.Item) -> None:
     kernel = getattr(item.parent, "kernel", None)  # nbval defterinin çekirdeği, ilk hücrenin kurulumunda başladı
-    if getattr(item, "cell", None) is not None and kernel is not None and not hasattr(kernel, "_wskurs_watched"):
+    # Örnek sözlüğünde await_reply yoksa henüz değiştirilmemiştir (sınıfın yöntemi kullanılıyordur).
+    if getattr(item, "cell", None) is not None and kernel is not None and "await_reply" not in vars(kernel):
         kernel.await_reply = functools.partial(await_reply_noticing_death, kernel)
-        kernel._wskurs_watched = True
 
 
 @pytest.hookimpl(hookwrapper=True)
