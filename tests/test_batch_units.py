@@ -30,22 +30,22 @@ from wskurs.grading.batch import (
 )
 from wskurs.labformat import DEAD_MARK, CellRole, ExerciseOutcome, SubmissionGrade, SubmissionStatus, cell_role
 
-from labtools import LABS
+from labtools import LABS, answer_cells, read
 
 LAB01 = LABS / "lab01_websocket_nedir.ipynb"
 SPECS = specs_of("lab01")  # 1.1 (3), 1.2 (3), 1.3 (2), 1.4 (2)
 
 
 def lab01():
-    return nbformat.read(LAB01, as_version=4)
+    return read(LAB01)
 
 
 def verdict(exercise: str, passed: bool, feedback: str = "…") -> dict[str, object]:
     return {"type": "verdict", "exercise": exercise, "passed": passed, "feedback": feedback}
 
 
-def answer_cells(nb) -> dict[str, str]:
-    return {r.exercise: c.source for c in nb.cells if (r := cell_role(c)) and r.role is CellRole.ANSWER}
+def answer_sources(nb) -> dict[str, str]:
+    return {exercise_id: cell.source for cell, exercise_id in answer_cells(nb)}
 
 
 # Boyut, ayarlar, bayraklar -------------------------------------------------------------------
@@ -154,11 +154,11 @@ def test_merge_takes_only_answers_and_keeps_the_labs_checks() -> None:
     submission.cells.append(nbformat.v4.new_code_cell("print('✅ tam puan')"))
 
     merged, notes = merge_answers(canonical, submission)
-    assert answer_cells(merged) == {
+    assert answer_sources(merged) == {
         "1.1": "cevap_1_1 = 1",
         "1.2": "cevap_1_2 = 1",
         "1.3": "cevap_1_3 = 1",
-        "1.4": answer_cells(canonical)["1.4"],
+        "1.4": answer_sources(canonical)["1.4"],
     }
     assert notes == ["Alıştırma 1.4: cevap hücresi gönderimde yok."]
     assert len(merged.cells) == len(canonical.cells)
