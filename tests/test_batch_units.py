@@ -11,12 +11,15 @@ import csv
 import dataclasses
 import json
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from wskurs.checks import specs_of
+from wskurs.engine.timing import scaled
 from wskurs.grading import batch
 from wskurs.grading.batch import (
     DEFAULT_CELL_TIMEOUT,
@@ -122,7 +125,7 @@ def test_lab_pytest_command_is_the_learners_command_independent_of_project_setti
     yalnızca verilince eklenir; defter en sondadır."""
     notebook = tmp_path / "lab01.ipynb"
     bare = lab_pytest_command(notebook, tmp_path)
-    assert bare[1:3] == ["-m", "pytest"] and bare[-1] == str(notebook)
+    assert bare[1:3] == ["-m", "wskurs.grading.lab_pytest"] and bare[-1] == str(notebook)
     assert {"--nbval-lax", "--nbval-current-env", "addopts="} <= set(bare)
     assert bare[bare.index("--rootdir") + 1] == str(tmp_path)
     plugins = [bare[i + 1] for i, a in enumerate(bare) if a == "-p"]
@@ -353,3 +356,23 @@ def test_exports_refuse_a_notebook_that_is_not_a_lab(tmp_path: Path) -> None:
     nbformat.write(nbformat.v4.new_notebook(), path)
     with pytest.raises(SubmissionError, match="bir lab defteri değil"):
         batch._Exports.from_args(exports_args(), path)
+
+
+def test_grading_processes_skip_the_slow_iri_parser_but_still_validate_notebooks() -> None:
+    """``wskurs.grading`` yüklenmiş bir süreçte nbformat, rfc3987_syntax'ın ayrıştırıcılarını kurmadan
+    yüklenir ve bir defteri yine doğrular (bozuk defteri reddeder); gönderimin pytest girişi
+    ``python -m pytest`` gibi çalışır."""
+    probe = (
+        "import sys, wskurs.grading, nbformat\n"
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
+        "nbformat.validate(nb)\n"
+        "nb.cells[0]['outputs'] = 'bozuk'\n"
+        "try:\n    nbformat.validate(nb)\nexcept nbformat.ValidationError:\n    print('reddedildi')\n"
+        "print(sys.modules.get('rfc3987_syntax'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=scaled(60))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["reddedildi", "None"]
+    entry = [sys.executable, "-m", "wskurs.grading.lab_pytest", "--version"]
+    version = subprocess.run(entry, capture_output=True, text=True, timeout=scaled(60))
+    assert version.returncode == 0 and f"pytest {pytest.__version__}" in version.stdout + version.stderr

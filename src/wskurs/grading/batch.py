@@ -183,7 +183,9 @@ def lab_pytest_command(
     """
     # Yalnızca nbval ve bu kursun eklentisi yüklenir: ortamdaki başka pytest eklentileri (xdist, anyio,
     # valkey…) gönderimi çalıştıran süreçte gereksizdir ve her gönderimde yarım saniye işlemci harcar.
-    command = [sys.executable, "-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "--disable-plugin-autoload"]
+    # ``wskurs.grading.lab_pytest`` ``python -m pytest``'in kendisidir, yalnızca nbformat'ı hızlı yükler.
+    command = [sys.executable, "-m", "wskurs.grading.lab_pytest", "-q", "-rf", "-p", "no:cacheprovider"]
+    command.append("--disable-plugin-autoload")
     command += ["-p", "nbval", "-p", "wskurs.grading.pytest_plugin", "--nbval-lax"]
     command += ["--nbval-current-env", "-o", "addopts=", "--rootdir", str(workdir)]
     if cell_timeout is not None:
