@@ -12,6 +12,8 @@ CELL_TIMEOUT ?= 120
 # (defterin çekirdeği ve modül kapsamlı fixture'lar paylaşılmaz). Süreç sayısı çekirdek sayısından bir
 # fazladır: testlerin çoğu gerçek sunucuları ve zaman aşımlarını bekler, işlemciyi boş bırakır.
 # tests/ dosyaları tests/conftest.py'deki sırayla (en uzunlar önce) dağıtılır: --no-loadscope-reorder.
+# make test defterleri de aynı oturumda çalıştırır, süreçler boş kalmaz: notebooks/ kayıtlı çıktılarıyla
+# karşılaştırılır (--nbval), solutions/ lab'lar gibi --nbval-lax kipindedir (solutions/conftest.py).
 # Sırayla çalıştırmak için: XDIST=
 JOBS   := $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$((n + 1)))
 XDIST  ?= -n $(JOBS)
@@ -96,13 +98,15 @@ yalitim:
 
 ## Bütün testler: paket, notebook'lar (kayıtlı çıktılarıyla), çözümler ve lab'lar.
 test: $(STAMP) $(DASK_STAMP) tarayici yalitim
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench solutions
+	$(VENV)/bin/ruff format --check src tests bench solutions
 	$(VENV)/bin/mypy
 	$(PY) -m wskurs.grading.cli lab-uret --kontrol
-	$(PYTEST) -rs $(XDIST) --dist loadscope --no-loadscope-reorder tests
-	$(PYTEST) $(XDIST) --dist loadscope --nbval $(NBVAL) notebooks
-	$(PYTEST) $(XDIST) --dist loadscope --nbval-lax $(NBVAL) solutions
+	$(PYTEST) -rs $(XDIST) --dist loadscope --no-loadscope-reorder --nbval $(NBVAL) tests notebooks solutions
+
+## Yalnızca defterler: notebooks/ kayıtlı çıktılarıyla, solutions/ --nbval-lax kipinde (make notebooks'tan sonra).
+test-notebooks: $(STAMP)
+	$(PYTEST) $(XDIST) --dist loadscope --nbval $(NBVAL) notebooks solutions
 
 test-py: $(STAMP) $(DASK_STAMP) tarayici
 	$(PYTEST) -rs tests
@@ -111,7 +115,7 @@ test-py: $(STAMP) $(DASK_STAMP) tarayici
 ## testler, iki süreçte paralel; ardından ruff ve mypy.
 test-hizli: $(STAMP) $(DASK_STAMP)
 	$(PYTEST) -q -n 2 -m "not kernel and not browser and not yavas" tests
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests bench solutions
 	$(VENV)/bin/mypy
 
 ## Bir lab'ı notlandırır: make grade LAB=01
@@ -132,8 +136,8 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench solutions
+	$(VENV)/bin/ruff format --check src tests bench solutions
 	$(VENV)/bin/mypy
 
 clean:

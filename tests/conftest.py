@@ -19,7 +19,9 @@ INDEPENDENT_TESTS = frozenset({"test_notebook_rerun.py", "test_checks_edges.py"}
 
 
 # En uzun iş birimleri önce başlar (en uzun iş önce): sona kalan uzun bir dosya öteki süreçleri boşta
-# bekletmesin. Sıra yalnızca dosyalar arasıdır; bir dosyanın içindeki sıra ve fixture'ları değişmez.
+# bekletmesin. Ardından nbval'in defterleri (make test onları tests/ ile aynı oturumda çalıştırır; her
+# biri 3–15 s), en sonda öteki test dosyaları. Sıra yalnızca dosyalar arasıdır; bir dosyanın içindeki
+# sıra ve fixture'ları değişmez.
 LONGEST_FIRST = (
     "test_jupyterlab_ui.py",
     "test_attacks.py",
@@ -36,9 +38,14 @@ def _file_name(nodeid: str) -> str:
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
-    """Testleri ``LONGEST_FIRST`` dosyaları önde olacak biçimde (kararlı) sıralar."""
+    """Testleri ``LONGEST_FIRST`` dosyaları önde, defterler onların ardında olacak biçimde (kararlı) sıralar."""
     rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(_file_name(item.nodeid), len(rank)))
+
+    def order(item: Any) -> int:
+        name = _file_name(item.nodeid)
+        return rank.get(name, len(rank) + (0 if name.endswith(".ipynb") else 1))
+
+    items.sort(key=order)
 
 
 def split_scope(nodeid: str, default: str) -> str:

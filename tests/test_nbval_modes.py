@@ -1,0 +1,41 @@
+"""``make test`` ders defterlerini ve çözümleri tek bir ``pytest --nbval`` oturumunda çalıştırır:
+``notebooks/`` defterlerinin çıktısı kayıtlı olanla karşılaştırılmaya devam eder, ``solutions/``
+defterleri ise ``solutions/conftest.py`` sayesinde ``--nbval-lax`` kipindedir."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from wskurs.engine.timing import scaled
+
+from labtools import ROOT
+
+
+def _notebook_with_stale_output(path: Path) -> None:
+    cell = nbformat.v4.new_code_cell("print('yeni')", execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="eski\n")]
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+
+
+@pytest.mark.kernel
+def test_one_session_compares_notebooks_but_not_solutions(tmp_path: Path) -> None:
+    """Kayıtlı çıktısı eskimiş aynı defter ``notebooks/`` altında başarısız olur, çözümlerin
+    conftest'iyle ``solutions/`` altında geçer (çıktısı karşılaştırılmaz)."""
+    for folder in ("notebooks", "solutions"):
+        (tmp_path / folder).mkdir()
+        _notebook_with_stale_output(tmp_path / folder / "defter.ipynb")
+    shutil.copy(ROOT / "solutions" / "conftest.py", tmp_path / "solutions" / "conftest.py")
+    command = [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", "--disable-plugin-autoload"]
+    command += ["-p", "nbval", "-o", "addopts=", "--rootdir", str(tmp_path), "--nbval", "--nbval-current-env"]
+    done = subprocess.run(
+        [*command, "notebooks", "solutions"], cwd=tmp_path, capture_output=True, text=True, timeout=scaled(120)
+    )
+    assert "FAILED notebooks/defter.ipynb::Cell 0" in done.stdout, done.stdout[-3000:]
+    assert "PASSED solutions/defter.ipynb::Cell 0" in done.stdout, done.stdout[-3000:]
+    assert "1 failed, 1 passed" in done.stdout
