@@ -4,6 +4,7 @@ defterleri ise ``solutions/conftest.py`` sayesinde ``--nbval-lax`` kipindedir.""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -39,3 +40,24 @@ def test_one_session_compares_notebooks_but_not_solutions(tmp_path: Path) -> Non
     assert "FAILED notebooks/defter.ipynb::Cell 0" in done.stdout, done.stdout[-3000:]
     assert "PASSED solutions/defter.ipynb::Cell 0" in done.stdout, done.stdout[-3000:]
     assert "1 failed, 1 passed" in done.stdout
+
+
+@pytest.mark.kernel
+def test_a_labs_judge_ends_with_its_notebook(tmp_path: Path) -> None:
+    """Kursun eklentisi bir lab defteri için başlattığı yargıcı defterin son hücresinden sonra durdurur
+    ve adresini ortamdan siler: aynı oturumda sonra çalışan bir test ``WSKURS_JUDGE``'ı görmez."""
+    (tmp_path / "solutions").mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os; print(os.environ['WSKURS_JUDGE'])")])
+    nbformat.write(nb, tmp_path / "solutions" / "lab01_deneme.ipynb")
+    shutil.copy(ROOT / "solutions" / "conftest.py", tmp_path / "solutions" / "conftest.py")
+    (tmp_path / "test_sonra.py").write_text(
+        "import os\n\ndef test_yargic_yok():\n    assert 'WSKURS_JUDGE' not in os.environ\n", encoding="utf-8"
+    )
+    command = [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", "--disable-plugin-autoload"]
+    command += ["-p", "nbval", "-p", "wskurs.grading.pytest_plugin", "-o", "addopts=", "--rootdir", str(tmp_path)]
+    command += ["--nbval", "--nbval-current-env", "-p", "no:randomly"]
+    env = {key: value for key, value in os.environ.items() if key != "WSKURS_JUDGE"}
+    command += ["solutions", "test_sonra.py"]
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=scaled(120))
+    assert "PASSED solutions/lab01_deneme.ipynb::Cell 0" in done.stdout, done.stdout[-3000:]
+    assert "PASSED test_sonra.py::test_yargic_yok" in done.stdout, done.stdout[-3000:]

@@ -5,13 +5,14 @@ yargıç süreci ya da alt süreç başlatılmaz."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from wskurs.checks import specs_of
+from wskurs.checks import protocol, specs_of
 from wskurs.grading import pytest_plugin as plugin
 from wskurs.grading.pytest_plugin import LabReport, grade_rows
 from wskurs.labformat import DEAD_MARK, ExerciseOutcome
@@ -29,6 +30,7 @@ class RecordedJudge:
     def __init__(self, records: list[dict[str, Any]]) -> None:
         self.records = records
         self.stopped = 0
+        self.address = "ws://127.0.0.1:9/kayitli-yargic"
 
     def stop(self) -> list[dict[str, Any]]:
         self.stopped += 1
@@ -84,9 +86,10 @@ def test_grade_rows_ignores_checks_of_unregistered_exercises():
 # LabReport -----------------------------------------------------------------------------
 
 
-def test_finish_takes_the_first_verdict_and_the_judges_record_only():
-    """`finish()` yargıcı bir kez durdurur; her alıştırmanın kayıttaki ilk kararı sayılır, çekirdeğin
-    bildirdiği (önceden tutulan) sonuçlar atılır; "died" kaydı kararı olmayan alıştırmayı kalmış sayar."""
+def test_finish_takes_the_first_verdict_and_the_judges_record_only(monkeypatch):
+    """`finish()` yargıcı bir kez durdurur ve adresini ortamdan siler; her alıştırmanın kayıttaki ilk
+    kararı sayılır, çekirdeğin bildirdiği (önceden tutulan) sonuçlar atılır; "died" kaydı kararı olmayan
+    alıştırmayı kalmış sayar."""
     records = [
         {"type": "started", "exercise": "1.1"},
         {"type": "verdict", "exercise": "1.1", "passed": False, "feedback": "❌ ilk"},
@@ -98,8 +101,9 @@ def test_finish_takes_the_first_verdict_and_the_judges_record_only():
     ]
     report = report_with(records, checks={"1.4": outcome(True, "çekirdek böyle dedi")})
     judge = report.judge
+    monkeypatch.setenv(protocol.ENV, judge.address)
     report.finish()
-    assert report.judge is None and judge.stopped == 1
+    assert report.judge is None and judge.stopped == 1 and protocol.ENV not in os.environ
     report.finish()  # ikinci çağrı bir şey yapmaz
     assert judge.stopped == 1
     assert {k: (v.passed, v.feedback) for k, v in report.checks.items()} == {

@@ -111,6 +111,8 @@ class LabReport:
         """Yargıcı durdurur; kaydındaki ilk kararlar tabloyu belirler."""
         if self.judge is None:
             return
+        if os.environ.get(protocol.ENV) == self.judge.address:
+            del os.environ[protocol.ENV]  # sonraki defterler ve aynı oturumdaki testler bu yargıcı görmesin
         records = self.judge.stop()
         self.judge = None
         self.checks = {}
@@ -211,6 +213,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         kernel = getattr(parent, "kernel", None)
         if kernel is not None and kernel.is_alive():
             cast(_NbvalFile, parent).timed_out = False  # nbval türsüz: alanı yukarıda getattr ile okundu
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    # Defterin son hücresinden sonra yargıç durur: yargıç defterin çekirdeği kadar yaşar. Aynı pytest
+    # oturumunda sonra çalışan testler (make test) ortamda onun adresini bulmaz.
+    if getattr(item, "cell", None) is None or (nextitem is not None and nextitem.parent is item.parent):
+        return
+    report = item.config.stash[_KEY].get(str(getattr(item.parent, "path", "")))
+    if report is not None:
+        report.finish()
 
 
 def _error_text(report: pytest.TestReport) -> str:
