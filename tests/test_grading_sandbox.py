@@ -116,7 +116,9 @@ def test_cleanup_never_raises(tmp_path):
 
 def test_killing_an_unused_uid_is_harmless():
     """Süreci olmayan bir uid'yi temizlemek 0 (kalan süreç yok) döndürür ve verilen sürenin dolmasını
-    beklemeden hemen biter."""
-    started = time.monotonic()
-    assert kill_uid(61999, seconds=scaled(5)) == 0
-    assert time.monotonic() - started < scaled(1)
+    beklemeden hemen biter. uid kilitli bir yuvadan alınır: aynı anda notlandırılan bir gönderimin
+    uid'si olamaz (sabit bir uid, o an onu kullanan gönderimin süreçlerini öldürebilirdi)."""
+    with uid_slot() as uid:
+        started = time.monotonic()
+        assert kill_uid(uid, seconds=scaled(5)) == 0
+        assert time.monotonic() - started < scaled(1)
