@@ -61,3 +61,31 @@ def test_a_labs_judge_ends_with_its_notebook(tmp_path: Path) -> None:
     done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=scaled(120))
     assert "PASSED solutions/lab01_deneme.ipynb::Cell 0" in done.stdout, done.stdout[-3000:]
     assert "PASSED test_sonra.py::test_yargic_yok" in done.stdout, done.stdout[-3000:]
+
+
+@pytest.mark.kernel
+def test_a_kernel_that_dies_while_starting_is_started_again(tmp_path: Path) -> None:
+    """İlk çekirdek başlarken ölürse (burada bir ``sitecustomize`` onu bir kez ``os._exit``'le bitirir)
+    kursun eklentisi kurulumu yeniden dener ve defter çalışır; eklenti olmadan defter hatayla biter."""
+    hooks = tmp_path / "kancalar"
+    hooks.mkdir()
+    marker = tmp_path / "ilk_cekirdek_oldu"
+    (hooks / "sitecustomize.py").write_text(
+        "import os, pathlib, sys\n"
+        f"marker = pathlib.Path({str(marker)!r})\n"
+        "if 'ipykernel_launcher' in sys.orig_argv and not marker.exists():\n"
+        "    marker.touch()\n"
+        "    os._exit(1)\n",
+        encoding="utf-8",
+    )
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1 + 1)")])
+    nbformat.write(nb, tmp_path / "defter.ipynb")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hooks), os.environ.get("PYTHONPATH", "")])}
+    base = [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", "--disable-plugin-autoload"]
+    base += ["-p", "nbval", "-o", "addopts=", "--rootdir", str(tmp_path), "--nbval-lax", "--nbval-current-env"]
+    for plugins, expected in ((["-p", "wskurs.grading.pytest_plugin"], "PASSED"), ([], "ERROR")):
+        marker.unlink(missing_ok=True)
+        command = [*base, *plugins, "defter.ipynb"]
+        done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=scaled(180))
+        assert marker.exists(), done.stdout[-3000:]
+        assert f"{expected} defter.ipynb::Cell 0" in done.stdout, done.stdout[-3000:]

@@ -307,3 +307,29 @@ def test_only_the_reply_to_this_cell_ends_the_wait() -> None:
     assert kernel.messages == []
     with pytest.raises(RuntimeError, match="aborted"):
         plugin.await_reply_noticing_death(ScriptedKernel([reply("m2", "aborted")]), "m2", timeout=5)
+
+
+def test_kernel_start_is_retried_only_when_the_kernel_died_while_starting():
+    """Çekirdek başlarken ölürse kurulum yeniden denenir (en çok ``KERNEL_STARTS`` kez, sonra hata
+    yukarı çıkar); başka bir başlatma hatası (ör. yanıt vermeyen çekirdek) hemen yukarı çıkar."""
+    died = RuntimeError("Kernel died before replying to kernel_info")
+    calls: list[int] = []
+
+    def flaky(failures: int, error: Exception):
+        def setup() -> None:
+            calls.append(1)
+            if len(calls) <= failures:
+                raise error
+
+        return setup
+
+    plugin.start_kernel_retrying(flaky(plugin.KERNEL_STARTS - 1, died))
+    assert len(calls) == plugin.KERNEL_STARTS
+    calls.clear()
+    with pytest.raises(RuntimeError, match="Kernel died"):
+        plugin.start_kernel_retrying(flaky(plugin.KERNEL_STARTS, died))
+    assert len(calls) == plugin.KERNEL_STARTS
+    calls.clear()
+    with pytest.raises(RuntimeError, match="didn't respond"):
+        plugin.start_kernel_retrying(flaky(1, RuntimeError("Kernel didn't respond in 60 seconds")))
+    assert len(calls) == 1

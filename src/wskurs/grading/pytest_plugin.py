@@ -18,6 +18,9 @@ giren bir cevap yalnızca kendi alıştırmasına mal olur.
 nbval, çalışan hücrenin yanıtını hücre zaman aşımı dolana dek bekler; ölmüş bir çekirdeği fark
 etmez. Eklenti bu bekleyişi yarım saniyelik dilimlere böler ve her dilimde çekirdeğin yaşayıp
 yaşamadığına bakar: ``os._exit`` çağıran bir cevap zaman aşımını beklemeden "çekirdek öldü" olur.
+
+Çekirdek daha hiçbir hücre çalışmadan (başlarken) ölürse kurulum yeniden denenir
+(``start_kernel_retrying``): bu ölüm öğrencinin kodundan değildir.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
@@ -83,6 +87,29 @@ def await_reply_noticing_death(kernel: _NbvalKernel, msg_id: str, timeout: float
             if msg["content"]["status"] == "aborted":
                 raise RuntimeError("Kernel aborted execution request")
             return
+
+
+# Çekirdek daha hiçbir hücre çalışmadan ölürse bu öğrencinin kodundan değildir. Bilinen nedeni:
+# jupyter_client çekirdeğin TCP kapılarını seçip bırakır, çekirdek onlara bağlanana dek (yüklü makinede
+# saniyeler) başka bir süreç aynı kapıyı alabilir; ipykernel de verilen kapıya bağlanamayınca çıkar.
+# Başlatma yeniden denenir (yeni kapılarla); en çok bu kadar kez.
+KERNEL_STARTS = 3
+_START_DIED = "Kernel died before replying to kernel_info"
+
+
+def start_kernel_retrying(setup: Callable[[], None]) -> None:
+    """nbval'in defter kurulumunu (çekirdeği başlatır) çekirdek başlarken öldüyse yeniden dener.
+
+    Raises:
+        RuntimeError: ``KERNEL_STARTS`` denemenin hepsinde öldüyse ya da başka bir başlatma hatasında.
+    """
+    for attempt in range(1, KERNEL_STARTS + 1):
+        try:
+            setup()
+            return
+        except RuntimeError as exc:
+            if _START_DIED not in str(exc) or attempt == KERNEL_STARTS:
+                raise
 
 
 class _NbvalFile(Protocol):
@@ -209,6 +236,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
                     other.finish()
             report.judge = JudgeProcess(lab=report.lab)
             os.environ[protocol.ENV] = report.judge.address
+    # nbval defteri ilk hücresinin kurulumunda (bu kancadan sonra) başlatır; örnek sözlüğünde setup
+    # varsa zaten sarılmıştır.
+    if getattr(item, "cell", None) is not None and parent is not None and "setup" not in vars(parent):
+        parent.setup = functools.partial(start_kernel_retrying, parent.setup)  # type: ignore[method-assign]
     if getattr(parent, "timed_out", False):
         kernel = getattr(parent, "kernel", None)
         if kernel is not None and kernel.is_alive():
