@@ -184,9 +184,8 @@ def lab_pytest_command(
     # Yalnızca nbval ve bu kursun eklentisi yüklenir: ortamdaki başka pytest eklentileri (xdist, anyio,
     # valkey…) gönderimi çalıştıran süreçte gereksizdir ve her gönderimde yarım saniye işlemci harcar.
     # ``wskurs.grading.lab_pytest`` ``python -m pytest``'in kendisidir, yalnızca nbformat'ı hızlı yükler.
-    command = [sys.executable, "-m", "wskurs.grading.lab_pytest", "-q", "-rf", "-p", "no:cacheprovider"]
-    command.append("--disable-plugin-autoload")
-    command += ["-p", "nbval", "-p", "wskurs.grading.pytest_plugin", "--nbval-lax"]
+    command = [sys.executable, "-m", "wskurs.grading.lab_pytest", "-q", "-rf", "--disable-plugin-autoload"]
+    command += ["-p", "no:cacheprovider", "-p", "nbval", "-p", "wskurs.grading.pytest_plugin", "--nbval-lax"]
     command += ["--nbval-current-env", "-o", "addopts=", "--rootdir", str(workdir)]
     if cell_timeout is not None:
         command.append(f"--nbval-cell-timeout={cell_timeout:g}")
