@@ -18,6 +18,15 @@ from wskurs.engine.timing import scaled
 from labtools import ROOT
 
 
+def _pytest(folder: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """``folder``'da, projenin ayarları ve ortamdaki eklentiler olmadan (yalnızca nbval ve verilen
+    ``-p``'ler) pytest çalıştırır; çıktısını döndürür."""
+    command = [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", "--disable-plugin-autoload"]
+    command += ["-p", "nbval", "-o", "addopts=", "--rootdir", str(folder), "--nbval-current-env", *args]
+    done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=scaled(180))
+    return done.stdout
+
+
 def _notebook_with_stale_output(path: Path) -> None:
     cell = nbformat.v4.new_code_cell("print('yeni')", execution_count=1)
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="eski\n")]
@@ -32,14 +41,10 @@ def test_one_session_compares_notebooks_but_not_solutions(tmp_path: Path) -> Non
         (tmp_path / folder).mkdir()
         _notebook_with_stale_output(tmp_path / folder / "defter.ipynb")
     shutil.copy(ROOT / "solutions" / "conftest.py", tmp_path / "solutions" / "conftest.py")
-    command = [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", "--disable-plugin-autoload"]
-    command += ["-p", "nbval", "-o", "addopts=", "--rootdir", str(tmp_path), "--nbval", "--nbval-current-env"]
-    done = subprocess.run(
-        [*command, "notebooks", "solutions"], cwd=tmp_path, capture_output=True, text=True, timeout=scaled(120)
-    )
-    assert "FAILED notebooks/defter.ipynb::Cell 0" in done.stdout, done.stdout[-3000:]
-    assert "PASSED solutions/defter.ipynb::Cell 0" in done.stdout, done.stdout[-3000:]
-    assert "1 failed, 1 passed" in done.stdout
+    out = _pytest(tmp_path, "--nbval", "notebooks", "solutions")
+    assert "FAILED notebooks/defter.ipynb::Cell 0" in out, out[-3000:]
+    assert "PASSED solutions/defter.ipynb::Cell 0" in out, out[-3000:]
+    assert "1 failed, 1 passed" in out
 
 
 @pytest.mark.kernel
@@ -53,14 +58,10 @@ def test_a_labs_judge_ends_with_its_notebook(tmp_path: Path) -> None:
     (tmp_path / "test_sonra.py").write_text(
         "import os\n\ndef test_yargic_yok():\n    assert 'WSKURS_JUDGE' not in os.environ\n", encoding="utf-8"
     )
-    command = [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", "--disable-plugin-autoload"]
-    command += ["-p", "nbval", "-p", "wskurs.grading.pytest_plugin", "-o", "addopts=", "--rootdir", str(tmp_path)]
-    command += ["--nbval", "--nbval-current-env", "-p", "no:randomly"]
     env = {key: value for key, value in os.environ.items() if key != "WSKURS_JUDGE"}
-    command += ["solutions", "test_sonra.py"]
-    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=scaled(120))
-    assert "PASSED solutions/lab01_deneme.ipynb::Cell 0" in done.stdout, done.stdout[-3000:]
-    assert "PASSED test_sonra.py::test_yargic_yok" in done.stdout, done.stdout[-3000:]
+    out = _pytest(tmp_path, "-p", "wskurs.grading.pytest_plugin", "--nbval", "solutions", "test_sonra.py", env=env)
+    assert "PASSED solutions/lab01_deneme.ipynb::Cell 0" in out, out[-3000:]
+    assert "PASSED test_sonra.py::test_yargic_yok" in out, out[-3000:]
 
 
 @pytest.mark.kernel
@@ -81,11 +82,8 @@ def test_a_kernel_that_dies_while_starting_is_started_again(tmp_path: Path) -> N
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1 + 1)")])
     nbformat.write(nb, tmp_path / "defter.ipynb")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hooks), os.environ.get("PYTHONPATH", "")])}
-    base = [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", "--disable-plugin-autoload"]
-    base += ["-p", "nbval", "-o", "addopts=", "--rootdir", str(tmp_path), "--nbval-lax", "--nbval-current-env"]
     for plugins, expected in ((["-p", "wskurs.grading.pytest_plugin"], "PASSED"), ([], "ERROR")):
         marker.unlink(missing_ok=True)
-        command = [*base, *plugins, "defter.ipynb"]
-        done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=scaled(180))
-        assert marker.exists(), done.stdout[-3000:]
-        assert f"{expected} defter.ipynb::Cell 0" in done.stdout, done.stdout[-3000:]
+        out = _pytest(tmp_path, *plugins, "--nbval-lax", "defter.ipynb", env=env)
+        assert marker.exists(), out[-3000:]
+        assert f"{expected} defter.ipynb::Cell 0" in out, out[-3000:]

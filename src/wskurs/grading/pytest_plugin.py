@@ -230,10 +230,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     # Defterin çekirdeği bu kancadan sonra başlar: yargıcın adresi ortamda hazır olsun.
     if getattr(item, "cell", None) is not None and item.config.stash[_OUTSIDE] is None:
         report = _report_for(item)
+        # Önceki defterin yargıcı o defterin son hücresinden sonra durdu (pytest_runtest_teardown).
         if report is not None and report.judge is None and not report.checks:
-            for other in item.config.stash[_KEY].values():
-                if other is not report:
-                    other.finish()
             report.judge = JudgeProcess(lab=report.lab)
             os.environ[protocol.ENV] = report.judge.address
     # nbval defteri ilk hücresinin kurulumunda (bu kancadan sonra) başlatır; örnek sözlüğünde setup
