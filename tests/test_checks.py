@@ -101,3 +101,19 @@ def test_every_lab_registers_exercises_with_points():
         assert all(ex.points > 0 and ex.title for ex in exercises), lab
         assert all(find_exercise(ex.id).lab == lab for ex in exercises), lab
     assert [ex.id for ex in exercises_of("lab01")] == ["1.1", "1.2", "1.3", "1.4"]
+
+
+def test_retry_timing_judges_waits_and_only_a_measurable_wait_after_the_last_attempt():
+    """3.2'nin ölçüm yargısı (saf): beklemeler toleransta ise ``None``; kısa bekleme ya da en az 0,3
+    sn'lik gereksiz son bekleme bir ``Mismatch``; bundan kısa bir son bekleme hatanın yargıca geliş
+    gecikmesinden ayırt edilemez, ölçülmez. Yanlış bir sınırda bu üç iddiadan biri kalır."""
+    from wskurs.checks.lab03 import AFTER_LAST_MIN, _timing_mismatch
+
+    waits = [0.0, 0.05, 0.15, 0.35]  # 0,05 · 0,1 · 0,2: doğru
+    assert _timing_mismatch(waits, 0.36, base=0.05, cap=1.0) is None
+    short_wait = _timing_mismatch([0.0, 0.01, 0.11, 0.31], 0.32, base=0.05, cap=1.0)
+    assert short_wait is not None and "1. başarısız" in short_wait.problem
+    waited = _timing_mismatch(waits, 0.35 + 0.4, base=0.05, cap=1.0)  # son denemeden sonra 0,4 sn
+    assert waited is not None and "son denemeden sonra" in waited.problem
+    assert min(0.5 * 2**2, 0.25) < AFTER_LAST_MIN  # gizli durum: 0,25 sn'lik fazla bekleme ölçülmez
+    assert _timing_mismatch([0.0, 0.25, 0.5], 0.5 + 0.3, base=0.5, cap=0.25) is None

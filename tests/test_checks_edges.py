@@ -72,9 +72,11 @@ async def namespace_of(nb: Any) -> dict[str, Any]:
     return values
 
 
-async def verdicts(nb: Any, ids: list[str]) -> dict[str, str | None]:
-    """Her alıştırma için ``None`` (geçti) ya da geri bildirim (kaldı)."""
+async def verdicts(nb: Any, ids: list[str], extra: dict[str, Any] | None = None) -> dict[str, str | None]:
+    """Her alıştırma için ``None`` (geçti) ya da geri bildirim (kaldı); ``extra`` hücrelerden sonra
+    ad alanına eklenir."""
     values = await namespace_of(nb)
+    values.update(extra or {})  # yerinde: hücrelerin fonksiyonları adları bu sözlükte arar
     found: dict[str, str | None] = {}
     for exercise_id in ids:
         try:
@@ -116,6 +118,37 @@ def test_edge_mutant_fails_visibly(file_name, exercise_id, index, code):
     feedback = found[exercise_id]
     assert feedback is not None, f"{exercise_id} mutant {index} geçti"
     assert "Sorun:" in feedback
+
+
+# 3.2'nin doğru cevabı; ``STALLS`` kez, ilk başarısız denemeden sonra 0,3 sn fazla bekler (yüklü bir
+# makinede zamanlayıcının geciktirdiği bir deneme gibi). Fonksiyonun kendi özniteliği çağrıları sayar.
+STALLING_RETRY = """
+    connect_with_retry.calls = getattr(connect_with_retry, "calls", 0) + 1
+    for attempt in range(attempts):
+        try:
+            return await connect(url)
+        except (OSError, InvalidStatus):
+            if attempt == attempts - 1:
+                break
+            stall = 0.3 if attempt == 0 and connect_with_retry.calls <= STALLS else 0
+            await asyncio.sleep(min(base_delay * 2**attempt, max_delay) + stall)
+    raise ConnectionError(f"{attempts} denemede bağlanılamadı: {url}")
+"""
+
+
+@pytest.mark.parametrize(("stalls", "passes"), [(1, True), (2, True), (3, False)])
+def test_retry_timing_is_measured_up_to_three_times(stalls, passes):
+    """3.2'nin beklemeleri bir ölçümde tutmazsa ölçüm tekrarlanır (``TIMING_TRIES`` = 3): bir ya da
+    iki ölçümü bozulan doğru cevap geçer, üç ölçümü de bozulan kalır ve geri bildirim üçünü de
+    söyler. Ölçüm tekrarlanmasaydı ilk iki durum kalırdı; her ölçüm tekrarlansaydı sonuncusu geçerdi."""
+    lab03 = next(name for name in LAB_FILES if name.startswith("lab03"))
+    with judge(hidden=False, seed=11):
+        found = asyncio.run(verdicts(submission(lab03, {"3.2": STALLING_RETRY}), ["3.2"], {"STALLS": stalls}))
+    feedback = found["3.2"]
+    if passes:
+        assert feedback is None, feedback
+    else:
+        assert feedback is not None and "3 ölçümün hepsinde" in feedback, feedback
 
 
 def _main(argv: list[str]) -> int:

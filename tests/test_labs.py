@@ -101,6 +101,12 @@ def _statuses(grade: dict[str, Any]) -> list[ExerciseOutcome]:
     return [ExerciseOutcome(row["status"]) for row in grade["exercises"]]
 
 
+def _unpassed(grade: dict[str, Any]) -> str:
+    """Geçmeyen alıştırmaların geri bildirimi: başarısız bir testin çıktısı nedenini söylesin."""
+    rows = [row for row in grade["exercises"] if ExerciseOutcome(row["status"]) is not ExerciseOutcome.PASSED]
+    return "\n".join(f"--- {row['exercise']} ({row['status']})\n{row['feedback']}" for row in rows)
+
+
 class _LabSuite:
     """Bir lab'ın bütün notlandırma testleri; alt sınıflar ``FILE``'ı verir."""
 
@@ -154,7 +160,7 @@ class _LabSuite:
         """Çözümlü lab bütün kontrollerden tam puan alır."""
         g = graded["grades"]["cozum"]
         assert SubmissionStatus(g["status"]) is SubmissionStatus.GRADED and g["reason"] == "", g
-        assert _statuses(g) == [ExerciseOutcome.PASSED] * len(graded["ids"]), g
+        assert _statuses(g) == [ExerciseOutcome.PASSED] * len(graded["ids"]), _unpassed(g)
         assert g["total"] == g["maximum"] > 0
 
     def test_unsolved_lab_fails_every_check(self, graded: dict[str, Any]) -> None:
@@ -184,7 +190,7 @@ class _LabSuite:
         cevaplarda her alıştırma için toplu notlandırmayla aynı kararı verir."""
         for name, own in graded["selfs"].items():
             batch = {row["exercise"]: row["status"] for row in graded["grades"][name]["exercises"]}
-            assert own == batch, (name, own, batch)
+            assert own == batch, (name, own, batch, _unpassed(graded["grades"][name]))
 
     def test_generated_lab_fails_exactly_its_check_cells(self, graded: dict[str, Any]) -> None:
         """nbval altında üretilen lab'da yalnızca kontrol hücreleri başarısız olur; tablo yargıçtan gelir."""

@@ -186,7 +186,36 @@ _CONNECTION_ERRORS = (
 )
 
 
+TIMING_TRIES = 3
+"""Beklemeler en çok bu kadar kez ölçülür. Yüklü bir makinede doğru bir cevabın tek bir ölçümü
+toleransın dışına düşebilir (bir deneme zamanlayıcıda birkaç on milisaniye gecikir); yanlış bir
+beklemenin her ölçümü yanlıştır. Deneme sayısı ve hata türü ölçüme bağlı değildir, tekrarlanmaz."""
+
+
+AFTER_LAST_MIN = 0.3
+"""Son denemeden sonraki gereksiz bekleme en az bu kadar (sn) olacaksa ölçülür."""
+
+
 async def _retry_must_fail(func: RemoteFunction, attempts: int, base: float, cap: float) -> None:
+    """Her el sıkışmayı reddeden sunucuya karşı ``connect_with_retry``: deneme sayısı, hata ve
+    beklemeler. Beklemeler tutmazsa ölçüm ``TIMING_TRIES`` kez yapılır; biri tutarsa yeter."""
+    problem: Mismatch | None = None
+    for _ in range(TIMING_TRIES):
+        times, ended = await _refused_attempts(func, attempts, base, cap)
+        problem = _timing_mismatch(times, ended, base, cap)
+        if problem is None:
+            return
+    assert problem is not None
+    problem.problem = problem.problem.removesuffix(".") + f" ({TIMING_TRIES} ölçümün hepsinde)."
+    raise problem
+
+
+async def _refused_attempts(func: RemoteFunction, attempts: int, base: float, cap: float) -> tuple[list[float], float]:
+    """Fonksiyonu reddeden sunucuya karşı çağırır.
+
+    Returns:
+        (sunucunun her denemeyi gördüğü anlar, fonksiyonun ConnectionError fırlattığı an)
+    """
     times: list[float] = []
     call = f"connect_with_retry(url, {attempts}, {base:g}, {cap:g})"
     limit = scaled(2 + sum(_delays(attempts, base, cap)) * 2)
@@ -223,25 +252,37 @@ async def _retry_must_fail(func: RemoteFunction, attempts: int, base: float, cap
             got=f"{len(times)} deneme",
             hint="İlk deneme hemen yapılır; her başarısız denemeden sonra (sonuncusu hariç) beklenir.",
         )
+    return times, ended
+
+
+def _timing_mismatch(times: list[float], ended: float, base: float, cap: float) -> Mismatch | None:
+    """Denemeler arasındaki ve son denemeden sonraki bekleme; tutmuyorsa ne yanlış."""
+    attempts = len(times)
+    call = f"connect_with_retry(url, {attempts}, {base:g}, {cap:g})"
     expected = _delays(attempts, base, cap)
     gaps = [round(b - a, 3) for a, b in itertools.pairwise(times)]
     for index, (gap, want) in enumerate(zip(gaps, expected, strict=True)):
         if not want * 0.8 <= gap <= want * 1.5 + scaled(0.1):
-            raise Mismatch(
+            return Mismatch(
                 f"{call}: {index + 1}. başarısız denemeden sonraki bekleme yanlış.",
                 expected=f"beklemeler (sn) {[round(d, 3) for d in expected]}",
                 got=f"ölçülen aralıklar (sn) {gaps}",
                 hint=f"k. başarısız denemeden sonra (k=0, 1, ...) min(base_delay * 2**k, max_delay) saniye bekleyin; "
                 f"tavan ({cap:g} sn) üstel büyümeyi sınırlar.",
             )
+    # Son denemeden sonra bekleyen bir cevap ``extra`` kadar geç biter; hatanın çekirdekten yargıca
+    # gelişi de (yüklü makinede on milisaniyeler) bu süreye girer. Kısa bir fazla bekleme bu gecikmeden
+    # ayırt edilemez: yalnızca en az AFTER_LAST_MIN saniyelik olanı ölçülür (ilk ve tek denemeli çağrılar).
+    extra = min(base * 2 ** (attempts - 1), cap)
     after_last = ended - times[-1]
-    if after_last > min(base * 2 ** (attempts - 1), cap) * 0.5 + scaled(0.15):
-        raise Mismatch(
+    if extra >= AFTER_LAST_MIN and after_last > extra * 0.5 + scaled(0.15):
+        return Mismatch(
             f"{call}: son denemeden sonra da beklendi.",
             expected="son başarısız denemeden hemen sonra ConnectionError",
             got=f"{after_last:.2f} sn sonra",
             hint="Bir deneme daha yapılmayacaksa beklemenin anlamı yok.",
         )
+    return None
 
 
 @exercise("3.2", title="Üstel beklemeyle yeniden bağlanma", points=3, timeout=25)
@@ -255,14 +296,16 @@ async def retry(ns: Namespace) -> None:
     attempts = doublings + 4 + ns.rng.randint(0, 1)
     await _retry_must_fail(func, attempts=attempts, base=base, cap=base * 2**doublings)
     # Sınır: tek deneme hakkı — hiç beklemeden ConnectionError.
-    await _retry_must_fail(func, attempts=1, base=0.3, cap=0.3)
+    await _retry_must_fail(func, attempts=1, base=0.8, cap=0.8)
     if ns.hidden:
         with hidden_case("tavan taban beklemeden küçükken her beklemenin tavanda kalması"):
-            await _retry_must_fail(func, attempts=4, base=0.12, cap=0.06)
+            # Bekleme 0,25 sn: tavanı yalnızca büyümeye uygulayan cevabın ilk beklemesi (0,5) toleransı aşar.
+            await _retry_must_fail(func, attempts=3, base=0.5, cap=0.25)
 
     port = free_port()
-    call = "connect_with_retry(url, 8, 0.05, 0.2)"
-    task = asyncio.create_task(func.new(f"ws://127.0.0.1:{port}/ws", 8, 0.05, 0.2))
+    # 10 deneme, en çok 0,4 sn beklemeyle ~2,8 sn: yüklü makinede sunucunun açılışı da sığar.
+    call = "connect_with_retry(url, 10, 0.05, 0.4)"
+    task = asyncio.create_task(func.new(f"ws://127.0.0.1:{port}/ws", 10, 0.05, 0.4))
     try:
         await asyncio.sleep(0.3)  # sunucu kapalı: ilk denemeler "connection refused" alır
         if task.done():
@@ -287,7 +330,7 @@ async def retry(ns: Namespace) -> None:
                     f"{call}: sunucu yeniden açılınca bağlanamadı.",
                     expected="açık bir bağlantı",
                     got=exc.error[:200],
-                    hint="Denemeler arasında beklerken vazgeçmeyin: 8 deneme, en çok 0.2 sn beklemeyle, ~1 sn sürer.",
+                    hint="Denemeler arasında beklerken vazgeçmeyin: 10 deneme, en çok 0.4 sn beklemeyle, ~3 sn sürer.",
                 ) from None
             if not ws.description.is_instance(ClientConnection):
                 raise Mismatch(
