@@ -327,7 +327,7 @@ def test_input_and_output_folders_cannot_be_written(attacked):
         rows = list(csv.DictReader(handle))
     assert {row["gonderim"] for row in rows} == set(before)
     assert all(0 <= int(row["toplam"]) <= int(row["en_yuksek"]) == LAB02_MAX for row in rows), rows
-    assert sorted(p.name for p in output.iterdir()) == ["geri_bildirim", "notlar.csv", "notlar.json"]
+    assert sorted(p.name for p in output.iterdir()) == ["geri_bildirim", "gunluk", "notlar.csv", "notlar.json"]
     assert all((folder / name).read_text(encoding="utf-8") != "bozuldu" for name in before)
 
 

@@ -299,8 +299,10 @@ def test_feedback_text_has_total_status_reason_notes_and_every_exercise() -> Non
 
 def test_written_gradebook_csv_json_and_feedback_files(tmp_path: Path) -> None:
     """`notlar.csv` her gönderim için alıştırma puanlarını, toplamı, en yüksek puanı, Türkçe durumu ve
-    sorunu taşır; `notlar.json` aynı notların JSON'udur; her gönderimin bir geri bildirim dosyası vardır."""
-    grades = [graded("ayse.ipynb", {"1.1", "1.2", "1.3", "1.4"}), graded("mert", {"1.2"}, timed_out=30.0)]
+    sorunu taşır; `notlar.json` aynı notların JSON'udur (pytest çıktısı olmadan); her gönderimin bir geri
+    bildirim dosyası, çıktısı olanın bir günlük dosyası vardır."""
+    late = dataclasses.replace(graded("mert", {"1.2"}, timed_out=30.0), log="Cell 3: Timeout of 30 seconds exceeded\n")
+    grades = [graded("ayse.ipynb", {"1.1", "1.2", "1.3", "1.4"}), late]
     output = tmp_path / "sonuc" / "lab01"
     batch._write(grades, "lab01", SPECS, output)
     rows = list(csv.reader((output / "notlar.csv").open(encoding="utf-8")))
@@ -312,6 +314,9 @@ def test_written_gradebook_csv_json_and_feedback_files(tmp_path: Path) -> None:
     assert data == {"lab": "lab01", "submissions": [g.as_json() for g in grades]}
     assert sorted(p.name for p in (output / "geri_bildirim").iterdir()) == ["ayse.md", "mert.md"]
     assert (output / "geri_bildirim" / "ayse.md").read_text(encoding="utf-8") == batch._feedback(grades[0])
+    assert "log" not in data["submissions"][1] and "Timeout" not in json.dumps(data)
+    assert [p.name for p in (output / "gunluk").iterdir()] == ["mert.txt"]
+    assert (output / "gunluk" / "mert.txt").read_text(encoding="utf-8") == late.log
 
 
 def exports_args(**kwargs) -> argparse.Namespace:

@@ -101,10 +101,13 @@ def _statuses(grade: dict[str, Any]) -> list[ExerciseOutcome]:
     return [ExerciseOutcome(row["status"]) for row in grade["exercises"]]
 
 
-def _unpassed(grade: dict[str, Any]) -> str:
-    """Geçmeyen alıştırmaların geri bildirimi: başarısız bir testin çıktısı nedenini söylesin."""
+def _unpassed(grade: dict[str, Any], output: Path) -> str:
+    """Geçmeyen alıştırmaların geri bildirimi ve gönderimin pytest çıktısının sonu: başarısız bir
+    testin çıktısı nedenini söylesin."""
     rows = [row for row in grade["exercises"] if ExerciseOutcome(row["status"]) is not ExerciseOutcome.PASSED]
-    return "\n".join(f"--- {row['exercise']} ({row['status']})\n{row['feedback']}" for row in rows)
+    text = "\n".join(f"--- {row['exercise']} ({row['status']})\n{row['feedback']}" for row in rows)
+    log = output / "gunluk" / f"{Path(grade['submission']).stem}.txt"
+    return text + ("\n--- pytest çıktısının sonu\n" + log.read_text(encoding="utf-8")[-3000:] if log.exists() else "")
 
 
 class _LabSuite:
@@ -159,8 +162,9 @@ class _LabSuite:
     def test_solution_passes_every_check(self, graded: dict[str, Any]) -> None:
         """Çözümlü lab bütün kontrollerden tam puan alır."""
         g = graded["grades"]["cozum"]
-        assert SubmissionStatus(g["status"]) is SubmissionStatus.GRADED and g["reason"] == "", g
-        assert _statuses(g) == [ExerciseOutcome.PASSED] * len(graded["ids"]), _unpassed(g)
+        why = _unpassed(g, graded["output"])
+        assert SubmissionStatus(g["status"]) is SubmissionStatus.GRADED and g["reason"] == "", (g["reason"], why)
+        assert _statuses(g) == [ExerciseOutcome.PASSED] * len(graded["ids"]), why
         assert g["total"] == g["maximum"] > 0
 
     def test_unsolved_lab_fails_every_check(self, graded: dict[str, Any]) -> None:
@@ -190,7 +194,7 @@ class _LabSuite:
         cevaplarda her alıştırma için toplu notlandırmayla aynı kararı verir."""
         for name, own in graded["selfs"].items():
             batch = {row["exercise"]: row["status"] for row in graded["grades"][name]["exercises"]}
-            assert own == batch, (name, own, batch, _unpassed(graded["grades"][name]))
+            assert own == batch, (name, own, batch, _unpassed(graded["grades"][name], graded["output"]))
 
     def test_generated_lab_fails_exactly_its_check_cells(self, graded: dict[str, Any]) -> None:
         """nbval altında üretilen lab'da yalnızca kontrol hücreleri başarısız olur; tablo yargıçtan gelir."""
@@ -239,7 +243,8 @@ class _PropertySuite(_LabSuite):
     @pytest.mark.parametrize("sample", ["sonsuz", "sonsuz_hucre"])
     def test_infinite_loop_costs_only_its_exercise(self, graded: dict[str, Any], sample: str) -> None:
         """`while True: pass` (cevap bölgesinde ya da bütün cevap hücresinde) yalnızca kendi
-        alıştırmasına mal olur, gerisi notlandırılır; durum ve neden hangi alıştırmada olduğunu söyler."""
+        alıştırmasına mal olur, gerisi notlandırılır; durum ve neden hangi alıştırmada olduğunu söyler,
+        gönderimin günlüğü (`gunluk/`) nedeni gösterir."""
         ids = graded["ids"]
         g = graded["grades"][sample]
         scores = {row["exercise"]: row["earned"] for row in g["exercises"]}
@@ -248,6 +253,10 @@ class _PropertySuite(_LabSuite):
         assert g["seconds"] < CELL_TIMEOUT * 3 + scaled(60)
         if sample == "sonsuz_hucre":
             assert g["status"] == "zaman aşımı" and ids[0] in g["reason"], g
+        # Öğretmen nedeni gönderimin günlüğünde görür: hücrenin zaman aşımı ya da gözcünün geri bildirimi.
+        log = (graded["output"] / "gunluk" / f"{sample}.txt").read_text(encoding="utf-8")
+        cause = "Timeout" if sample == "sonsuz_hucre" else "event loop'u 3 saniyeden uzun kilitledi"
+        assert cause in log and "\x1b[" not in log, log[-2000:]
 
 
 for _file in LAB_FILES:

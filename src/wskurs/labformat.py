@@ -201,6 +201,9 @@ class SubmissionGrade:
     reason: str = ""
     seconds: float = 0.0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    log: str = field(default="", repr=False)
+    """Gönderimin pytest çıktısı (başı ve sonu, sınırlı). Notu etkilemez; JSON'a girmez,
+    öğretmen için ``gunluk/`` klasörüne yazılır."""
 
     @property
     def total(self) -> int:
@@ -268,6 +271,7 @@ class SubmissionGrade:
             return replace(
                 SubmissionGrade.zero(self.submission, self.lab, specs, SubmissionStatus.SUSPICIOUS, reason),
                 seconds=self.seconds,
+                log=self.log,
             )
         order = {spec.id: index for index, spec in enumerate(specs)}
         return replace(self, exercises=tuple(sorted(self.exercises, key=lambda row: order[row.exercise])))

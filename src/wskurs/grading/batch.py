@@ -451,10 +451,11 @@ def _grade(path: Path, canonical: Any, lab: str, specs: list[ExerciseSpec], opti
         )
     if leftover:
         grade = replace(grade, notes=(*grade.notes, leftover))
-    return grade
+    return replace(grade, log=_ANSI.sub("", output))
 
 
 _GRADER_FILES = {"notlar.csv", "notlar.json", "sonuc.json"}
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _traces(folder: Path) -> list[str]:
@@ -500,7 +501,7 @@ def _timed_out_exercises(notebook: Any, output: str) -> list[str]:
     """nbval'in "Cell N: Timeout of" satırlarından zaman aşımına uğrayan alıştırmalar."""
     code = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
     found = []
-    for match in re.finditer(r"Cell (\d+): Timeout of", re.sub(r"\x1b\[[0-9;]*m", "", output)):
+    for match in re.finditer(r"Cell (\d+): Timeout of", _ANSI.sub("", output)):
         index = int(match.group(1))
         role = cell_role(code[index]) if index < len(code) else None
         if role is not None:
@@ -599,6 +600,8 @@ def _write(grades: list[SubmissionGrade], lab: str, specs: Sequence[ExerciseSpec
     output.mkdir(parents=True, exist_ok=True)
     feedback_dir = output / "geri_bildirim"
     feedback_dir.mkdir(exist_ok=True)
+    log_dir = output / "gunluk"
+    log_dir.mkdir(exist_ok=True)
     ids = [spec.id for spec in specs]
     with (output / "notlar.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -616,7 +619,10 @@ def _write(grades: list[SubmissionGrade], lab: str, specs: Sequence[ExerciseSpec
                 ]
             )
     for grade in grades:
-        (feedback_dir / f"{Path(grade.submission).stem}.md").write_text(_feedback(grade), encoding="utf-8")
+        stem = Path(grade.submission).stem
+        (feedback_dir / f"{stem}.md").write_text(_feedback(grade), encoding="utf-8")
+        if grade.log:
+            (log_dir / f"{stem}.txt").write_text(grade.log, encoding="utf-8", errors="replace")
     data = {"lab": lab, "submissions": [grade.as_json() for grade in grades]}
     (output / "notlar.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
@@ -673,6 +679,7 @@ def _run(args: argparse.Namespace) -> int:
             return 2
     print(f"{len(grades)} gönderim notlandırıldı → {output / 'notlar.csv'}")
     print(f"Geri bildirimler: {output / 'geri_bildirim'}/")
+    print(f"Gönderimlerin pytest çıktıları (zaman aşımı, çöken çekirdek…): {output / 'gunluk'}/")
     for line in exports.summary:
         print(line)
     return 0
