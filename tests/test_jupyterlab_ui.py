@@ -451,7 +451,15 @@ def _assert_only_proxy_traffic(page, lab: Lab, traffic: Traffic, port: int) -> N
     ``show_page`` ile gösteriyorsa tarayıcı çekirdekteki sunucuya hiç doğrudan gitmez."""
     proxied = f"{lab.origin}{BASE_URL}proxy/{port}/"
     direct = f"http://127.0.0.1:{port}/"
-    strays = [url for frame, url in traffic.by_frame if frame.startswith(proxied) and not url.startswith(proxied)]
+    # Jupyter'in kendi hata sayfası (jupyter-server-proxy sunucuya bağlanamayınca döner) Jupyter'in
+    # static/ dosyalarını yükler. Defter baştan çalışırken 6.1.4'ün çerçeveleri, 6.2.3'ün sonunda sunucu aynı
+    # portta yeniden başlarken yüklenirse bu sayfayı alır; o istekler bizim sayfamızın değildir.
+    jupyter_static = f"{lab.origin}{BASE_URL}static/"
+    strays = [
+        url
+        for frame, url in traffic.by_frame
+        if frame.startswith(proxied) and not url.startswith(proxied) and not url.startswith(jupyter_static)
+    ]
     assert not strays, f"proxy'deki sayfa başka bir adrese gitti: {strays}"
     sources = "\n".join(c["source"] for c in page.evaluate(CELLS)[:-2])
     if "show_page(" in sources:
