@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import os
 import re
@@ -38,7 +39,9 @@ from typing import Any
 import nbformat
 
 from wskurs.checks.core import specs_of
+from wskurs.grading.cgroup import Cgroup
 from wskurs.grading.cluster import DaskUnavailable, grade_on_dask
+from wskurs.grading.decide import RunFacts, decide, parse_records, sandbox_started
 from wskurs.grading.gradebook import (
     RosterError,
     Student,
@@ -49,12 +52,11 @@ from wskurs.grading.gradebook import (
     write_moodle,
 )
 from wskurs.grading.judge import JudgeProcess
+from wskurs.grading.netns import NetNamespace, open_namespace
+from wskurs.grading.pytest_plugin import TRANSPORT_ENV
 from wskurs.grading.sandbox import Limits, OutputCapture, Sandbox, detect, kill_group, kill_uid, remove_tree, uid_slot
 from wskurs.labformat import (
-    DEAD_MARK,
     CellRole,
-    ExerciseOutcome,
-    ExerciseResult,
     ExerciseSpec,
     SubmissionGrade,
     SubmissionStatus,
@@ -67,7 +69,6 @@ __all__ = [
     "SubmissionError",
     "add_grading_parser",
     "grade_folder",
-    "grade_from_records",
     "grade_one",
     "lab_pytest_command",
     "merge_answers",
@@ -194,125 +195,10 @@ def lab_pytest_command(
     return [*command, str(notebook)]
 
 
-# Kayıttan not -------------------------------------------------------------------------
-
-_DEAD = re.compile(r"DeadKernelError|Kernel died|kernel died|Kernel didn't respond", re.I)
-_CELL_TIMEOUT = re.compile(r"Timeout of [\d.]+ seconds|CellTimeoutError")
-
-
-def grade_from_records(
-    submission: str,
-    lab: str,
-    specs: Sequence[ExerciseSpec],
-    records: list[dict[str, Any]],
-    *,
-    output: str = "",
-    timed_out: float | None = None,
-    cell_timeouts: Sequence[str] = (),
-    died_at: str | None = None,
-    notes: Sequence[str] = (),
-) -> SubmissionGrade:
-    """Yargıcın kaydından (ve yalnızca ondan) bir not çıkarır.
-
-    Puanı yalnızca kayıttaki ilk ``verdict`` satırları belirler. Gönderimin çıktısı (``output``)
-    güvenilmezdir: yalnızca puansız satırların durumunu ve nedenini (zaman aşımı mı, çekirdek mi
-    öldü) adlandırmak için okunur.
-
-    Args:
-        timed_out: Gönderim bütünüyle zaman aşımına uğradıysa tanınan süre (saniye).
-        cell_timeouts: Hücresi zaman aşımına uğrayan alıştırmalar (gönderimin çıktısından; puansız).
-        died_at: Çekirdeğin öldüğü hücrenin alıştırması (gönderimin çıktısından; puansız).
-    """
-    known = {spec.id: spec for spec in specs}
-    verdicts: dict[str, dict[str, Any]] = {}
-    started: list[str] = []
-    died: list[str] = []
-    violations: list[str] = []
-    repeats: list[str] = []
-    for entry in records:
-        kind = entry.get("type")
-        exercise_id = str(entry.get("exercise", ""))
-        if kind == "started" and exercise_id in known:
-            started.append(exercise_id)
-        elif kind == "verdict" and exercise_id in known and exercise_id not in verdicts:
-            verdicts[exercise_id] = entry
-        elif kind == "died" and exercise_id in known:
-            died.append(exercise_id)
-        elif kind == "violation":
-            violations.append(str(entry.get("what", ""))[:200])
-        elif kind == "repeat":
-            repeats.append(exercise_id)
-    missing = [spec.id for spec in specs if spec.id not in verdicts]
-    in_progress = next((ex for ex in reversed(started) if ex not in verdicts), None)
-    where = in_progress or (missing[0] if missing else None)
-
-    status = SubmissionStatus.GRADED
-    reason = ""
-    unrun = "Kontrol yargıca ulaşmadı."
-    if timed_out is not None:
-        status = SubmissionStatus.TIMED_OUT
-        reason = f"Gönderim {timed_out:g} saniyede bitmedi ve durduruldu" + (
-            f" (alıştırma {where} sırasında)." if where else "."
-        )
-        unrun = reason
-    elif died:
-        status = SubmissionStatus.KERNEL_DIED
-        reason = f"Çekirdek alıştırma {died[0]} kontrol edilirken öldü."
-        unrun = reason
-    elif violations:
-        status = SubmissionStatus.SUSPICIOUS
-        reason = "Yargıçla konuşma kurallara uymadı: " + "; ".join(dict.fromkeys(violations))
-    elif missing and (died_at or _DEAD.search(output)):
-        status = SubmissionStatus.KERNEL_DIED
-        reason = f"Çekirdek alıştırma {died_at or where} sırasında öldü; sonraki kontroller çalışmadı."
-        unrun = reason
-    elif cell_timeouts or (missing and _CELL_TIMEOUT.search(output)):
-        status = SubmissionStatus.TIMED_OUT
-        which = ", ".join(dict.fromkeys(cell_timeouts)) or str(where)
-        reason = (
-            f"Alıştırma {which}: bir hücre zaman aşımına uğradı ve kesildi (sonsuz döngü ya da dönmeyen bir "
-            "await); diğer alıştırmalar notlandırıldı."
-        )
-        unrun = "Hücre zaman aşımına uğradı; kontrol yargıca ulaşmadı."
-        others = [ex for ex in missing if ex not in cell_timeouts]
-        if cell_timeouts and others:
-            reason += f" Kontrolleri yargıca ulaşmayan başka alıştırmalar da var: {', '.join(others)}."
-    elif missing:
-        status = SubmissionStatus.SUSPICIOUS
-        reason = (
-            "Kontrolleri yargıca ulaşmayan alıştırmalar: " + ", ".join(missing) + " (`check` ya da `wskurs` "
-            "değiştirilmiş, kontrol hücresi hata vermiş olabilir)."
-        )
-    rows = []
-    for spec in specs:
-        verdict = verdicts.get(spec.id)
-        if verdict is None:
-            rows.append(ExerciseResult.not_run(spec, unrun))
-            continue
-        passed = verdict.get("passed") is True
-        feedback = str(verdict.get("feedback", ""))
-        for note in notes:
-            if note.startswith(f"Alıştırma {spec.id}:"):
-                feedback = f"{note}\n{feedback}"
-        rows.append(
-            ExerciseResult(
-                spec.id,
-                spec.title,
-                spec.points,
-                spec.points if passed else 0,
-                ExerciseOutcome.PASSED if passed else ExerciseOutcome.FAILED,
-                feedback,
-            )
-        )
-    extra = tuple(f"Alıştırma {ex}: kontrol yeniden istendi; yalnızca ilk karar sayıldı." for ex in repeats)
-    grade = SubmissionGrade(submission, lab, tuple(rows), status, reason, notes=tuple(notes) + extra)
-    return grade.checked(specs)
-
-
 # Bir gönderim -------------------------------------------------------------------------
 
 
-def _environment(folder: Path, judge_address: str) -> dict[str, str]:
+def _environment(folder: Path, judge_address: str, *, sealed: bool) -> dict[str, str]:
     home = folder / "ev"
     env = {
         "PATH": os.path.dirname(sys.executable) + os.pathsep + "/usr/local/bin:/usr/bin:/bin",
@@ -327,14 +213,19 @@ def _environment(folder: Path, judge_address: str) -> dict[str, str]:
         "LANG": "C.UTF-8",
         "WSKURS_JUDGE": judge_address,
     }
+    if not sealed:
+        env[TRANSPORT_ENV] = "ipc"  # ağ paylaşılıyor: çekirdeğin ZMQ kapıları 127.0.0.1'de açılmasın
     for name in ("WSKURS_TIMEOUT_SCALE",):
         if name in os.environ:
             env[name] = os.environ[name]
     return env
 
 
+_HOME_DIRS = ("ev", "tmp", "ev/runtime", "ev/data", "ev/config", "ev/ipython", "ev/mpl")
+
+
 def _prepare(folder: Path, uid: int | None) -> None:
-    for sub in ("ev", "tmp", "ev/runtime", "ev/data", "ev/config", "ev/ipython", "ev/mpl"):
+    for sub in _HOME_DIRS:
         (folder / sub).mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
     if uid is not None:
@@ -342,35 +233,84 @@ def _prepare(folder: Path, uid: int | None) -> None:
             os.lchown(path, uid, uid)
 
 
+@dataclass
+class _Run:
+    """Bir gönderimin yalıtılmış çalışmasından notlandırıcının kendisinin gördükleri."""
+
+    output: str = ""
+    timed_out: float | None = None
+    returncode: int | None = None
+
+
 def _run_sandboxed(
-    notebook: Path, folder: Path, sandbox: Sandbox, uid: int | None, judge: JudgeProcess, options: GradingOptions
-) -> tuple[str, float | None]:
+    notebook: Path,
+    folder: Path,
+    sandbox: Sandbox,
+    uid: int | None,
+    judge: JudgeProcess,
+    options: GradingOptions,
+    *,
+    netns: NetNamespace | None,
+    group: Cgroup | None,
+) -> _Run:
     cells = len(nbformat.read(notebook, as_version=4).cells)
     limit = 60 + options.cell_timeout * (cells + 2)
-    inner = lab_pytest_command(notebook, folder, cell_timeout=options.cell_timeout)
-    command = sandbox.command(inner, folder, uid)
+    inside = folder / notebook.name if sandbox.uses_bwrap else notebook
+    inner = lab_pytest_command(inside, folder, cell_timeout=options.cell_timeout)
+    if sandbox.uses_bwrap:
+        homes = [str(folder / sub) for sub in _HOME_DIRS]
+        inner = _with_home(lab_pytest_command(inside, folder, cell_timeout=options.cell_timeout), homes)
+    command = sandbox.command(inner, folder, uid, notebook=notebook if sandbox.uses_bwrap else None)
+    fds: tuple[int, ...] = ()
+    if group is not None:
+        command = group.enter(command)
+    if netns is not None:
+        command = netns.enter(command)
+        fds = (netns.fd,)
     process = subprocess.Popen(
         command,
-        cwd=folder,
+        cwd=folder if not sandbox.uses_bwrap else "/",
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        env=_environment(folder, judge.address),
+        env=_environment(folder, judge.address, sealed=netns is not None),
         start_new_session=True,
+        pass_fds=fds,
     )
     assert process.stdout is not None
     capture = OutputCapture(process.stdout, options.limits.output)
-    timed_out: float | None = None
+    run = _Run()
     try:
         process.wait(timeout=limit)
     except subprocess.TimeoutExpired:
-        timed_out = limit
+        run.timed_out = limit
     finally:
+        if group is not None:
+            group.kill_all()
         kill_group(process)
         if uid is not None:
             kill_uid(uid)
         process.wait()
-    return capture.text(), timed_out
+    run.returncode = process.returncode
+    run.output = capture.text()
+    return run
+
+
+def _with_home(command: list[str], homes: list[str]) -> list[str]:
+    """Komuttan önce ev klasörlerini (gönderimin kullanıcısıyla, tmpfs'te) açan Python satırı."""
+    script = (
+        "import os, sys\n"
+        "n = int(sys.argv[1])\n"
+        "for d in sys.argv[2:2 + n]: os.makedirs(d, mode=0o700, exist_ok=True)\n"
+        "os.execv(sys.argv[2 + n], sys.argv[2 + n:])\n"
+    )
+    return [sys.executable, "-c", script, str(len(homes)), *homes, *command]
+
+
+@functools.lru_cache(maxsize=8)
+def _sandbox(disabled: bool, limits: Limits) -> Sandbox:
+    """Makinenin korumaları (süreç başına bir kez bakılır: her gönderimde yeniden denenmez)."""
+    return detect(disabled=disabled, limits=limits)
 
 
 def grade_one(path: str, lab_path: str, options: GradingOptions | None = None) -> SubmissionGrade:
@@ -412,101 +352,85 @@ def _grade(path: Path, canonical: Any, lab: str, specs: list[ExerciseSpec], opti
             f"Not defteri okunamadı ({type(exc).__name__}): bu bir .ipynb dosyası mı?", SubmissionStatus.NOT_A_NOTEBOOK
         ) from None
     merged, notes = merge_answers(canonical, submission)
-    sandbox = detect(disabled=not options.isolation, limits=options.limits)
+    sandbox = _sandbox(not options.isolation, options.limits)
     base = Path(tempfile.mkdtemp(prefix="wskurs-not-"))
+    netns: NetNamespace | None = None
+    group: Cgroup | None = None
+    leftovers: list[str] = []
+    run = _Run()
+    records: list[dict[str, Any]] = []
+    error = ""
+    judge: JudgeProcess | None = None
     try:
         os.chmod(base, 0o711)
         folder = base / "g"
-        folder.mkdir()
-        notebook = folder / f"{lab}_gonderim.ipynb"
+        if sandbox.uses_bwrap:
+            notebook = base / f"{lab}_gonderim.ipynb"
+        else:
+            folder.mkdir()
+            notebook = folder / f"{lab}_gonderim.ipynb"
         nbformat.write(merged, notebook)
-        judge = JudgeProcess(hidden=options.hidden, seed=options.seed, lab=lab)
+        os.chmod(notebook, 0o644)
+        if sandbox.seals_network:
+            netns = open_namespace()
+            if netns is None:
+                raise _GraderError("gönderimin ağ ad alanı açılamadı")
+        if sandbox.budget is not None:
+            try:
+                group = sandbox.budget.create(options.limits.memory, options.limits.processes)
+            except OSError as exc:
+                raise _GraderError(f"gönderimin cgroup'u açılamadı ({exc.strerror or exc})") from None
+        judge = JudgeProcess(hidden=options.hidden, seed=options.seed, lab=lab, netns=netns)
         try:
             if sandbox.separate_uid:
                 with uid_slot() as uid:
-                    _prepare(folder, uid)
-                    output, timed_out = _run_sandboxed(notebook, folder, sandbox, uid, judge, options)
+                    if not sandbox.uses_bwrap:
+                        _prepare(folder, uid)
+                    run = _run_sandboxed(notebook, folder, sandbox, uid, judge, options, netns=netns, group=group)
             else:
-                _prepare(folder, None)
-                output, timed_out = _run_sandboxed(notebook, folder, sandbox, None, judge, options)
+                if not sandbox.uses_bwrap:
+                    _prepare(folder, None)
+                run = _run_sandboxed(notebook, folder, sandbox, None, judge, options, netns=netns, group=group)
         finally:
             records = judge.stop()
-        traces = _traces(folder)
+    except _GraderError as exc:
+        error = str(exc)
     finally:
-        leftover = remove_tree(base)
-    grade = grade_from_records(
-        path.name,
-        lab,
-        specs,
-        records,
-        output=output,
-        timed_out=timed_out,
-        cell_timeouts=_timed_out_exercises(merged, output),
-        died_at=_died_exercise(merged, output),
-        notes=notes,
+        memory = group.memory_exceeded() if group is not None else False
+        processes = group.processes_exceeded() if group is not None else False
+        if group is not None:
+            leftovers.append(group.remove())
+        if netns is not None:
+            netns.close()
+        leftovers.append(remove_tree(base))
+    typed = parse_records(records)
+    if not error and run.timed_out is None and not sandbox_started(typed):
+        error = _start_failure(judge, run)
+    facts = RunFacts(
+        timed_out=run.timed_out,
+        memory_exceeded=memory,
+        processes_exceeded=processes,
+        grader_error=error,
+        notes=tuple(notes) + tuple(note for note in leftovers if note),
     )
-    if traces and grade.status is SubmissionStatus.GRADED:
-        grade = replace(
-            grade, status=SubmissionStatus.SUSPICIOUS, reason="Gönderim klasöründe şüpheli izler: " + "; ".join(traces)
-        )
-    if leftover:
-        grade = replace(grade, notes=(*grade.notes, leftover))
-    return replace(grade, log=_ANSI.sub("", output))
+    grade = decide(path.name, lab, specs, typed, facts)
+    return replace(grade, log=_ANSI.sub("", run.output))
 
 
-_GRADER_FILES = {"notlar.csv", "notlar.json", "sonuc.json"}
+class _GraderError(Exception):
+    """Notlandırıcının kendi hatası (yalıtım ya da yargıç kurulamadı): gönderim ``notlandırılamadı`` olur."""
+
+
+def _start_failure(judge: JudgeProcess | None, run: _Run) -> str:
+    """Yalıtılmış pytest başladığını bildirmediyse nedeni (gönderimin kodu o ana dek hiç çalışmadı)."""
+    if judge is None or not judge.ready:
+        return "yargıç başlamadı"
+    lines = [line.strip() for line in _ANSI.sub("", run.output).splitlines() if line.strip()]
+    last = lines[-1][:300] if lines else "çıktı yok"
+    return f"yalıtılmış pytest başlamadı (çıkış kodu {run.returncode}): {last}"
+
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _traces(folder: Path) -> list[str]:
-    """Gönderimin kendi klasöründe bıraktığı, notu değiştirmeye çalıştığını gösteren izler (puan
-    değiştirmez, yalnızca durumu ``şüpheli`` yapar): dışarıyı gösteren sembolik bağlar ve
-    notlandırıcının dosyalarının adını taşıyan dosyalar. Sembolik bağlar izlenmez."""
-    found: list[str] = []
-    seen = 0
-    root = os.path.realpath(folder)
-    try:
-        for directory, dirs, files in os.walk(folder, followlinks=False):
-            for name in dirs + files:
-                seen += 1
-                path = Path(directory) / name
-                relative = path.relative_to(folder)
-                if path.is_symlink():
-                    target = os.readlink(path)
-                    resolved = os.path.realpath(path)
-                    if resolved != root and not resolved.startswith(root + os.sep):
-                        found.append(f"dışarıyı gösteren sembolik bağ {relative} → {target}")
-                elif name in _GRADER_FILES:
-                    found.append(f"notlandırıcının dosyası gibi adlandırılmış {relative}")
-            if len(found) >= 5 or seen > 20_000:
-                break
-    except OSError as exc:
-        found.append(f"klasör okunamadı ({type(exc).__name__})")
-    return found[:5]
-
-
-def _exercise_of_cell(notebook: Any, index: int) -> str | None:
-    code = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
-    role = cell_role(code[index]) if 0 <= index < len(code) else None
-    return role.exercise if role is not None else None
-
-
-def _died_exercise(notebook: Any, output: str) -> str | None:
-    """Eklentinin "Çekirdek öldü: Cell N" satırından çekirdeğin öldüğü alıştırma."""
-    match = re.search(re.escape(DEAD_MARK) + r" (\d+)", output)
-    return _exercise_of_cell(notebook, int(match.group(1))) if match else None
-
-
-def _timed_out_exercises(notebook: Any, output: str) -> list[str]:
-    """nbval'in "Cell N: Timeout of" satırlarından zaman aşımına uğrayan alıştırmalar."""
-    code = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
-    found = []
-    for match in re.finditer(r"Cell (\d+): Timeout of", _ANSI.sub("", output)):
-        index = int(match.group(1))
-        role = cell_role(code[index]) if index < len(code) else None
-        if role is not None:
-            found.append(role.exercise)
-    return list(dict.fromkeys(found))
 
 
 # Bir klasör ---------------------------------------------------------------------------

@@ -2,18 +2,24 @@
 
 ::
 
-    python -m wskurs.grading.judge [--gizli] [--ilk] [--kayit] [--tohum N]
+    python -m wskurs.grading.judge [--gizli] [--ilk] [--kayit] [--kapali] [--tohum N]
 
 - Standart girdinin ilk satırı token'dır (komut satırında görünmesin diye); girdi kapanınca
   yargıç durur (onu başlatan süreç ölünce de).
 - Standart çıktının ilk satırı ``{"port": N}``: yargıç 127.0.0.1:N'de dinler.
 - ``--kayit``: sonraki her satır bir kayıttır (``started``, ``verdict``, ``died``, ``violation``,
-  ``repeat``). Toplu notlandırmada not yalnızca buradan, notlandırıcıya giden borudan okunur.
+  ``repeat``, ``note``). Toplu notlandırmada not yalnızca buradan, notlandırıcıya giden borudan okunur.
+- ``--kapali``: yargıç gönderimin kapalı ağındadır; ona bağlanabilen tek şey o gönderimdir. Yalnızca
+  o zaman token'sız ya da yanlış token'lı bir bağlantı gönderimin ``violation`` kaydı olur; ağ
+  paylaşılıyorsa bağlanan başkası olabilir ve kimsenin durumu değişmez (``intruder`` kaydı).
 - ``--ilk``: bir alıştırmanın yalnızca ilk kararı sayılır; yeniden soran aynı kararı alır.
 - ``--gizli``: öğretmenin gizli durumları da denenir (``ns.hidden``).
 - ``--tohum``: girdileri seçen rastgele üretecin tohumu (verilmezse her çalışmada başka).
 
 Çekirdekteki aracı bağlanır, ``{"type": "check", "token": …, "exercise": "2.1"}`` der;
+pytest eklentisi ``{"type": "note", "token": …, "kind": "timeout"|"dead", "exercise": "2.1"}`` ile
+hangi alıştırmanın hücresinin zaman aşımına uğradığını ya da çekirdeğin nerede öldüğünü bildirir
+(puansız: yalnızca durumu adlandırır);
 yargıç kontrolü çalıştırır, aracıdan yalnızca düz JSON yanıtlar alır ve sonunda kararı hem
 aracıya gönderir (öğrenci görsün diye) hem de kendi kaydına yazar.
 """
@@ -42,6 +48,7 @@ from wskurs.checks.core import Exercise, exercises_of, find_exercise, format_fee
 from wskurs.checks.errors import AgentGone
 from wskurs.checks.remote import Channel, RemoteNamespace
 from wskurs.engine.timing import scaled
+from wskurs.grading.netns import NetNamespace
 
 __all__ = ["Judge", "JudgeProcess", "main"]
 
@@ -65,8 +72,10 @@ class Judge:
         first_only: bool = False,
         seed: int | None = None,
         record: TextIO | None = None,
+        sealed: bool = False,
     ) -> None:
         self.token = token
+        self.sealed = sealed
         self.hidden = hidden
         self.first_only = first_only
         self.seed = seed if seed is not None else secrets.randbits(32)
@@ -85,12 +94,22 @@ class Judge:
         try:
             first = protocol.loads(await asyncio.wait_for(ws.recv(), timeout=scaled(10)))
         except (TimeoutError, ConnectionClosed, protocol.ProtocolError) as exc:
-            self.write(type="violation", what=f"bağlantı bir kontrol isteğiyle başlamadı ({type(exc).__name__})")
+            self._stranger(f"bağlantı bir kontrol isteğiyle başlamadı ({type(exc).__name__})")
             return
         token = first.get("token")
-        if first["type"] != "check" or not isinstance(token, str) or not hmac.compare_digest(token, self.token):
-            self.write(type="violation", what="yanlış token ya da istek türü")
+        if first["type"] not in ("check", "note") or not isinstance(token, str):
+            self._stranger("yanlış token ya da istek türü")
             await ws.close(code=1008, reason="yetkisiz")
+            return
+        if not hmac.compare_digest(token.encode("utf-8", "replace"), self.token.encode()):
+            self._stranger("yanlış token ya da istek türü")
+            await ws.close(code=1008, reason="yetkisiz")
+            return
+        if first["type"] == "note":
+            kind = str(first.get("kind", ""))[:20]
+            if kind in ("timeout", "dead", "ready"):
+                self.write(type="note", kind=kind, exercise=str(first.get("exercise", ""))[:20])
+            await ws.close()
             return
         exercise_id = str(first.get("exercise", ""))[:20]
         try:
@@ -106,6 +125,10 @@ class Judge:
                 await self._send_verdict(ws, ex.id, earlier["passed"], earlier["feedback"] + note, ex.points)
                 return
             await self._check(ws, ex)
+
+    def _stranger(self, what: str) -> None:
+        """Kimliğini kanıtlamayan bir bağlantı. Kapalı ağda bu yalnızca gönderimin kendisi olabilir."""
+        self.write(type="violation" if self.sealed else "intruder", what=what)
 
     async def _check(self, ws: ServerConnection, ex: Exercise) -> None:
         self.write(type="started", exercise=ex.id)
@@ -144,13 +167,23 @@ class Judge:
 
 
 class JudgeProcess:
-    """Başlatılmış bir yargıç alt süreci (``--kayit --ilk``); kaydını arka planda okur.
+    """Yargıcın tek başlatıcısı: ``--kayit --ilk`` ile bir yargıç alt süreci; kaydını arka planda okur.
 
     ``address`` çekirdeğe ``WSKURS_JUDGE`` olarak verilir; ``stop()`` yargıcı durdurup kaydı döndürür.
+    ``netns`` verilirse yargıç o kapalı ağda çalışır ve ad alanının içinde açılmış soketi dinler
+    (toplu notlandırma); verilmezse 127.0.0.1'de yeni bir soket açılır (öğrencinin ``make grade``'i).
+    Soket burada açılıp yargıca devredilir: adres hemen bilinir, yargıç yüklenirken gelen bağlantılar
+    kuyrukta bekler (çekirdek yargıçla aynı anda başlayabilir).
     """
 
     def __init__(
-        self, *, hidden: bool = False, seed: int | None = None, lab: str | None = None, max_records: int = 10_000
+        self,
+        *,
+        hidden: bool = False,
+        seed: int | None = None,
+        lab: str | None = None,
+        max_records: int = 10_000,
+        netns: NetNamespace | None = None,
     ) -> None:
         token = secrets.token_urlsafe(24)
         command = [sys.executable, "-m", "wskurs.grading.judge", "--kayit", "--ilk"] + (["--gizli"] if hidden else [])
@@ -158,12 +191,18 @@ class JudgeProcess:
             command.append(f"--tohum={seed}")
         if lab is not None:
             command.append(f"--lab={lab}")
-        # Soket burada açılır ve yargıca devredilir: adres hemen bilinir, yargıç yüklenirken gelen
-        # bağlantılar kuyrukta bekler (çekirdek yargıçla aynı anda başlayabilir).
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(16)
+        if netns is not None:
+            listener = netns.listener.dup()
+            command.append("--kapali")
+        else:
+            listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(16)
         command.append(f"--soket={listener.fileno()}")
+        fds = [listener.fileno()]
+        if netns is not None:
+            command = netns.enter(command)
+            fds.append(netns.fd)
         self.max_records = max_records
         try:
             self.process = subprocess.Popen(
@@ -174,7 +213,7 @@ class JudgeProcess:
                 text=True,
                 encoding="utf-8",
                 start_new_session=True,
-                pass_fds=(listener.fileno(),),
+                pass_fds=tuple(fds),
             )
             port = listener.getsockname()[1]
         finally:
@@ -184,6 +223,8 @@ class JudgeProcess:
         self.process.stdin.flush()
         self.address = protocol.judge_address(port, token)
         self.records: list[dict[str, Any]] = []
+        self.ready = False
+        """Yargıç dinlemeye başladığını bildirdi mi (başlamadıysa notlandırıcının hatasıdır)."""
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -191,6 +232,7 @@ class JudgeProcess:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             if '"type": "ready"' in line[:40]:
+                self.ready = True
                 continue
             if len(self.records) < self.max_records:
                 with contextlib.suppress(protocol.ProtocolError):
@@ -222,7 +264,7 @@ def _watch_stdin(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
 
 async def _serve(args: argparse.Namespace, token: str, out: TextIO) -> None:
     record = out if args.kayit else None
-    judge = Judge(token, hidden=args.gizli, first_only=args.ilk, seed=args.tohum, record=record)
+    judge = Judge(token, hidden=args.gizli, first_only=args.ilk, seed=args.tohum, record=record, sealed=args.kapali)
     stop = asyncio.Event()
     where: dict[str, Any] = {"host": "127.0.0.1", "port": 0}
     if args.soket is not None:
@@ -247,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kayit", action="store_true", help="kararları standart çıktıya JSON satırları olarak yaz")
     parser.add_argument("--tohum", type=int, default=None, help="rastgele girdilerin tohumu")
     parser.add_argument("--lab", default=None, help="kontrolleri önceden yüklenecek lab (ör. lab01)")
+    parser.add_argument("--kapali", action="store_true", help="yargıç gönderimin kapalı ağında (ağ ad alanı)")
     parser.add_argument("--soket", type=int, default=None, help="dinlenecek, önceden açılmış soketin dosya tanıtıcısı")
     args = parser.parse_args(argv)
     token = sys.stdin.readline().strip()

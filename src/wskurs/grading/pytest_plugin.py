@@ -21,6 +21,11 @@ yaşamadığına bakar: ``os._exit`` çağıran bir cevap zaman aşımını bekl
 
 Çekirdek daha hiçbir hücre çalışmadan (başlarken) ölürse kurulum yeniden denenir
 (``start_kernel_retrying``): bu ölüm öğrencinin kodundan değildir.
+
+Toplu notlandırmada eklenti hangi alıştırmanın hücresinin zaman aşımına uğradığını ya da çekirdeğin
+hangi alıştırmada öldüğünü yargıca yapılandırılmış bir not olarak bildirir (``{"type": "note"}``);
+notlandırıcı pytest'in çıktısını ayrıştırmaz. ``WSKURS_KERNEL_TRANSPORT=ipc`` ile çekirdek TCP yerine
+Unix soketleriyle konuşur (ağ kapatılamayan makinede başka gönderimler dinleyemesin diye).
 """
 
 from __future__ import annotations
@@ -34,14 +39,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import pytest
 
 from wskurs.checks import protocol
 from wskurs.checks.core import exercises_of
-from wskurs.grading.judge import JudgeProcess
 from wskurs.labformat import DEAD_MARK, CellRole, ExerciseOutcome, ExerciseResult, cell_role
+
+if TYPE_CHECKING:
+    # Yargıç yalıtılmış çekirdeğin görünümünde yoktur: yalnızca öğrencinin kendi notlandırmasında yüklenir.
+    from wskurs.grading.judge import JudgeProcess
 
 __all__ = ["LabReport", "grade_rows"]
 
@@ -193,9 +201,45 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+TRANSPORT_ENV = "WSKURS_KERNEL_TRANSPORT"
+
+
+def _use_ipc_kernels() -> None:
+    """nbval'in çekirdeklerini IPC (Unix soketi) ile başlatır: ZMQ kapıları 127.0.0.1'de açılmaz."""
+    import nbval.kernel  # type: ignore[import-untyped]
+    from jupyter_client.manager import KernelManager
+    from traitlets import CaselessStrEnum
+
+    class IpcKernelManager(KernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    nbval.kernel.KernelManager = IpcKernelManager
+
+
+def _note(kind: str, exercise: str) -> None:
+    """Toplu notlandırmada yargıca puansız bir not gönderir (zaman aşımı / ölen çekirdek)."""
+    address = os.environ.get(protocol.ENV)
+    if not address:
+        return
+    try:
+        from websockets.sync.client import connect
+
+        url, token = protocol.parse_address(address)
+        with connect(url, open_timeout=5, close_timeout=2, proxy=None) as ws:
+            ws.send(protocol.dumps({"type": "note", "token": token, "kind": kind, "exercise": exercise}))
+    except Exception:  # not yalnızca durumu adlandırır; gönderilemezse not değişmez
+        return
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get(TRANSPORT_ENV) == "ipc":
+        _use_ipc_kernels()
     config.stash[_KEY] = {}
     config.stash[_OUTSIDE] = os.environ.get(protocol.ENV)
+    if config.stash[_OUTSIDE] is not None:
+        # Toplu notlandırma: yalıtılmış pytest başladı (gönderimin kodu henüz çalışmadı). Bu not gelmezse
+        # yalıtım ya da yargıç çalışmamıştır: notlandırıcının hatasıdır, öğrencinin değil.
+        _note("ready", "")
     config.stash[_DEAD] = []
 
 
@@ -232,6 +276,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         report = _report_for(item)
         # Önceki defterin yargıcı o defterin son hücresinden sonra durdu (pytest_runtest_teardown).
         if report is not None and report.judge is None and not report.checks:
+            from wskurs.grading.judge import JudgeProcess
+
             report.judge = JudgeProcess(lab=report.lab)
             os.environ[protocol.ENV] = report.judge.address
     # nbval defteri ilk hücresinin kurulumunda (bu kancadan sonra) başlatır; örnek sözlüğünde setup
@@ -294,9 +340,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return
     kernel = getattr(item.parent, "kernel", None)
     dead = item.config.stash[_DEAD]
+    role = cell_role(cell)
+    outside = item.config.stash[_OUTSIDE] is not None
     if report.failed and not dead and kernel is not None and not kernel.is_alive():
         dead.append(int(getattr(item, "cell_num", -1)))
-    role = cell_role(cell)
+        if outside:
+            _note("dead", role.exercise if role is not None else "")
+    elif report.failed and outside and role is not None and getattr(item.parent, "timed_out", False):
+        _note("timeout", role.exercise)
     if role is None:
         return
     lab_report = _report_for(item)
