@@ -40,7 +40,6 @@ import nbformat
 
 from wskurs.checks.core import specs_of
 from wskurs.grading.cgroup import Cgroup
-from wskurs.grading.cluster import DaskUnavailable, grade_on_dask
 from wskurs.grading.decide import RunFacts, decide, parse_records, sandbox_started
 from wskurs.grading.gradebook import (
     RosterError,
@@ -53,9 +52,13 @@ from wskurs.grading.gradebook import (
 )
 from wskurs.grading.judge import JudgeProcess
 from wskurs.grading.netns import NetNamespace, open_namespace
+from wskurs.grading.intake import list_submissions
 from wskurs.grading.pytest_plugin import TRANSPORT_ENV
+from wskurs.grading.runners import DaskRunner, DaskUnavailable, LocalRunner, Runner
 from wskurs.grading.sandbox import Limits, OutputCapture, Sandbox, detect, kill_group, kill_uid, remove_tree, uid_slot
 from wskurs.labformat import (
+    BEGIN,
+    END,
     CellRole,
     ExerciseSpec,
     SubmissionGrade,
@@ -436,10 +439,27 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # Bir klasör ---------------------------------------------------------------------------
 
 
-Runner = Callable[
-    [list[str], str, "GradingOptions", int, Callable[[SubmissionGrade], None] | None], list[SubmissionGrade]
-]
-"""Gönderimleri yerel havuz yerine başka yerde notlandıran fonksiyonun biçimi (ör. Dask)."""
+class CanaryFailed(RuntimeError):
+    """Bilinen doğru gönderim (lab'ın çözümü) bu yalıtımda tam puan almadı: notlandırıcı bozuk."""
+
+
+def canary_notebook(lab_path: Path, folder: Path) -> Path | None:
+    """Lab'ın çözümünden (``solutions/<aynı ad>``) öğrencinin teslim edeceği biçimde bir gönderim yazar.
+
+    Returns:
+        Yazılan dosya ya da çözüm bulunamazsa ``None``.
+    """
+    solution_path = lab_path.resolve().parent.parent / "solutions" / lab_path.name
+    if not solution_path.is_file():
+        return None
+    solution = nbformat.read(solution_path, as_version=4)
+    for cell in solution.cells:
+        if cell_role(cell) is not None and cell.get("cell_type") == "code":
+            lines = str(cell.source).splitlines()
+            cell.source = "\n".join(line for line in lines if BEGIN not in line and END not in line)
+    path = folder / "kanarya.ipynb"
+    nbformat.write(solution, path)
+    return path
 
 
 def grade_folder(
@@ -452,53 +472,83 @@ def grade_folder(
     on_grade: Callable[[SubmissionGrade], None] | None = None,
     on_grades: Callable[[list[SubmissionGrade], Path], None] | None = None,
     runner: Runner | None = None,
+    canary: bool = True,
 ) -> list[SubmissionGrade]:
     """Bir klasördeki bütün gönderimleri notlandırır, CSV ve geri bildirim dosyalarını yazar.
 
+    ``canary`` açıksa lab'ın çözümü de aynı yalıtımda, sınıfla birlikte notlandırılır; tam puan
+    almazsa (ör. yalıtım bir yardımcı programı bulamadı) kimse notlandırılmaz: ``CanaryFailed``.
+
     Args:
         lab_path: Asıl lab defteri (``labs/labNN_….ipynb``).
-        folder: Gönderimlerin klasörü (her dosya bir gönderim).
+        folder: Gönderimlerin klasörü (her düzenli dosya bir gönderim; bağlar ve klasörler izlenmez).
         output: Sonuçların yazılacağı klasör.
-        jobs: Aynı anda kaç gönderim notlandırılsın.
+        jobs: Aynı anda kaç gönderim notlandırılsın (yerel havuz).
         options: Notlandırma ayarları.
         on_grade: Her not hazır olunca çağrılır (ilerleme çubuğu).
         on_grades: Bütün notlar (gönderim adına göre sıralı) ve ``output`` ile, CSV yazıldıktan
             sonra çağrılır (ör. Moodle/Canvas dışa aktarımları).
-        runner: ``(yollar, lab_yolu, ayarlar, jobs, on_grade) → notlar``; verilmezse yerel iş
-            parçacığı havuzu (ör. bir Dask kümesi için değiştirilir; her gönderim için ``grade_one``
-            çağırmalı ve her not hazır olunca ``on_grade``'i çağırmalı).
+        runner: Gönderimlerin notlandırılacağı yer; verilmezse ``LocalRunner(jobs)``.
 
     Returns:
         Gönderim adına göre sıralı notlar.
+
+    Raises:
+        CanaryFailed: Çözüm tam puan almadıysa.
     """
     options = options or GradingOptions()
     canonical = nbformat.read(lab_path, as_version=4)
     lab = lab_of(canonical.metadata)
     if not lab:
         raise SubmissionError(f"{lab_path} bir lab defteri değil (meta veride 'wskurs.lab' yok).")
-    submissions = sorted(str(p) for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    if runner is not None:
-        grades = list(runner(submissions, str(lab_path), options, jobs, on_grade))
-    else:
-        grades = []
-        with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
-            futures = {pool.submit(grade_one, p, str(lab_path), options): p for p in submissions}
-            for future in as_completed(futures):
-                try:
-                    grade = future.result()
-                except Exception as exc:  # pragma: no cover - grade_one istisna fırlatmaz
-                    grade = SubmissionGrade.zero(
-                        Path(futures[future]).name, lab, specs_of(lab), SubmissionStatus.ERROR, str(exc)
-                    )
+    specs = specs_of(lab)
+    intake = list_submissions(folder)
+    grades = [SubmissionGrade.zero(item.name, lab, specs, SubmissionStatus.NOT_A_NOTEBOOK, item.reason)
+              for item in intake.skipped]  # fmt: skip
+    submissions: list[str] = []
+    for path in intake.files:
+        try:
+            check_size(path)
+            submissions.append(str(path))
+        except (SubmissionError, OSError) as exc:
+            status = exc.status if isinstance(exc, SubmissionError) else SubmissionStatus.NOT_A_NOTEBOOK
+            grades.append(SubmissionGrade.zero(path.name, lab, specs, status, str(exc)))
+    with tempfile.TemporaryDirectory(prefix="wskurs-kanarya-") as tmp:
+        known_good = canary_notebook(lab_path, Path(tmp)) if canary else None
+        paths = ([str(known_good)] if known_good else []) + submissions
+        stream = (runner or LocalRunner(jobs)).grade(grade_one, paths, str(lab_path), options)
+        try:
+            for path, grade in stream:
+                if known_good is not None and path == str(known_good):
+                    _check_canary(grade, specs)
+                    continue
                 grades.append(grade)
                 if on_grade is not None:
                     on_grade(grade)
-    specs = specs_of(lab)
+        finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
     grades = sorted((g.checked(specs) for g in grades), key=lambda g: g.submission)
     _write(grades, lab, specs, output)
     if on_grades is not None:
         on_grades(grades, output)
     return grades
+
+
+def _check_canary(grade: SubmissionGrade, specs: Sequence[ExerciseSpec]) -> None:
+    maximum = sum(spec.points for spec in specs)
+    if grade.total == maximum and grade.status is SubmissionStatus.GRADED:
+        return
+    failed = [f"{row.exercise}: {row.feedback.strip().splitlines()[0] if row.feedback.strip() else row.outcome.value}"
+              for row in grade.exercises if row.earned < row.points]  # fmt: skip
+    detail = "; ".join(failed[:3])
+    raise CanaryFailed(
+        f"Lab'ın çözümü bu makinedeki yalıtımda {grade.total}/{maximum} aldı ({grade.status.value}"
+        + (f": {grade.reason}" if grade.reason else "")
+        + (f"; {detail}" if detail else "")
+        + "). Notlandırıcı bozuk; hiçbir öğrenci notlandırılmadı. Yalıtımı denetleyin ya da sorunu bildirin."
+    )
 
 
 def _feedback(grade: SubmissionGrade) -> str:
@@ -569,7 +619,7 @@ def _run(args: argparse.Namespace) -> int:
     except (RosterError, SubmissionError) as exc:
         print(f"Hata: {exc}", file=sys.stderr)
         return 2
-    runner = _dask_runner(args.dask, exports.lab) if args.dask else None
+    runner = DaskRunner(args.dask) if args.dask else None
     if args.dask:
         print(f"Gönderimler Dask kümesinde notlandırılıyor: {args.dask}")
         print("Korumalar (bu makinede; her Dask işçisi aynı denetimi kendi makinesinde yapar):")
@@ -598,7 +648,7 @@ def _run(args: argparse.Namespace) -> int:
                 on_grades=exports.write,
                 runner=runner,
             )
-        except (SubmissionError, DaskUnavailable) as exc:
+        except (SubmissionError, DaskUnavailable, CanaryFailed) as exc:
             print(f"Hata: {exc}", file=sys.stderr)
             return 2
     print(f"{len(grades)} gönderim notlandırıldı → {output / 'notlar.csv'}")
@@ -650,21 +700,6 @@ class _Exports:
             self.summary.append(f"Listede olmayan gönderimler ({len(matching.unknown)}): {names}")
         if matching.missing or matching.unknown:
             self.summary.append(f"Ayrıntı: {output / 'eslesme.md'}")
-
-
-def _dask_runner(address: str, lab: str) -> Runner:
-    def run(
-        submissions: list[str],
-        lab_path: str,
-        options: GradingOptions,
-        jobs: int,
-        on_grade: Callable[[SubmissionGrade], None] | None,
-    ) -> list[SubmissionGrade]:
-        return grade_on_dask(
-            address, Path(lab_path), [Path(p) for p in submissions], options, lab=lab, on_grade=on_grade
-        )
-
-    return run
 
 
 def add_grading_parser(commands: Any) -> None:
