@@ -146,7 +146,7 @@ class _CellWriter:
 # Nokta, virgül, iki nokta, tire gibi satır ortasında zararsız olanlar okunaklılık için kaçmaz;
 # satır başındaki blok işaretleri ayrıca kaçar.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#!|~&$])")
-_BLOCK_START = re.compile(r"^([-+=]|\d+[.)])")
+_BLOCK_START = re.compile(r"^([-+=]|\d{1,9}[.)])(?=\s|$)")
 
 
 def markdown_text(text: str) -> str:
