@@ -143,7 +143,7 @@ def test_display_name_is_one_clean_capped_line() -> None:
 def test_csv_cell_neutralises_formulas_and_keeps_numbers() -> None:
     """``=``, ``+``, ``-``, ``@``, sekme ve satır başıyla (baştaki boşluk ve tırnaklardan sonra da)
     başlayan metin başına ``'`` alır; sayılar (negatif de) sayı, düz sayı metni olduğu gibi kalır."""
-    for value in ["=1+1", "+1+A1", "-1+A1", "@SUM(A1)", "\t=1", "\r=1", "  =1", '"=1', "'=1", "\n@x"]:
+    for value in ["=1+1", "+1+A1", "-1+A1", "@SUM(A1)", "\t=1", "\r=1", "  =1", '"=1', "'=1", "\n@x", "\u00a0\u3000=1"]:
         cell = csv_cell(value)
         assert isinstance(cell, str) and cell.startswith("'"), value
     assert csv_cell(-5) == -5 and csv_cell(2.5) == 2.5 and csv_cell(0) == 0

@@ -104,6 +104,7 @@ def display_name(name: str) -> str:
 
 _FORMULA_START = frozenset("=+-@\t\r\n\0")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+_LEADING_BLANKS = re.compile(r"^[\s\"']+")  # Unicode boşlukları da (NBSP, U+3000…)
 
 
 def csv_cell(value: object) -> str | int | float:
@@ -121,7 +122,7 @@ def csv_cell(value: object) -> str | int | float:
     text = clean_text("" if value is None else str(value))
     if _PLAIN_NUMBER.fullmatch(text):
         return text
-    head = text.lstrip(" \t\r\n\"'")
+    head = _LEADING_BLANKS.sub("", text)
     if text[:1] in _FORMULA_START or head[:1] in _FORMULA_START:
         return "'" + text
     return text
