@@ -8,7 +8,12 @@ Sınıf listesi (``--liste``) bir CSV dosyasıdır; her satır bir öğrenci::
 Gönderimler ``dosya`` sütunuyla eşleşir (tam ad ya da uzantısız ad). Listede olup gönderimi
 olmayan öğrenciler ve listede olmayan gönderimler atlanmaz: ``eslesme.md`` dosyasında ve
 komutun çıktısında listelenir. Moodle dosyasında gönderimi olmayan öğrenci 0 puan ve
-"Gönderim bulunamadı." geri bildirimiyle yer alır.
+"Gönderim bulunamadı." geri bildirimiyle yer alır. Uzantısız ad birden çok gönderime uyuyorsa
+(``kurban`` → ``kurban.ipynb`` ve ``kurban.zzz``) tahmin edilmez: öğrenci "belirsiz" listelenir ve
+not hücresi boş kalır (Moodle ve Canvas için "not yok"; 0 değil); öğretmen karar verir.
+
+Dosyalara giden her hücre ``wskurs.grading.reports.csv_cell``'den geçer (hesap tablosunda formül
+olamaz, kaçış dizileri kalmaz); ``eslesme.md``'deki adlar Markdown'da düz metindir.
 
 - ``moodle.csv``: Moodle'ın "Notlar → İçe aktar → CSV dosyası" sayfası olduğu gibi alır.
   Kimlik sütunları ``ID number`` (öğrenci no), ``Email address`` ve ``Username``'dir;
@@ -29,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wskurs.grading.reports import csv_writer, display_name, markdown_text
 from wskurs.labformat import SubmissionGrade
 
 __all__ = [
@@ -36,6 +42,7 @@ __all__ = [
     "RosterError",
     "Student",
     "match_roster",
+    "matching_summary",
     "read_roster",
     "write_canvas",
     "write_matching_report",
@@ -71,15 +78,28 @@ class Student:
 
 @dataclass
 class Matching:
-    """Sınıf listesiyle gönderimlerin eşleşmesi."""
+    """Sınıf listesiyle gönderimlerin eşleşmesi.
+
+    Attributes:
+        pairs: Listedeki her öğrenci, listedeki sırayla, ve gönderiminin notu (yoksa ``None``).
+        unknown: Hiçbir öğrenciyle eşleşmeyen gönderimler.
+        ambiguous: Uzantısız adı birden çok gönderime uyan öğrenciler ve o gönderimler; bunlara not
+            verilmez (``pairs``'teki notları ``None``'dır, ``missing``'de değildirler).
+    """
 
     pairs: list[tuple[Student, SubmissionGrade | None]] = field(default_factory=list)
     unknown: list[SubmissionGrade] = field(default_factory=list)
+    ambiguous: list[tuple[Student, list[SubmissionGrade]]] = field(default_factory=list)
 
     @property
     def missing(self) -> list[Student]:
-        """Listede olup gönderimi bulunmayan öğrenciler."""
-        return [student for student, grade in self.pairs if grade is None]
+        """Listede olup gönderimi bulunmayan öğrenciler (belirsiz eşleşenler hariç)."""
+        unclear = {student for student, _ in self.ambiguous}
+        return [student for student, grade in self.pairs if grade is None and student not in unclear]
+
+    def candidates(self, student: Student) -> list[SubmissionGrade]:
+        """Öğrencinin belirsiz eşleşmesindeki gönderimler (belirsiz değilse boş)."""
+        return next((grades for who, grades in self.ambiguous if who == student), [])
 
 
 def _header_map(header: Sequence[str]) -> dict[str, int]:
@@ -135,19 +155,35 @@ def read_roster(path: Path) -> list[Student]:
 
 
 def match_roster(students: Iterable[Student], grades: Iterable[SubmissionGrade]) -> Matching:
-    """Her öğrenciyi gönderimiyle eşler: tam dosya adı, yoksa uzantısız ad."""
+    """Her öğrenciyi gönderimiyle eşler: önce tam dosya adıyla, sonra kalan gönderimlerin uzantısız
+    adıyla. Uzantısız ad kalan gönderimlerden birden çoğuna uyuyorsa eşleşme belirsizdir: tahmin
+    edilmez, ``Matching.ambiguous``'a yazılır."""
+    roster = list(students)
     by_name = {grade.submission: grade for grade in grades}
-    by_stem = {Path(name).stem: grade for name, grade in by_name.items()}
-    matching = Matching()
+    found: dict[int, SubmissionGrade] = {}
     used: set[str] = set()
-    for student in students:
-        grade = by_name.get(student.submission) or by_stem.get(Path(student.submission).stem)
-        if grade is not None and grade.submission in used:
-            grade = None
-        if grade is not None:
-            used.add(grade.submission)
-        matching.pairs.append((student, grade))
-    matching.unknown = [grade for name, grade in sorted(by_name.items()) if name not in used]
+    for index, student in enumerate(roster):
+        exact = by_name.get(student.submission)
+        if exact is not None and exact.submission not in used:
+            found[index] = exact
+            used.add(exact.submission)
+    by_stem: dict[str, list[SubmissionGrade]] = {}
+    for name, grade in sorted(by_name.items()):
+        if name not in used:
+            by_stem.setdefault(Path(name).stem, []).append(grade)
+    matching = Matching()
+    unclear: set[str] = set()
+    for index, student in enumerate(roster):
+        if index not in found:
+            options = [g for g in by_stem.get(Path(student.submission).stem, []) if g.submission not in used]
+            if len(options) == 1:
+                found[index] = options[0]
+                used.add(options[0].submission)
+            elif options:
+                matching.ambiguous.append((student, options))
+                unclear.update(g.submission for g in options)
+        matching.pairs.append((student, found.get(index)))
+    matching.unknown = [grade for name, grade in sorted(by_name.items()) if name not in used and name not in unclear]
     return matching
 
 
@@ -160,6 +196,11 @@ def _score(grade: SubmissionGrade | None, maximum: int, scale: float | None) -> 
 def _number(value: float, decimal_comma: bool) -> str:
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") if decimal_comma else text
+
+
+def _ambiguous_feedback(candidates: Sequence[SubmissionGrade]) -> str:
+    names = ", ".join(display_name(g.submission) for g in candidates)
+    return f"Birden çok gönderim eşleşti, not verilmedi (öğretmen karar verecek): {names}"
 
 
 def feedback_summary(grade: SubmissionGrade | None) -> str:
@@ -196,44 +237,69 @@ def write_moodle(
     """
     delimiter = ";" if decimal_comma else ","
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=delimiter)
+        writer = csv_writer(handle, delimiter=delimiter)
         writer.writerow(["ID number", "Full name", "Email address", "Username", item, "Feedback"])
         for student, grade in matching.pairs:
-            writer.writerow(
-                [
-                    student.number,
-                    student.name,
-                    student.email,
-                    student.username,
-                    _number(_score(grade, maximum, scale), decimal_comma),
-                    feedback_summary(grade),
-                ]
-            )
+            candidates = matching.candidates(student)
+            score = "" if candidates else _number(_score(grade, maximum, scale), decimal_comma)
+            feedback = _ambiguous_feedback(candidates) if candidates else feedback_summary(grade)
+            writer.writerow([student.number, student.name, student.email, student.username, score, feedback])
 
 
 def write_canvas(path: Path, matching: Matching, item: str, maximum: int, *, scale: float | None = None) -> None:
     """Canvas'ın not defteri içe aktarımının beklediği CSV dosyasını yazar.
 
     Öğrenciler ``SIS User ID`` (öğrenci no) ve ``SIS Login ID`` (e-posta) ile eşleşir; Canvas'ın
-    kendi ``ID`` sütunu boş bırakılır.
+    kendi ``ID`` sütunu boş bırakılır. Belirsiz eşleşen öğrencinin not hücresi boştur.
     """
     possible = scale if scale else maximum
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", item])
         writer.writerow(["Points Possible", "", "", "", "", _number(possible, False)])
         for student, grade in matching.pairs:
-            writer.writerow(
-                [student.name, "", student.number, student.email, "", _number(_score(grade, maximum, scale), False)]
-            )
+            score = "" if matching.candidates(student) else _number(_score(grade, maximum, scale), False)
+            writer.writerow([student.name, "", student.number, student.email, "", score])
+
+
+def _student_line(student: Student) -> str:
+    text = markdown_text(f"{student.number} {student.name} <{student.email}>: {student.submission}")
+    return f"- {text}"
 
 
 def write_matching_report(path: Path, matching: Matching) -> None:
-    """Eşleşmeyenleri (gönderimi olmayan öğrenciler, listede olmayan gönderimler) yazar."""
+    """Eşleşmeyenleri (gönderimi olmayan öğrenciler, birden çok gönderimle belirsiz eşleşenler,
+    listede olmayan gönderimler) yazar; adlar Markdown'da düz metindir."""
     lines = ["# Sınıf listesi eşleşmesi", ""]
     lines.append(f"Eşleşen: {sum(1 for _, grade in matching.pairs if grade is not None)} öğrenci")
     lines += ["", f"## Gönderimi bulunamayan öğrenciler ({len(matching.missing)})", ""]
-    lines += [f"- {s.number} {s.name} <{s.email}>: {s.submission}" for s in matching.missing] or ["- yok"]
+    lines += [_student_line(s) for s in matching.missing] or ["- yok"]
+    lines += ["", f"## Birden çok gönderimle eşleşen öğrenciler: not verilmedi ({len(matching.ambiguous)})", ""]
+    for student, candidates in matching.ambiguous:
+        lines.append(_student_line(student))
+        lines += [f"  - {markdown_text(display_name(g.submission))}: {g.total}/{g.maximum} puan" for g in candidates]
+    if not matching.ambiguous:
+        lines.append("- yok")
     lines += ["", f"## Listede olmayan gönderimler ({len(matching.unknown)})", ""]
-    lines += [f"- {g.submission}: {g.total}/{g.maximum} puan" for g in matching.unknown] or ["- yok"]
+    lines += [
+        f"- {markdown_text(display_name(g.submission))}: {g.total}/{g.maximum} puan" for g in matching.unknown
+    ] or ["- yok"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def matching_summary(matching: Matching) -> list[str]:
+    """Eşleşmenin terminalde gösterilecek Türkçe özeti (adlar temiz, tek satır); eşleşme tamsa boş."""
+    lines: list[str] = []
+    if matching.missing:
+        names = ", ".join(display_name(f"{s.number} {s.name}") for s in matching.missing)
+        lines.append(f"Gönderimi bulunamayan öğrenciler ({len(matching.missing)}): {names}")
+    if matching.ambiguous:
+        names = "; ".join(
+            display_name(f"{s.number} {s.name}") + " → " + ", ".join(display_name(g.submission) for g in grades)
+            for s, grades in matching.ambiguous
+        )
+        lines.append(f"Birden çok gönderimle eşleşen öğrenciler, not verilmedi ({len(matching.ambiguous)}): {names}")
+    if matching.unknown:
+        names = ", ".join(display_name(g.submission) for g in matching.unknown)
+        lines.append(f"Listede olmayan gönderimler ({len(matching.unknown)}): {names}")
+    return lines
