@@ -19,8 +19,6 @@ sonrası çekirdeği kurtarma (``wskurs.grading.pytest_plugin``) zaten bu yoldan
 
 from __future__ import annotations
 
-import argparse
-import csv
 import functools
 import json
 import os
@@ -31,7 +29,6 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -41,20 +38,12 @@ import nbformat
 from wskurs.checks.core import specs_of
 from wskurs.grading.cgroup import Cgroup
 from wskurs.grading.decide import RunFacts, decide, parse_records, sandbox_started
-from wskurs.grading.gradebook import (
-    RosterError,
-    Student,
-    match_roster,
-    read_roster,
-    write_canvas,
-    write_matching_report,
-    write_moodle,
-)
+from wskurs.grading.intake import list_submissions, read_submission
 from wskurs.grading.judge import JudgeProcess
 from wskurs.grading.netns import NetNamespace, open_namespace
-from wskurs.grading.intake import list_submissions
 from wskurs.grading.pytest_plugin import TRANSPORT_ENV
-from wskurs.grading.runners import DaskRunner, DaskUnavailable, LocalRunner, Runner
+from wskurs.grading.reports import write_reports
+from wskurs.grading.runners import LocalRunner, Runner
 from wskurs.grading.sandbox import Limits, OutputCapture, Sandbox, detect, kill_group, kill_uid, remove_tree, uid_slot
 from wskurs.labformat import (
     BEGIN,
@@ -70,7 +59,6 @@ from wskurs.labformat import (
 __all__ = [
     "GradingOptions",
     "SubmissionError",
-    "add_grading_parser",
     "grade_folder",
     "grade_one",
     "lab_pytest_command",
@@ -345,9 +333,14 @@ def grade_one(path: str, lab_path: str, options: GradingOptions | None = None) -
 
 
 def _grade(path: Path, canonical: Any, lab: str, specs: list[ExerciseSpec], options: GradingOptions) -> SubmissionGrade:
-    check_size(path)
     try:
-        submission = nbformat.read(path, as_version=4)
+        data = read_submission(path, MAX_SUBMISSION_BYTES)
+    except ValueError as exc:
+        raise SubmissionError(str(exc), SubmissionStatus.NOT_A_NOTEBOOK) from None
+    except OSError as exc:
+        raise SubmissionError(f"Gönderim okunamadı: {exc.strerror or exc}", SubmissionStatus.NOT_A_NOTEBOOK) from None
+    try:
+        submission = nbformat.reads(data.decode("utf-8"), as_version=4)
         if not isinstance(submission.get("cells"), list):
             raise ValueError("hücre listesi yok")
     except Exception as exc:
@@ -417,7 +410,7 @@ def _grade(path: Path, canonical: Any, lab: str, specs: list[ExerciseSpec], opti
         notes=tuple(notes) + tuple(note for note in leftovers if note),
     )
     grade = decide(path.name, lab, specs, typed, facts)
-    return replace(grade, log=_ANSI.sub("", run.output))
+    return replace(grade, log=run.output)
 
 
 class _GraderError(Exception):
@@ -452,13 +445,15 @@ def canary_notebook(lab_path: Path, folder: Path) -> Path | None:
     solution_path = lab_path.resolve().parent.parent / "solutions" / lab_path.name
     if not solution_path.is_file():
         return None
-    solution = nbformat.read(solution_path, as_version=4)
-    for cell in solution.cells:
-        if cell_role(cell) is not None and cell.get("cell_type") == "code":
-            lines = str(cell.source).splitlines()
+    solution = {cell.get("id"): cell.source for cell in nbformat.read(solution_path, as_version=4).cells}
+    submission = nbformat.read(lab_path, as_version=4)
+    for cell in submission.cells:
+        role = cell_role(cell)
+        if role is not None and role.role is CellRole.ANSWER and cell.get("id") in solution:
+            lines = str(solution[cell.get("id")]).splitlines()
             cell.source = "\n".join(line for line in lines if BEGIN not in line and END not in line)
     path = folder / "kanarya.ipynb"
-    nbformat.write(solution, path)
+    nbformat.write(submission, path)
     return path
 
 
@@ -473,6 +468,7 @@ def grade_folder(
     on_grades: Callable[[list[SubmissionGrade], Path], None] | None = None,
     runner: Runner | None = None,
     canary: bool = True,
+    on_warning: Callable[[str], None] | None = None,
 ) -> list[SubmissionGrade]:
     """Bir klasördeki bütün gönderimleri notlandırır, CSV ve geri bildirim dosyalarını yazar.
 
@@ -489,6 +485,8 @@ def grade_folder(
         on_grades: Bütün notlar (gönderim adına göre sıralı) ve ``output`` ile, CSV yazıldıktan
             sonra çağrılır (ör. Moodle/Canvas dışa aktarımları).
         runner: Gönderimlerin notlandırılacağı yer; verilmezse ``LocalRunner(jobs)``.
+        canary: Lab'ın çözümü kanarya olarak notlandırılsın mı.
+        on_warning: Bir öğrencinin dosyası yazılamadığında Türkçe uyarıyla çağrılır.
 
     Returns:
         Gönderim adına göre sıralı notlar.
@@ -518,8 +516,8 @@ def grade_folder(
         paths = ([str(known_good)] if known_good else []) + submissions
         stream = (runner or LocalRunner(jobs)).grade(grade_one, paths, str(lab_path), options)
         try:
-            for path, grade in stream:
-                if known_good is not None and path == str(known_good):
+            for done, grade in stream:
+                if known_good is not None and done == str(known_good):
                     _check_canary(grade, specs)
                     continue
                 grades.append(grade)
@@ -530,7 +528,10 @@ def grade_folder(
             if close is not None:
                 close()
     grades = sorted((g.checked(specs) for g in grades), key=lambda g: g.submission)
-    _write(grades, lab, specs, output)
+    warnings = write_reports(grades, lab, specs, output)
+    if on_warning is not None:
+        for line in warnings:
+            on_warning(line)
     if on_grades is not None:
         on_grades(grades, output)
     return grades
@@ -549,184 +550,3 @@ def _check_canary(grade: SubmissionGrade, specs: Sequence[ExerciseSpec]) -> None
         + (f"; {detail}" if detail else "")
         + "). Notlandırıcı bozuk; hiçbir öğrenci notlandırılmadı. Yalıtımı denetleyin ya da sorunu bildirin."
     )
-
-
-def _feedback(grade: SubmissionGrade) -> str:
-    lines = [f"# {grade.lab} — {grade.submission}", "", f"**Toplam: {grade.total}/{grade.maximum} puan**", ""]
-    lines += [f"Durum: {grade.status.value}", ""]
-    if grade.reason:
-        lines += [f"Neden: {grade.reason}", ""]
-    for note in grade.notes:
-        lines += [f"- {note}"]
-    if grade.notes:
-        lines.append("")
-    for row in grade.exercises:
-        lines.append(f"## Alıştırma {row.exercise} — {row.title}: {row.earned}/{row.points}")
-        lines.append("")
-        lines.append("```")
-        lines.append(row.feedback.strip())
-        lines.append("```")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def _write(grades: list[SubmissionGrade], lab: str, specs: Sequence[ExerciseSpec], output: Path) -> None:
-    output.mkdir(parents=True, exist_ok=True)
-    feedback_dir = output / "geri_bildirim"
-    feedback_dir.mkdir(exist_ok=True)
-    log_dir = output / "gunluk"
-    log_dir.mkdir(exist_ok=True)
-    ids = [spec.id for spec in specs]
-    with (output / "notlar.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["gonderim", *ids, "toplam", "en_yuksek", "durum", "sorun"])
-        for grade in grades:
-            scores = grade.scores
-            writer.writerow(
-                [
-                    grade.submission,
-                    *(scores.get(i, 0) for i in ids),
-                    grade.total,
-                    grade.maximum,
-                    grade.status.value,
-                    grade.reason,
-                ]
-            )
-    for grade in grades:
-        stem = Path(grade.submission).stem
-        (feedback_dir / f"{stem}.md").write_text(_feedback(grade), encoding="utf-8")
-        if grade.log:
-            (log_dir / f"{stem}.txt").write_text(grade.log, encoding="utf-8", errors="replace")
-    data = {"lab": lab, "submissions": [grade.as_json() for grade in grades]}
-    (output / "notlar.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-
-
-def _run(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
-    lab_path = Path(args.lab)
-    folder = Path(args.klasor)
-    if not lab_path.is_file():
-        print(f"Hata: lab defteri bulunamadı: {lab_path}", file=sys.stderr)
-        return 2
-    if not folder.is_dir():
-        print(f"Hata: gönderim klasörü bulunamadı: {folder}", file=sys.stderr)
-        return 2
-    output = Path(args.cikti)
-    options = GradingOptions(cell_timeout=args.zaman_asimi, hidden=not args.gizlisiz, isolation=not args.yalitimsiz)
-    try:
-        exports = _Exports.from_args(args, lab_path)
-    except (RosterError, SubmissionError) as exc:
-        print(f"Hata: {exc}", file=sys.stderr)
-        return 2
-    runner = DaskRunner(args.dask) if args.dask else None
-    if args.dask:
-        print(f"Gönderimler Dask kümesinde notlandırılıyor: {args.dask}")
-        print("Korumalar (bu makinede; her Dask işçisi aynı denetimi kendi makinesinde yapar):")
-    else:
-        print("Korumalar:")
-    for line in detect(disabled=args.yalitimsiz).describe():
-        print(f"  {line}")
-    total = sum(1 for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    with tqdm(total=total, unit="gönderim", desc="Notlandırma", file=sys.stderr, ascii=False) as bar:
-
-        def step(grade: SubmissionGrade) -> None:
-            state = f"{grade.total}/{grade.maximum}"
-            if grade.status is not SubmissionStatus.GRADED:
-                state += f" ({grade.status.value})"
-            bar.set_postfix_str(f"{grade.submission}: {state}", refresh=False)
-            bar.update(1)
-
-        try:
-            grades = grade_folder(
-                lab_path,
-                folder,
-                output,
-                jobs=args.j,
-                options=options,
-                on_grade=step,
-                on_grades=exports.write,
-                runner=runner,
-            )
-        except (SubmissionError, DaskUnavailable, CanaryFailed) as exc:
-            print(f"Hata: {exc}", file=sys.stderr)
-            return 2
-    print(f"{len(grades)} gönderim notlandırıldı → {output / 'notlar.csv'}")
-    print(f"Geri bildirimler: {output / 'geri_bildirim'}/")
-    print(f"Gönderimlerin pytest çıktıları (zaman aşımı, çöken çekirdek…): {output / 'gunluk'}/")
-    for line in exports.summary:
-        print(line)
-    return 0
-
-
-@dataclass
-class _Exports:
-    """Sınıf listesi verildiyse Moodle/Canvas dosyaları ve eşleşme raporu."""
-
-    lab: str
-    item: str
-    students: list[Student] | None
-    decimal_comma: bool
-    scale: float | None
-    summary: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_args(cls, args: argparse.Namespace, lab_path: Path) -> _Exports:
-        canonical = nbformat.read(lab_path, as_version=4)
-        lab = lab_of(canonical.metadata) or ""
-        if not lab:
-            raise SubmissionError(f"{lab_path} bir lab defteri değil (meta veride 'wskurs.lab' yok).")
-        students = read_roster(Path(args.liste)) if args.liste else None
-        item = args.not_ogesi or f"Lab {lab.removeprefix('lab')}"
-        return cls(lab, item, students, args.ondalik_virgul, args.olcek)
-
-    def write(self, grades: list[SubmissionGrade], output: Path) -> None:
-        if self.students is None:
-            self.summary.append("Moodle/Canvas dosyaları için sınıf listesini verin: --liste liste.csv")
-            return
-        maximum = sum(spec.points for spec in specs_of(self.lab))
-        matching = match_roster(self.students, grades)
-        write_moodle(
-            output / "moodle.csv", matching, self.item, maximum, decimal_comma=self.decimal_comma, scale=self.scale
-        )
-        write_canvas(output / "canvas.csv", matching, self.item, maximum, scale=self.scale)
-        write_matching_report(output / "eslesme.md", matching)
-        self.summary.append(f"Moodle: {output / 'moodle.csv'}   Canvas: {output / 'canvas.csv'}")
-        if matching.missing:
-            names = ", ".join(f"{s.number} {s.name}" for s in matching.missing)
-            self.summary.append(f"Gönderimi bulunamayan öğrenciler ({len(matching.missing)}): {names}")
-        if matching.unknown:
-            names = ", ".join(g.submission for g in matching.unknown)
-            self.summary.append(f"Listede olmayan gönderimler ({len(matching.unknown)}): {names}")
-        if matching.missing or matching.unknown:
-            self.summary.append(f"Ayrıntı: {output / 'eslesme.md'}")
-
-
-def add_grading_parser(commands: Any) -> None:
-    parser = commands.add_parser("notlandir", help="bir klasördeki lab gönderimlerini notlandırır")
-    parser.add_argument("lab", help="asıl lab defteri, ör. labs/lab01_websocket_nedir.ipynb")
-    parser.add_argument("klasor", help="gönderimlerin klasörü")
-    parser.add_argument("-o", "--cikti", default="notlar", help="sonuç klasörü (varsayılan: notlar)")
-    parser.add_argument(
-        "-j", type=int, default=max(1, (os.cpu_count() or 2) // 2), help="aynı anda notlandırılan gönderim sayısı"
-    )
-    parser.add_argument(
-        "--zaman-asimi",
-        type=float,
-        default=DEFAULT_CELL_TIMEOUT,
-        help=f"hücre başına saniye (varsayılan: {DEFAULT_CELL_TIMEOUT:g})",
-    )
-    parser.add_argument("--gizlisiz", action="store_true", help="öğretmenin gizli durumlarını deneme")
-    parser.add_argument(
-        "--yalitimsiz", action="store_true", help="gönderimleri yalıtmadan çalıştır (yalnızca güvenilen kod için)"
-    )
-    parser.add_argument(
-        "--liste", help="sınıf listesi (CSV: ogrenci_no,ad,eposta,dosya): Moodle ve Canvas dosyaları için"
-    )
-    parser.add_argument("--not-ogesi", help="Moodle/Canvas'taki not sütununun adı (varsayılan: 'Lab NN')")
-    parser.add_argument(
-        "--ondalik-virgul", action="store_true", help="Moodle dosyasında ondalık virgül (8,5) ve ';' ayraç"
-    )
-    parser.add_argument("--olcek", type=float, help="notları bu en yüksek puana ölçekle (ör. 100)")
-    parser.add_argument("--dask", metavar="ADRES", help="gönderimleri bu Dask kümesinde notlandır (tcp://…:8786)")
-    parser.set_defaults(run=_run)

@@ -1,14 +1,28 @@
-"""``wskurs`` komut satırı: lab üretimi ve toplu notlandırma."""
+"""``wskurs`` komut satırı: lab üretimi ve toplu notlandırma.
+
+Komutların hatası tek bir türdür: ``CliError`` Türkçe mesajı ve çıkış kodunu taşır; ``main`` onu
+standart hataya yazar. Notlandırmanın kendisi ``wskurs.grading.batch``'tedir, dosyaları
+``wskurs.grading.reports`` ve ``wskurs.grading.gradebook`` yazar.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from wskurs.grading.batch import add_grading_parser
+__all__ = ["CliError", "main"]
 
-__all__ = ["main"]
+
+class CliError(Exception):
+    """Komutun kullanıcıya gösterilecek hatası: Türkçe mesaj ve çıkış kodu."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _labs(args: argparse.Namespace) -> int:
@@ -17,18 +31,170 @@ def _labs(args: argparse.Namespace) -> int:
     try:
         report = write_labs(Path(args.cozumler), Path(args.lablar), check=args.kontrol)
     except LabError as exc:
-        print(f"Hata: {exc}", file=sys.stderr)
-        return 2
+        raise CliError(str(exc)) from None
     for line in report:
         print(line)
     if args.kontrol:
         if report:
-            print("labs/ çözümlerle uyuşmuyor.", file=sys.stderr)
-            return 1
+            raise CliError("labs/ çözümlerle uyuşmuyor.", 1)
         print("labs/ çözümlerle uyumlu.")
     elif not report:
         print("labs/ zaten güncel.")
     return 0
+
+
+@dataclass
+class _Exports:
+    """Sınıf listesi verildiyse Moodle/Canvas dosyaları ve eşleşme raporu."""
+
+    lab: str
+    item: str
+    students: list[Any] | None
+    decimal_comma: bool
+    scale: float | None
+    summary: list[str] = field(default_factory=list)
+
+    def write(self, grades: list[Any], output: Path) -> None:
+        from wskurs.checks.core import specs_of
+        from wskurs.grading.gradebook import (
+            match_roster,
+            matching_summary,
+            write_canvas,
+            write_matching_report,
+            write_moodle,
+        )
+
+        if self.students is None:
+            self.summary.append("Moodle/Canvas dosyaları için sınıf listesini verin: --liste liste.csv")
+            return
+        maximum = sum(spec.points for spec in specs_of(self.lab))
+        matching = match_roster(self.students, grades)
+        write_moodle(
+            output / "moodle.csv", matching, self.item, maximum, decimal_comma=self.decimal_comma, scale=self.scale
+        )
+        write_canvas(output / "canvas.csv", matching, self.item, maximum, scale=self.scale)
+        write_matching_report(output / "eslesme.md", matching)
+        self.summary.append(f"Moodle: {output / 'moodle.csv'}   Canvas: {output / 'canvas.csv'}")
+        problems = matching_summary(matching)
+        self.summary += problems
+        if problems:
+            self.summary.append(f"Ayrıntı: {output / 'eslesme.md'}")
+
+
+def _grade(args: argparse.Namespace) -> int:
+    import nbformat
+    from tqdm import tqdm
+
+    from wskurs.grading.batch import CanaryFailed, GradingOptions, SubmissionError, grade_folder
+    from wskurs.grading.gradebook import RosterError, read_roster
+    from wskurs.grading.intake import list_submissions
+    from wskurs.grading.reports import display_name
+    from wskurs.grading.runners import DaskRunner, DaskUnavailable
+    from wskurs.grading.sandbox import detect
+    from wskurs.labformat import SubmissionGrade, SubmissionStatus, lab_of
+
+    lab_path = Path(args.lab)
+    folder = Path(args.klasor)
+    if not lab_path.is_file():
+        raise CliError(f"lab defteri bulunamadı: {lab_path}")
+    if not folder.is_dir():
+        raise CliError(f"gönderim klasörü bulunamadı: {folder}")
+    output = Path(args.cikti)
+    try:
+        lab = lab_of(nbformat.read(lab_path, as_version=4).metadata) or ""
+    except Exception as exc:
+        raise CliError(f"{lab_path} okunamadı ({type(exc).__name__}).") from None
+    if not lab:
+        raise CliError(f"{lab_path} bir lab defteri değil (meta veride 'wskurs.lab' yok).")
+    try:
+        students = read_roster(Path(args.liste)) if args.liste else None
+    except RosterError as exc:
+        raise CliError(str(exc)) from None
+    exports = _Exports(
+        lab, args.not_ogesi or f"Lab {lab.removeprefix('lab')}", students, args.ondalik_virgul, args.olcek
+    )
+    options = GradingOptions(cell_timeout=args.zaman_asimi, hidden=not args.gizlisiz, isolation=not args.yalitimsiz)
+    runner = DaskRunner(args.dask) if args.dask else None
+    if args.dask:
+        print(f"Gönderimler Dask kümesinde notlandırılıyor: {args.dask}")
+        print("Korumalar (bu makinede; her Dask işçisi aynı denetimi kendi makinesinde yapar):")
+    else:
+        print("Korumalar:")
+    for line in detect(disabled=args.yalitimsiz).describe():
+        print(f"  {line}")
+    if args.kanaryasiz:
+        print("⚠️  Kanarya kapalı (--kanaryasiz): notlandırıcının bozuk olup olmadığı denenmez.")
+    else:
+        print("Kanarya: lab'ın çözümü de aynı yalıtımda notlandırılır; tam puan almazsa kimse notlandırılmaz.")
+    total = len(list_submissions(folder).files)
+    warnings: list[str] = []
+    with tqdm(total=total, unit="gönderim", desc="Notlandırma", file=sys.stderr, ascii=False) as bar:
+
+        def step(grade: SubmissionGrade) -> None:
+            state = f"{grade.total}/{grade.maximum}"
+            if grade.status is not SubmissionStatus.GRADED:
+                state += f" ({grade.status.value})"
+            bar.set_postfix_str(f"{display_name(grade.submission)[:60]}: {state}", refresh=False)
+            bar.update(1)
+
+        try:
+            grades = grade_folder(
+                lab_path,
+                folder,
+                output,
+                jobs=args.j,
+                options=options,
+                on_grade=step,
+                on_grades=exports.write,
+                runner=runner,
+                canary=not args.kanaryasiz,
+                on_warning=warnings.append,
+            )
+        except (SubmissionError, DaskUnavailable, CanaryFailed) as exc:
+            raise CliError(str(exc)) from None
+    for line in warnings:
+        print(line)
+    print(f"{len(grades)} gönderim notlandırıldı → {output / 'notlar.csv'}")
+    print(f"Geri bildirimler: {output / 'geri_bildirim'}/")
+    print(f"Gönderimlerin pytest çıktıları (zaman aşımı, çöken çekirdek…): {output / 'gunluk'}/")
+    for line in exports.summary:
+        print(line)
+    return 0
+
+
+def _add_grading_parser(commands: Any) -> None:
+    from wskurs.grading.batch import DEFAULT_CELL_TIMEOUT
+
+    parser = commands.add_parser("notlandir", help="bir klasördeki lab gönderimlerini notlandırır")
+    parser.add_argument("lab", help="asıl lab defteri, ör. labs/lab01_websocket_nedir.ipynb")
+    parser.add_argument("klasor", help="gönderimlerin klasörü")
+    parser.add_argument("-o", "--cikti", default="notlar", help="sonuç klasörü (varsayılan: notlar)")
+    parser.add_argument(
+        "-j", type=int, default=max(1, (os.cpu_count() or 2) // 2), help="aynı anda notlandırılan gönderim sayısı"
+    )
+    parser.add_argument(
+        "--zaman-asimi",
+        type=float,
+        default=DEFAULT_CELL_TIMEOUT,
+        help=f"hücre başına saniye (varsayılan: {DEFAULT_CELL_TIMEOUT:g})",
+    )
+    parser.add_argument("--gizlisiz", action="store_true", help="öğretmenin gizli durumlarını deneme")
+    parser.add_argument(
+        "--yalitimsiz", action="store_true", help="gönderimleri yalıtmadan çalıştır (yalnızca güvenilen kod için)"
+    )
+    parser.add_argument(
+        "--kanaryasiz", action="store_true", help="lab'ın çözümünü önce notlandırarak notlandırıcıyı deneme"
+    )
+    parser.add_argument(
+        "--liste", help="sınıf listesi (CSV: ogrenci_no,ad,eposta,dosya): Moodle ve Canvas dosyaları için"
+    )
+    parser.add_argument("--not-ogesi", help="Moodle/Canvas'taki not sütununun adı (varsayılan: 'Lab NN')")
+    parser.add_argument(
+        "--ondalik-virgul", action="store_true", help="Moodle dosyasında ondalık virgül (8,5) ve ';' ayraç"
+    )
+    parser.add_argument("--olcek", type=float, help="notları bu en yüksek puana ölçekle (ör. 100)")
+    parser.add_argument("--dask", metavar="ADRES", help="gönderimleri bu Dask kümesinde notlandır (tcp://…:8786)")
+    parser.set_defaults(run=_grade)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,10 +207,14 @@ def main(argv: list[str] | None = None) -> int:
     labs.add_argument("--kontrol", action="store_true", help="yazma, yalnız farkları bildir")
     labs.set_defaults(run=_labs)
 
-    add_grading_parser(commands)
+    _add_grading_parser(commands)
 
     args = parser.parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except CliError as exc:
+        print(f"Hata: {exc}", file=sys.stderr)
+        return exc.code
 
 
 if __name__ == "__main__":
