@@ -1,7 +1,7 @@
-"""`wskurs.grading.batch`'in saf parçaları: boyut sınırı, ayarlar ve komut satırı bayrakları,
-cevapların asıl lab'a yerleştirilmesi, pytest komutu, kayıttan not, nbval çıktısından
-alıştırma bulmak, klasördeki izler, geri bildirim metni, CSV/JSON dosyaları ve Moodle/Canvas
-dışa aktarımı. Çekirdek, yargıç ya da alt süreç başlatılmaz."""
+"""`wskurs.grading.batch`'in ve komut satırının saf parçaları: boyut sınırı, ayarlar ve komut satırı
+bayrakları, cevapların asıl lab'a yerleştirilmesi, pytest komutu, kanarya defteri ve Moodle/Canvas
+dışa aktarımı. Kayıttan not ``test_decide.py``'de, dosyalar ``test_reports.py``'dedir. Çekirdek,
+yargıç ya da alt süreç başlatılmaz."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import argparse
 import copy
 import csv
 import dataclasses
-import json
 import pickle
 import subprocess
 import sys
@@ -20,18 +19,18 @@ import pytest
 
 from wskurs.checks import specs_of
 from wskurs.engine.timing import scaled
-from wskurs.grading import batch
+from wskurs.grading import batch, cli
 from wskurs.grading.batch import (
     DEFAULT_CELL_TIMEOUT,
     MAX_SUBMISSION_BYTES,
     GradingOptions,
     SubmissionError,
     check_size,
-    grade_from_records,
     lab_pytest_command,
     merge_answers,
 )
-from wskurs.labformat import DEAD_MARK, CellRole, ExerciseOutcome, SubmissionGrade, SubmissionStatus, cell_role
+from wskurs.grading.decide import RunFacts, decide, parse_records
+from wskurs.labformat import BEGIN, END, CellRole, SubmissionGrade, SubmissionStatus, cell_role
 
 from labtools import LABS, answer_cells, read
 
@@ -81,7 +80,7 @@ def test_grading_options_defaults_are_safe_and_the_object_travels() -> None:
 
 def parse(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="wskurs")
-    batch.add_grading_parser(parser.add_subparsers(dest="komut", required=True))
+    cli._add_grading_parser(parser.add_subparsers(dest="komut", required=True))
     return parser.parse_args(["notlandir", *argv])
 
 
@@ -92,7 +91,7 @@ def test_grading_flags_default_and_parse() -> None:
     assert (args.lab, args.klasor, args.cikti, args.zaman_asimi) == ("labs/lab01.ipynb", "gonderimler", "notlar", 30.0)
     assert not (args.gizlisiz or args.yalitimsiz or args.ondalik_virgul)
     assert (args.liste, args.not_ogesi, args.olcek, args.dask) == (None, None, None, None)
-    assert args.j >= 1 and args.run is batch._run
+    assert args.j >= 1 and args.run is cli._grade and not args.kanaryasiz
     args = parse(
         "l.ipynb",
         "k",
@@ -181,157 +180,63 @@ def test_merge_without_any_answer_cell_is_a_no_answers_error() -> None:
     assert info.value.status is SubmissionStatus.NO_ANSWERS
 
 
-# Kayıttan not (test_judge.py'de olmayan yollar) -------------------------------------------------
+# Kanarya -------------------------------------------------------------------------------------
 
 
-def test_all_verdicts_passed_is_a_clean_grade() -> None:
-    """Her alıştırmanın geçen kararı: tam puan, "notlandırıldı", neden ve not yok."""
-    grade = grade_from_records("g.ipynb", "lab01", SPECS, [verdict(s.id, True) for s in SPECS])
-    assert (grade.total, grade.maximum, grade.status, grade.reason, grade.notes) == (
-        10,
-        10,
-        SubmissionStatus.GRADED,
-        "",
-        (),
-    )
-    assert all(row.outcome is ExerciseOutcome.PASSED for row in grade.exercises)
+def test_canary_is_the_generated_lab_with_the_solutions_answers(tmp_path: Path) -> None:
+    """Kanarya, üretilen lab'ın cevap hücrelerine çözümün cevaplarını (işaret satırları olmadan) koyar:
+    kontrol hücreleri lab'ınkidir; çözümü olmayan bir lab için kanarya yoktur."""
+    path = batch.canary_notebook(LAB01, tmp_path)
+    assert path is not None
+    canary = read(path)
+    solution = read(LABS.parent / "solutions" / LAB01.name)
+    solved = {cell.id: cell.source for cell in solution.cells}
+    for cell, _ in answer_cells(canary):
+        assert BEGIN not in cell.source and END not in cell.source
+        expected = "\n".join(line for line in solved[cell.id].splitlines() if BEGIN not in line and END not in line)
+        assert cell.source.strip() and cell.source == expected
 
+    def checks(nb) -> list[str]:
+        return [c.source for c in nb.cells if (role := cell_role(c)) and role.role is CellRole.CHECK]
 
-def test_repeats_and_notes_are_reported_but_change_no_points() -> None:
-    """Yeniden istenen kontrol bir not olur; bir alıştırmanın notu yalnızca kendi geri bildiriminin
-    başına yazılır; ikisi de puanı değiştirmez."""
-    records = [verdict("1.1", False, "❌ a"), {"type": "repeat", "exercise": "1.1"}]
-    records += [verdict(s.id, True, "✅") for s in SPECS[1:]]
-    notes = ["Alıştırma 1.2: cevap hücresi gönderimde yok."]
-    grade = grade_from_records("g.ipynb", "lab01", SPECS, records, notes=notes)
-    assert grade.total == 7 and grade.status is SubmissionStatus.GRADED
-    assert grade.notes == (notes[0], "Alıştırma 1.1: kontrol yeniden istendi; yalnızca ilk karar sayıldı.")
-    feedback = {row.exercise: row.feedback for row in grade.exercises}
-    assert feedback["1.2"] == f"{notes[0]}\n✅" and feedback["1.1"] == "❌ a" and feedback["1.3"] == "✅"
-
-
-def test_cell_timeout_names_the_other_missing_exercises_too() -> None:
-    """Bir hücrenin zaman aşımı "zaman aşımı" durumudur; yargıca ulaşmayan başka alıştırmalar da
-    nedende adıyla söylenir; çıktıda yalnızca nbval'in zaman aşımı metni olsa da durum aynıdır."""
-    grade = grade_from_records("g.ipynb", "lab01", SPECS, [verdict("1.1", True)], cell_timeouts=["1.2"])
-    assert grade.status is SubmissionStatus.TIMED_OUT
-    assert "Alıştırma 1.2: bir hücre zaman aşımına" in grade.reason
-    assert grade.reason.endswith("başka alıştırmalar da var: 1.3, 1.4.")
-    assert {r.feedback for r in grade.exercises[1:]} == {"Hücre zaman aşımına uğradı; kontrol yargıca ulaşmadı."}
-    from_output = grade_from_records(
-        "g.ipynb", "lab01", SPECS, [verdict("1.1", True)], output="Cell 4: Timeout of 30 seconds exceeded"
-    )
-    assert from_output.status is SubmissionStatus.TIMED_OUT and "Alıştırma 1.2" in from_output.reason
-
-
-def test_whole_timeout_and_repeated_violations() -> None:
-    """Bütünüyle zaman aşımı, başlamış bir alıştırma yoksa süreyi söyleyip noktayla biter; aynı kural
-    ihlali nedende bir kez geçer."""
-    records = [verdict(s.id, True) for s in SPECS]
-    grade = grade_from_records("g.ipynb", "lab01", SPECS, records, timed_out=90.0)
-    assert grade.status is SubmissionStatus.TIMED_OUT and grade.reason == "Gönderim 90 saniyede bitmedi ve durduruldu."
-    violations = [{"type": "violation", "what": "yanlış token"}] * 2 + [{"type": "violation", "what": "başka"}]
-    grade = grade_from_records("g.ipynb", "lab01", SPECS, records + violations)
-    assert grade.status is SubmissionStatus.SUSPICIOUS
-    assert grade.reason == "Yargıçla konuşma kurallara uymadı: yanlış token; başka"
-
-
-# nbval çıktısından alıştırma ------------------------------------------------------------------
-
-
-def test_cell_numbers_in_the_output_map_to_exercises() -> None:
-    """nbval'in "Cell N" numarası kod hücrelerini sayar: zaman aşımı satırları (renkli olsa da)
-    alıştırmalara, tekrarsız ve sırayla; eklentinin "çekirdek öldü" satırı alıştırmasına çevrilir;
-    alıştırması olmayan ya da var olmayan hücre atlanır."""
-    nb = lab01()  # kod hücreleri: 0 içe aktarma, 1/2 1.1, 3/4 1.2, 5/6 1.3, 7/8 1.4
-    output = "Cell 5: Timeout of 30 seconds\n\x1b[31mCell 2\x1b[0m: Timeout of 30\nCell 5: Timeout of\n"
-    output += "Cell 0: Timeout of 30\nCell 99: Timeout of 30\n"
-    assert batch._timed_out_exercises(nb, output) == ["1.3", "1.1"]
-    assert batch._timed_out_exercises(nb, "hepsi geçti") == []
-    assert batch._died_exercise(nb, f"…\n{DEAD_MARK} 8\n") == "1.4"
-    assert batch._died_exercise(nb, f"{DEAD_MARK} 0") is None
-    assert batch._died_exercise(nb, f"{DEAD_MARK} 99") is None
-    assert batch._died_exercise(nb, "") is None
-
-
-def test_traces_find_outward_links_and_grader_named_files(tmp_path: Path) -> None:
-    """Dışarıyı gösteren sembolik bağ ve notlandırıcının dosyası gibi adlandırılmış dosya iz sayılır;
-    klasörün içini gösteren bağ ve sıradan dosya sayılmaz; bağlar izlenmez."""
-    folder = tmp_path / "gonderim"
-    (folder / "alt").mkdir(parents=True)
-    (folder / "veri.txt").write_text("x", encoding="utf-8")
-    (folder / "icerisi").symlink_to(folder / "veri.txt")
-    (folder / "alt" / "notlar.csv").write_text("sahte", encoding="utf-8")
-    outside = tmp_path / "disari"
-    (outside / "sonuc.json").parent.mkdir()
-    (outside / "sonuc.json").write_text("{}", encoding="utf-8")
-    (folder / "kacis").symlink_to(outside)
-    assert sorted(batch._traces(folder)) == [
-        f"dışarıyı gösteren sembolik bağ kacis → {outside}",
-        "notlandırıcının dosyası gibi adlandırılmış alt/notlar.csv",
-    ]
-    assert batch._traces(tmp_path / "bos") == []  # olmayan klasör hata fırlatmaz
-
-
-# Geri bildirim ve dosyalar -------------------------------------------------------------------
+    assert checks(canary) == checks(lab01())
+    elsewhere = tmp_path / "labs" / LAB01.name
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(LAB01.read_bytes())
+    assert batch.canary_notebook(elsewhere, tmp_path) is None
 
 
 def graded(name: str, passed: set[str], **kwargs) -> SubmissionGrade:
-    records = [verdict(s.id, s.id in passed, f"geri bildirim {s.id}") for s in SPECS]
-    return grade_from_records(name, "lab01", SPECS, records, **kwargs)
+    records = parse_records([verdict(s.id, s.id in passed, f"geri bildirim {s.id}") for s in SPECS])
+    return decide(name, "lab01", SPECS, records, RunFacts(**kwargs))
 
 
-def test_feedback_text_has_total_status_reason_notes_and_every_exercise() -> None:
-    """Geri bildirim: başlık, toplam, durum, (varsa) neden ve notlar, her alıştırma için puanlı bir
-    bölüm ve kod bloğunda kontrolün geri bildirimi; neden yoksa "Neden" satırı yoktur."""
-    grade = graded("ayse.ipynb", {"1.1", "1.3"}, notes=["Alıştırma 1.2: cevap hücresi gönderimde yok."])
-    text = batch._feedback(grade)
-    lines = text.splitlines()
-    assert lines[:5] == ["# lab01 — ayse.ipynb", "", "**Toplam: 5/10 puan**", "", "Durum: notlandırıldı"]
-    assert "Neden:" not in text and "- Alıştırma 1.2: cevap hücresi gönderimde yok." in lines
-    assert f"## Alıştırma 1.1 — {SPECS[0].title}: 3/3" in lines
-    assert f"## Alıştırma 1.2 — {SPECS[1].title}: 0/3" in lines
-    section = lines.index(f"## Alıştırma 1.4 — {SPECS[3].title}: 0/2")
-    assert lines[section + 1 : section + 5] == ["", "```", "geri bildirim 1.4", "```"]
-    late = batch._feedback(graded("mert.ipynb", set(), timed_out=30.0))
-    assert "Durum: zaman aşımı" in late and "Neden: Gönderim 30 saniyede bitmedi" in late
+def test_a_canary_below_full_marks_stops_with_a_turkish_reason() -> None:
+    """Kanarya tam puan almazsa notlandırma durur; hata kaç puan aldığını, durumu ve ilk kalan
+    alıştırmaları söyler; tam puanlı kanarya sessizce geçer."""
+    batch._check_canary(graded("kanarya", {s.id for s in SPECS}), SPECS)
+    with pytest.raises(
+        batch.CanaryFailed, match=r"çözümü bu makinedeki yalıtımda 7/10 aldı \(notlandırıldı; 1.1: geri"
+    ):
+        batch._check_canary(graded("kanarya", {"1.2", "1.3", "1.4"}), SPECS)
+    broken = graded("kanarya", set(), grader_error="yargıç başlamadı")
+    with pytest.raises(batch.CanaryFailed, match="notlandırılamadı: Notlandırıcı hatası"):
+        batch._check_canary(broken, SPECS)
 
 
-def test_written_gradebook_csv_json_and_feedback_files(tmp_path: Path) -> None:
-    """`notlar.csv` her gönderim için alıştırma puanlarını, toplamı, en yüksek puanı, Türkçe durumu ve
-    sorunu taşır; `notlar.json` aynı notların JSON'udur (pytest çıktısı olmadan); her gönderimin bir geri
-    bildirim dosyası, çıktısı olanın bir günlük dosyası vardır."""
-    late = dataclasses.replace(graded("mert", {"1.2"}, timed_out=30.0), log="Cell 3: Timeout of 30 seconds exceeded\n")
-    grades = [graded("ayse.ipynb", {"1.1", "1.2", "1.3", "1.4"}), late]
-    output = tmp_path / "sonuc" / "lab01"
-    batch._write(grades, "lab01", SPECS, output)
-    rows = list(csv.reader((output / "notlar.csv").open(encoding="utf-8")))
-    assert rows[0] == ["gonderim", "1.1", "1.2", "1.3", "1.4", "toplam", "en_yuksek", "durum", "sorun"]
-    assert rows[1] == ["ayse.ipynb", "3", "3", "2", "2", "10", "10", "notlandırıldı", ""]
-    assert rows[2][:8] == ["mert", "0", "3", "0", "0", "3", "10", "zaman aşımı"]
-    assert rows[2][8].startswith("Gönderim 30 saniyede") and len(rows) == 3
-    data = json.loads((output / "notlar.json").read_text(encoding="utf-8"))
-    assert data == {"lab": "lab01", "submissions": [g.as_json() for g in grades]}
-    assert sorted(p.name for p in (output / "geri_bildirim").iterdir()) == ["ayse.md", "mert.md"]
-    assert (output / "geri_bildirim" / "ayse.md").read_text(encoding="utf-8") == batch._feedback(grades[0])
-    assert "log" not in data["submissions"][1] and "Timeout" not in json.dumps(data)
-    assert [p.name for p in (output / "gunluk").iterdir()] == ["mert.txt"]
-    assert (output / "gunluk" / "mert.txt").read_text(encoding="utf-8") == late.log
+def exports(liste: Path | None = None, item: str = "Lab 01", comma: bool = False, scale: float | None = None):
+    from wskurs.grading.gradebook import read_roster
 
-
-def exports_args(**kwargs) -> argparse.Namespace:
-    values = {"liste": None, "not_ogesi": None, "ondalik_virgul": False, "olcek": None, **kwargs}
-    return argparse.Namespace(**values)
+    return cli._Exports("lab01", item, read_roster(liste) if liste else None, comma, scale)
 
 
 def test_exports_without_a_roster_only_say_how_to_get_them(tmp_path: Path) -> None:
     """Sınıf listesi yoksa Moodle/Canvas dosyası yazılmaz, özet `--liste`'yi söyler; not öğesinin
     adı lab'dan gelir ("Lab 01")."""
-    exports = batch._Exports.from_args(exports_args(), LAB01)
-    assert (exports.lab, exports.item, exports.students) == ("lab01", "Lab 01", None)
-    exports.write([graded("a.ipynb", set())], tmp_path)
+    found = exports()
+    found.write([graded("a.ipynb", set())], tmp_path)
     assert list(tmp_path.iterdir()) == []
-    assert exports.summary == ["Moodle/Canvas dosyaları için sınıf listesini verin: --liste liste.csv"]
+    assert found.summary == ["Moodle/Canvas dosyaları için sınıf listesini verin: --liste liste.csv"]
 
 
 def test_exports_with_a_roster_write_moodle_canvas_and_the_matching_report(tmp_path: Path) -> None:
@@ -339,28 +244,28 @@ def test_exports_with_a_roster_write_moodle_canvas_and_the_matching_report(tmp_p
     özet gönderimi olmayan öğrenciyi ve listede olmayan gönderimi adıyla söyler."""
     roster = tmp_path / "liste.csv"
     roster.write_text("ogrenci_no,ad,eposta,dosya\n1,Ayşe,a@x,ayse.ipynb\n2,Mert,m@x,mert.ipynb\n", encoding="utf-8")
-    args = exports_args(liste=str(roster), not_ogesi="Ödev", ondalik_virgul=True, olcek=4.0)
-    exports = batch._Exports.from_args(args, LAB01)
+    found = exports(roster, "Ödev", True, 4.0)
     output = tmp_path / "cikti"
     output.mkdir()
-    exports.write([graded("ayse.ipynb", {"1.1", "1.3"}), graded("yabanci.ipynb", set())], output)
+    found.write([graded("ayse.ipynb", {"1.1", "1.3"}), graded("yabanci.ipynb", set())], output)
     assert sorted(p.name for p in output.iterdir()) == ["canvas.csv", "eslesme.md", "moodle.csv"]
     moodle = list(csv.DictReader((output / "moodle.csv").open(encoding="utf-8"), delimiter=";"))
     assert [(r["ID number"], r["Ödev"]) for r in moodle] == [("1", "2"), ("2", "0")]
-    assert exports.summary[0] == f"Moodle: {output / 'moodle.csv'}   Canvas: {output / 'canvas.csv'}"
-    assert exports.summary[1:] == [
+    assert found.summary[0] == f"Moodle: {output / 'moodle.csv'}   Canvas: {output / 'canvas.csv'}"
+    assert found.summary[1:] == [
         "Gönderimi bulunamayan öğrenciler (1): 2 Mert",
         "Listede olmayan gönderimler (1): yabanci.ipynb",
         f"Ayrıntı: {output / 'eslesme.md'}",
     ]
 
 
-def test_exports_refuse_a_notebook_that_is_not_a_lab(tmp_path: Path) -> None:
-    """Meta verisinde lab adı olmayan defter Türkçe bir hatadır."""
+def test_grading_refuses_a_notebook_that_is_not_a_lab(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Meta verisinde lab adı olmayan defter Türkçe bir hata ve 2 çıkış kodudur; hiçbir şey yazılmaz."""
     path = tmp_path / "defter.ipynb"
     nbformat.write(nbformat.v4.new_notebook(), path)
-    with pytest.raises(SubmissionError, match="bir lab defteri değil"):
-        batch._Exports.from_args(exports_args(), path)
+    (tmp_path / "k").mkdir()
+    assert cli.main(["notlandir", str(path), str(tmp_path / "k"), "-o", str(tmp_path / "o")]) == 2
+    assert "bir lab defteri değil" in capsys.readouterr().err and not (tmp_path / "o").exists()
 
 
 def test_grading_processes_skip_the_slow_iri_parser_but_still_validate_notebooks() -> None:
