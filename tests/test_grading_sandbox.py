@@ -13,7 +13,18 @@ from pathlib import Path
 import pytest
 
 from wskurs.engine.timing import scaled
-from wskurs.grading.sandbox import Limits, OutputCapture, Sandbox, detect, kill_uid, remove_tree, uid_slot
+from wskurs.grading.cgroup import CgroupRoot
+from wskurs.grading.sandbox import (
+    KERNEL_MODULES,
+    Limits,
+    OutputCapture,
+    Sandbox,
+    _package_dir,
+    detect,
+    kill_uid,
+    remove_tree,
+    uid_slot,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,31 +35,56 @@ def _box(**kwargs) -> Sandbox:
 
 
 def test_protections_are_described_in_turkish_one_per_line():
-    """Etkin korumalar satır satır yazılır; hiçbiri yoksa ya da kapatıldıysa ⚠️ ile açıkça söylenir."""
-    full = _box(root=True, bwrap="/usr/bin/bwrap", setpriv="/usr/bin/setpriv").describe()
-    assert any("ayrı, ayrıcalıksız" in line for line in full) and any("bubblewrap" in line for line in full)
-    assert not any(line.startswith("⚠️") for line in full)
+    """Etkin korumalar satır satır yazılır; kapalı ağ ve cgroup bütçesi varsa söylenir, yoksa ⚠️ ile
+    açıkça; hiçbiri yoksa ya da kapatıldıysa ⚠️ ile."""
+    groups = CgroupRoot(1, Path("/sys/fs/cgroup/memory"), Path("/sys/fs/cgroup/pids"))
+    full = _box(root=True, bwrap="/usr/bin/bwrap", setpriv="/usr/bin/setpriv", network=True, cgroups=groups)
+    lines = full.describe()
+    assert any("ayrı, ayrıcalıksız" in line for line in lines) and any("bubblewrap" in line for line in lines)
+    assert any("kendi ağında" in line for line in lines) and any("cgroup v1" in line for line in lines)
+    assert not any(line.startswith("⚠️") for line in lines)
     bare = _box(prlimit=None).describe()
     assert any(line.startswith("⚠️") and "korumasız" in line for line in bare)
+    assert any(line.startswith("⚠️") and "Ağ kapatılamıyor" in line for line in bare)
+    assert any(line.startswith("⚠️") and "cgroup yok" in line for line in bare)
     off = _box(root=True, bwrap="/usr/bin/bwrap", setpriv="/usr/bin/setpriv", disabled=True).describe()
     assert off == [off[0]] and off[0].startswith("⚠️")
     uid_only = _box(root=True, setpriv="/usr/bin/setpriv").describe()
     assert any("bubblewrap yok" in line for line in uid_only)
 
 
-def test_command_binds_only_python_and_the_package_never_the_course():
-    """bubblewrap komutu kursun kök klasörünü, çözümleri ve testleri bağlamaz; yalnızca kendi klasörü
-    yazılabilir; ayrı süreç ad alanı, kaynak sınırları ve ayrı uid komutta vardır."""
+def test_command_shows_only_the_kernels_modules_and_writes_only_to_tmpfs():
+    """bubblewrap komutu kursun kök klasörünü, çözümleri, testleri ve kontrol modüllerini bağlamaz;
+    wskurs paketinden yalnızca ``KERNEL_MODULES``; yazılabilir bağ yoktur (klasör, /tmp ve /dev/shm
+    boyu sınırlı tmpfs); defter salt okunur; ayrı süreç ad alanı, kaynak sınırları ve ayrı uid vardır."""
     box = _box(root=True, bwrap="/usr/bin/bwrap", setpriv="/usr/bin/setpriv")
     folder = Path("/tmp/wskurs-not-deneme/g")
-    command = box.command(["python", "-V"], folder, 61234)
+    notebook = Path("/tmp/wskurs-not-deneme/lab01_gonderim.ipynb")
+    command = box.command(["python", "-V"], folder, 61234, notebook=notebook)
     binds = [command[i + 1] for i, arg in enumerate(command) if arg in ("--ro-bind", "--bind")]
     assert str(ROOT) not in binds and str(ROOT / "solutions") not in binds and str(ROOT / "tests") not in binds
-    writable = [command[i + 1] for i, arg in enumerate(command) if arg == "--bind"]
-    assert writable == [str(folder)]
+    package = _package_dir()
+    assert str(package) not in binds and str(package.parent) not in binds
+    assert not any("checks/lab0" in bind for bind in binds) and not any("grading/batch" in bind for bind in binds)
+    assert str(package / "checks" / "agent.py") in binds and str(package / "engine") in binds
+    assert "--bind" not in command and str(notebook) in binds
+    tmpfs = [command[i + 1] for i, arg in enumerate(command) if arg == "--tmpfs"]
+    assert {"/tmp", "/dev/shm", str(folder), str(package)} <= set(tmpfs)
+    assert command.count("--size") >= 3 and str(Limits().disk) in command
     assert "--unshare-pid" in command and "--die-with-parent" in command
     assert any(arg.startswith("--fsize=") for arg in command) and "--reuid=61234" in command
     assert command[-2:] == ["python", "-V"]
+    assert all((package / relative).exists() for relative in KERNEL_MODULES)
+
+
+def test_helper_programs_outside_the_view_are_bound_by_their_real_path(tmp_path):
+    """``PATH``'teki yardımcı program yalıtılmış görünümün dışında bir yerdeyse (ör. /opt'ta) gerçek yolu
+    salt okunur bağlanır: bubblewrap onu bulabilir."""
+    tool = str(tmp_path / "araclar" / "prlimit")
+    box = _box(root=True, bwrap="/usr/bin/bwrap", prlimit=tool)
+    command = box.command(["python", "-V"], Path("/tmp/x/g"), None)
+    binds = [command[i + 1] for i, arg in enumerate(command) if arg == "--ro-bind"]
+    assert tool in binds
 
 
 @pytest.mark.skipif(not detect().uses_bwrap and not detect().separate_uid, reason="ne bubblewrap ne root")
@@ -59,7 +95,15 @@ def test_a_sandboxed_process_cannot_see_the_course_or_signal_the_grader(tmp_path
     folder = tmp_path / "g"
     folder.mkdir()
     probe = f"""
-import os, signal
+import os, signal, importlib
+for name in ("wskurs.checks.lab01", "wskurs.grading.batch", "wskurs.grading.judge"):
+    try:
+        importlib.import_module(name)
+        print(name, True)
+    except ImportError:
+        print(name, False)
+open("/dev/shm/sem.deneme", "w").write("x")
+print("shm", os.path.exists("/dev/shm/sem.deneme"))
 solutions = {str(ROOT / "solutions")!r}
 print("cozum", os.path.isdir(solutions) and bool(os.listdir(solutions)))
 try:
@@ -79,6 +123,7 @@ try:
 except OSError:
     print("buyuk", False)
 open("kendi.txt", "w").write("tamam")
+print("kendi", open("kendi.txt").read())
 print("uid", os.getuid())
 """
     with uid_slot() as uid:
@@ -89,7 +134,15 @@ print("uid", os.getuid())
     seen = dict(line.split(" ", 1) for line in result.stdout.split("\n") if " " in line)
     assert seen.get("cozum") == "False" and seen.get("disari") == "False", result
     assert seen.get("sinyal") == "False" and seen.get("buyuk") == "False", result
-    assert (folder / "kendi.txt").read_text() == "tamam"
+    assert seen.get("kendi") == "tamam" and seen.get("shm") == "True", result
+    if box.uses_bwrap:
+        # Kontrol modülleri ve notlandırıcı görünmez; yazılanlar tmpfs'te kaldı, diske inmedi.
+        assert [seen.get(n) for n in ("wskurs.checks.lab01", "wskurs.grading.batch", "wskurs.grading.judge")] == [
+            "False",
+            "False",
+            "False",
+        ], result
+        assert list(folder.iterdir()) == []
     assert not (ROOT / "yazildi.txt").exists()
     if box.separate_uid:
         assert seen.get("uid") == str(uid)

@@ -18,9 +18,11 @@ from wskurs.checks.agent import ask_judge
 from wskurs.checks.errors import RemoteError
 from wskurs.checks.remote import RemoteNamespace
 from wskurs.engine.timing import scaled
-from wskurs.grading.batch import MAX_SUBMISSION_BYTES, grade_from_records, grade_one
+from wskurs.grading.batch import MAX_SUBMISSION_BYTES, grade_one
+from wskurs.grading.decide import RunFacts, decide, parse_records
 from wskurs.grading.judge import Judge, JudgeProcess
 from wskurs.grading.judge import main as judge_main
+from wskurs.grading.netns import open_namespace
 from wskurs.labformat import ExerciseOutcome, ExerciseResult, SubmissionGrade, SubmissionStatus
 
 from helpers import run
@@ -157,7 +159,7 @@ def test_only_the_judges_first_verdict_counts():
         _verdict("1.3", True),
         _verdict("1.4", True),
     ]
-    grade = grade_from_records("g.ipynb", "lab01", specs, records)
+    grade = decide("g.ipynb", "lab01", specs, parse_records(records))
     assert grade.scores == {"1.1": 0, "1.2": 3, "1.3": 2, "1.4": 2}
     assert grade.status is SubmissionStatus.GRADED and grade.total == 7 <= grade.maximum == 10
 
@@ -167,8 +169,8 @@ def test_only_the_judges_first_verdict_counts():
     [
         ([{"type": "started", "exercise": "1.2"}, {"type": "died", "exercise": "1.2"}], {}, "KERNEL_DIED", "1.2"),
         ([{"type": "started", "exercise": "1.3"}], {"timed_out": 90.0}, "TIMED_OUT", "1.3"),
-        ([_verdict("1.1", True)], {"output": "DeadKernelError: Kernel died"}, "KERNEL_DIED", "1.2"),
-        ([_verdict("1.1", True)], {"cell_timeouts": ["1.2"]}, "TIMED_OUT", "1.2"),
+        ([_verdict("1.1", True), {"type": "note", "kind": "dead", "exercise": "1.2"}], {}, "KERNEL_DIED", "1.2"),
+        ([_verdict("1.1", True), {"type": "note", "kind": "timeout", "exercise": "1.2"}], {}, "TIMED_OUT", "1.2"),
         ([_verdict("1.1", True)], {}, "SUSPICIOUS", "1.2, 1.3, 1.4"),
         ([{"type": "violation", "what": "yanlış token"}], {}, "SUSPICIOUS", "token"),
     ],
@@ -176,7 +178,7 @@ def test_only_the_judges_first_verdict_counts():
 def test_status_mapping_names_the_exercise(records, kwargs, status, words):
     """Zaman aşımı, çekirdeğin ölümü, ulaşmayan kontroller ve kural dışı konuşma ayrı durumlardır ve
     neden hangi alıştırmada olduğunu söyler; puansız satırlar "çalışmadı" olur."""
-    grade = grade_from_records("g.ipynb", "lab01", specs_of("lab01"), records, **kwargs)
+    grade = decide("g.ipynb", "lab01", specs_of("lab01"), parse_records(records), RunFacts(**kwargs))
     assert grade.status is SubmissionStatus[status], grade
     assert words in grade.reason, grade.reason
     assert all(row.earned == 0 for row in grade.exercises if row.exercise != "1.1")
@@ -262,9 +264,15 @@ def test_judge_records_verdicts_and_repeats_count_once(monkeypatch):
     assert kinds == ["started", "verdict", "repeat"], records
 
 
-def test_wrong_token_is_refused_and_recorded(monkeypatch):
-    """Token'ı bilmeyen bir bağlantı kontrol başlatamaz ve kayda kural dışı konuşma olarak geçer."""
-    judge = JudgeProcess()
+@pytest.mark.parametrize("sealed", [False, True])
+def test_wrong_token_is_refused_and_recorded(sealed):
+    """Token'ı bilmeyen bir bağlantı kontrol başlatamaz. Yargıç gönderimin kapalı ağındaysa bağlanan
+    yalnızca o gönderim olabilir: kural dışı konuşma (``violation``) kaydı. Ağ paylaşılıyorsa bağlanan
+    başkası olabilir: yalnızca ``intruder`` kaydı, kimsenin durumu değişmez."""
+    namespace = open_namespace() if sealed else None
+    if sealed and namespace is None:
+        pytest.skip("ağ ad alanı açılamıyor (root değil)")
+    judge = JudgeProcess(netns=namespace)
     url, _ = protocol.parse_address(judge.address)
 
     async def intrude() -> None:
@@ -273,11 +281,29 @@ def test_wrong_token_is_refused_and_recorded(monkeypatch):
             with pytest.raises(Exception):  # noqa: B017 - bağlantı 1008 ile kapanır
                 await asyncio.wait_for(ws.recv(), timeout=scaled(5))
 
+    if namespace is not None:
+        # Testin kendisi ad alanının dışında: kapalı yargıca bağlanamaz. İçeriden bağlanan gönderim gibi
+        # davranmak için bağlantı ad alanında açılmış bir sokete yapılır.
+        import threading
+
+        def connect_inside() -> None:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            assert libc.setns(namespace.fd, 0x40000000) == 0
+            run(intrude)
+
+        thread = threading.Thread(target=connect_inside)
+        thread.start()
+        thread.join()
     try:
-        run(intrude)
+        if namespace is None:
+            run(intrude)
     finally:
         records = judge.stop()
-    assert [entry["type"] for entry in records] == ["violation"], records
+        if namespace is not None:
+            namespace.close()
+    assert [entry["type"] for entry in records] == ["violation" if sealed else "intruder"], records
 
 
 def test_learner_error_is_reported_with_its_line():

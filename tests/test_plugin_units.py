@@ -278,15 +278,13 @@ def reply(msg_id: str, status: str = "ok") -> dict[str, Any]:
 
 
 def test_dead_kernel_is_noticed_without_waiting_out_the_cell_timeout() -> None:
-    """Ölmüş çekirdekte bekleyiş ilk dilimden sonra biter (60 saniyelik zaman aşımı beklenmez) ve hata,
-    toplu notlandırmanın "çekirdek öldü" diye tanıdığı sözcükleri taşır."""
-    from wskurs.grading.batch import _DEAD
-
+    """Ölmüş çekirdekte bekleyiş ilk dilimden sonra biter (60 saniyelik zaman aşımı beklenmez) ve hata
+    eklentinin "çekirdek öldü" metnidir."""
     kernel = ScriptedKernel([], alive=False)
     with pytest.raises(RuntimeError) as raised:
         plugin.await_reply_noticing_death(kernel, "m1", timeout=60)
     assert kernel.waits == [plugin._DEATH_POLL]
-    assert _DEAD.search(str(raised.value))
+    assert str(raised.value) == plugin.KERNEL_DIED
 
 
 def test_live_kernel_without_a_reply_times_out_like_nbval() -> None:

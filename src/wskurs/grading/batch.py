@@ -44,7 +44,17 @@ from wskurs.grading.netns import NetNamespace, open_namespace
 from wskurs.grading.pytest_plugin import TRANSPORT_ENV
 from wskurs.grading.reports import write_reports
 from wskurs.grading.runners import LocalRunner, Runner
-from wskurs.grading.sandbox import Limits, OutputCapture, Sandbox, detect, kill_group, kill_uid, remove_tree, uid_slot
+from wskurs.grading.sandbox import (
+    Limits,
+    OutputCapture,
+    Sandbox,
+    _package_dir,
+    detect,
+    kill_group,
+    kill_uid,
+    remove_tree,
+    uid_slot,
+)
 from wskurs.labformat import (
     BEGIN,
     END,
@@ -203,6 +213,8 @@ def _environment(folder: Path, judge_address: str, *, sealed: bool) -> dict[str,
         "PYTHONDONTWRITEBYTECODE": "1",
         "LANG": "C.UTF-8",
         "WSKURS_JUDGE": judge_address,
+        # Çekirdek notlandırıcının kendi wskurs'unu yükler (kurulu bir kopyayı ya da başka bir ağacı değil).
+        "PYTHONPATH": str(_package_dir().parent),
     }
     if not sealed:
         env[TRANSPORT_ENV] = "ipc"  # ağ paylaşılıyor: çekirdeğin ZMQ kapıları 127.0.0.1'de açılmasın
