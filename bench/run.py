@@ -5,6 +5,10 @@ tek bir ölçüme güvenmeyin). Hedefler: bölüm defteri < 15 sn (5. ve 6. böl
 bir lab'ı notlandırmak < 20 sn, 30 gönderimlik bir sınıfı ``wskurs notlandir -j 2`` ile
 notlandırmak < 3 dk; kursun yayın yöneticisi ``broadcast()``'in hızının en az 0,75'i
 (``bench/broadcast.py``). ``--yalnizca-notlandirma`` defterleri, ``--yayinsiz`` yayın ölçümünü atlar.
+
+``--karsilastir REF`` sınıf notlandırmasını ayrıca REF commit'inin geçici bir worktree'siyle bu ağaç
+arasında, ``--tekrar`` tur iç içe ölçer ve HEAD/REF oranını yazar (``bench/grading_compare.py``);
+``--sinir`` ile oran 1,10'u aşarsa çıkış kodu 1'dir.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import argparse
 import copy
 import json
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -20,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import grading_compare  # bench/ klasörü (python bench/run.py ile sys.path[0])
 import nbformat
 
 from wskurs.engine.notebooks import execute_notebook
@@ -46,10 +52,11 @@ def time_grading(lab: Path) -> float:
     return elapsed
 
 
-def _solved_submission(name: str) -> object:
-    """Üretilen lab'ın cevap hücrelerine çözümü koyar (öğrencinin teslim edeceği biçim)."""
-    lab = nbformat.read(ROOT / "labs" / name, as_version=4)
-    solution = {cell.id: cell.source for cell in nbformat.read(ROOT / "solutions" / name, as_version=4).cells}
+def _solved_submission(name: str, root: Path = ROOT) -> object:
+    """Üretilen lab'ın cevap hücrelerine çözümü koyar (öğrencinin teslim edeceği biçim); lab ve çözüm
+    ``root`` ağacındandır (``bench/grading_compare.py`` önceki bir commit'in ağacını verir)."""
+    lab = nbformat.read(root / "labs" / name, as_version=4)
+    solution = {cell.id: cell.source for cell in nbformat.read(root / "solutions" / name, as_version=4).cells}
     result = copy.deepcopy(lab)
     for cell in result.cells:
         role = cell_role(cell)
@@ -87,7 +94,20 @@ def main() -> int:
     parser.add_argument("--yalnizca-notlandirma", action="store_true", help="defterleri atla")
     parser.add_argument("--sinif", type=int, default=30, help="sınıf ölçümündeki gönderim sayısı (varsayılan 30)")
     parser.add_argument("--yayinsiz", action="store_true", help="yayın ve bellek ölçümünü (bench/broadcast.py) atla")
+    parser.add_argument(
+        "--karsilastir",
+        metavar="REF",
+        help="sınıf notlandırmasını REF commit'iyle yan yana da ölç (bench/grading_compare.py)",
+    )
+    parser.add_argument(
+        "--yalnizca-karsilastirma", action="store_true", help="yalnızca --karsilastir ölçümünü yap (öbürlerini atla)"
+    )
+    grading_compare.add_arguments(parser)
     args = parser.parse_args()
+    if args.yalnizca_karsilastirma:
+        if not args.karsilastir:
+            parser.error("--yalnizca-karsilastirma, --karsilastir REF ister")
+        return _compare(args, {})
 
     rows: list[tuple[str, list[float], float]] = []
     notebooks = [] if args.yalnizca_notlandirma else sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -127,9 +147,28 @@ def main() -> int:
         broadcast = run_bench(args.tekrar)
         report["yayin"] = broadcast
         on_target = on_target and bool(broadcast["hedefte"])
+    if args.karsilastir:
+        return _compare(args, report) or (0 if on_target else 1)
     Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"\nSonuçlar: {args.json}")
     return 0 if on_target else 1
+
+
+def _compare(args: argparse.Namespace, report: dict[str, object]) -> int:
+    """``--karsilastir REF``: REF ile bu ağacın sınıf notlandırmasını iç içe ölçer, raporu yazar."""
+    print(f"\nToplu notlandırma, {args.karsilastir} ile yan yana (bench/grading_compare.py):", flush=True)
+    signal.signal(signal.SIGTERM, grading_compare.terminate_as_exit)
+    try:
+        result = grading_compare.compare(
+            args.karsilastir, rounds=args.tekrar, count=args.sinif, jobs=args.jobs, timeout=args.zaman_asimi
+        )
+    except grading_compare.CompareError as error:
+        print(f"Karşılaştırma yapılamadı: {error}", file=sys.stderr)
+        return 2
+    report["karsilastirma"] = result
+    Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"\nSonuçlar: {args.json}")
+    return grading_compare.verdict(float(str(result["oran"])), args.sinir)
 
 
 if __name__ == "__main__":

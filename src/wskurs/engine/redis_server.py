@@ -5,7 +5,7 @@ Ders Redis pub/sub'ı *öğretir*; bir Redis sunucusunu ayağa kaldırmayı öğ
 onu çekirdekten (ya da bir betikten, bir kontrolden) başlatır::
 
     redis = await start_redis()
-    redis.url          # 'redis://127.0.0.1:<port>/0'
+    redis.url          # 'redis://:<parola>@127.0.0.1:<port>/0'
     await redis.stop()
 
 Sunucu programı şu sırayla aranır (``find_redis_server``):
@@ -19,10 +19,29 @@ Valkey, Redis'in açık kaynaklı devamıdır: aynı protokolü konuşur, ``redi
 ona değişmeden bağlanır. Önce pip'in getirdiğine bakılır, çünkü onun sürümü sabittir: defterin
 kayıtlı çıktıları ve testler her makinede aynı sunucuyla üretilir.
 
-Sunucu yalnızca 127.0.0.1'i dinler, diske hiçbir şey yazmaz (``--save ''``,
-``--appendonly no``) ve geçici bir klasörde çalışır. Aynı adla yeniden başlatmak eskisini
+Sunucu yalnızca 127.0.0.1'i dinler, diske hiçbir şey yazmaz (``save ""``,
+``appendonly no``) ve geçici bir klasörde çalışır. Aynı adla yeniden başlatmak eskisini
 durdurur (başlatma hücresini iki kez çalıştırmak güvenlidir). Python süreci biterken
 durdurulmamış sunucular da durdurulur.
+
+Güvenlik: 127.0.0.1'e makinedeki her süreç bağlanabilir (ör. aynı anda notlandırılan başka bir
+gönderim). Bu yüzden her sunucu ``secrets`` ile üretilmiş rastgele bir parola ister ve yönetim
+komutlarını reddeder:
+
+* Ayarlar komut satırında değil, standart girdiden verilir (``valkey-server -``): parola
+  herkesin okuyabildiği ``/proc/<pid>/cmdline``'da görünmez ve diske yazılmaz.
+* Redis 6 ve sonrasında (Valkey'in her sürümü) varsayılan kullanıcının yetkileri bir ACL
+  satırıyla verilir: yalnızca bağlantı, okuma, yazma, pub/sub, işlem (``MULTI``/``EXEC``) ve
+  anahtar komutları; ``@admin`` ve ``@dangerous`` kategorileri (``CONFIG``, ``SHUTDOWN``,
+  ``DEBUG``, ``MODULE``, ``SAVE``, ``REPLICAOF``, ``FLUSHALL``, ``MONITOR``, ``CLIENT KILL``,
+  ``ACL``, ``KEYS``, ``INFO`` ...) ve betikler (``EVAL``, ``FUNCTION``) kapalıdır. ACL alt
+  komut düzeyinde çalışır: ``CLIENT KILL`` kapalıyken ``redis`` kütüphanesinin bağlanırken
+  gönderdiği ``CLIENT SETINFO`` açıktır (``rename-command CLIENT ""`` ikisini birden kapatırdı).
+* ACL'si olmayan eski Redis'lerde (5.x) ``requirepass`` ve ``rename-command ... ""`` kullanılır.
+
+Sunucu ``SHUTDOWN`` ile değil, başlatılan sürecin pid'ine sinyal göndererek durdurulur.
+``url`` parolayı içerir (``redis.asyncio.from_url`` onunla bağlanır); ekrana yazılan
+``repr`` parolayı göstermez.
 """
 
 from __future__ import annotations
@@ -31,6 +50,8 @@ import asyncio
 import contextlib
 import itertools
 import os
+import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
@@ -49,6 +70,7 @@ __all__ = [
     "find_redis_server",
     "redis_server",
     "require_redis",
+    "server_config",
     "start_redis",
 ]
 
@@ -118,7 +140,13 @@ class RedisServer(Service):
     registry: Registry[RedisServer] = Registry()
 
     def __init__(
-        self, name: str, port: int, process: asyncio.subprocess.Process, workdir: Path, program: str = ""
+        self,
+        name: str,
+        port: int,
+        process: asyncio.subprocess.Process,
+        workdir: Path,
+        program: str = "",
+        password: str = "",
     ) -> None:
         self.name = name
         self.host = "127.0.0.1"
@@ -126,6 +154,7 @@ class RedisServer(Service):
         self.process = process
         self.workdir = workdir
         self.program = program
+        self.password = password
 
     @property
     def pid(self) -> int:
@@ -134,7 +163,14 @@ class RedisServer(Service):
 
     @property
     def url(self) -> str:
-        """``redis://127.0.0.1:<port>/0`` — ``redis.asyncio.from_url(...)`` bunu alır."""
+        """``redis://:<parola>@127.0.0.1:<port>/0`` — ``redis.asyncio.from_url(...)`` bunu alır.
+        Parolayı içerir: ekrana yazmayın (``address`` parolasız adrestir)."""
+        return f"redis://:{self.password}@{self.host}:{self.port}/0"
+
+    @property
+    def address(self) -> str:
+        """Parolasız adres, ``redis://127.0.0.1:<port>/0``: göstermek içindir, bağlanmak için
+        ``url`` gerekir."""
         return f"redis://{self.host}:{self.port}/0"
 
     @property
@@ -151,8 +187,8 @@ class RedisServer(Service):
             return []
 
     async def ping(self, timeout: float = 1.0) -> bool:
-        """Sunucu ``PING``'e ``+PONG`` ile yanıt veriyor mu?"""
-        return await _ping(self.host, self.port, timeout)
+        """Sunucu (parolayla girişten sonra) ``PING``'e ``+PONG`` ile yanıt veriyor mu?"""
+        return await _ping(self.host, self.port, self.password, timeout)
 
     async def stop(self) -> None:
         """Sunucuyu pid'ine SIGTERM göndererek durdurur; kapanmazsa SIGKILL. Birden çok kez
@@ -165,16 +201,24 @@ class RedisServer(Service):
 
     def __repr__(self) -> str:
         state = "çalışıyor" if self.running else "durdu"
-        return f"<RedisServer {self.name!r} {self.url} pid={self.pid} {state}>"
+        return f"<RedisServer {self.name!r} {self.address} (parolalı) pid={self.pid} {state}>"
 
 
-async def _ping(host: str, port: int, timeout: float) -> bool:
+def _command(*parts: str) -> bytes:
+    """Bir komutu Redis protokolünün (RESP) dizi biçiminde kodlar."""
+    encoded = [part.encode() for part in parts]
+    return f"*{len(encoded)}\r\n".encode() + b"".join(b"$%d\r\n%s\r\n" % (len(e), e) for e in encoded)
+
+
+async def _ping(host: str, port: int, password: str, timeout: float) -> bool:
     writer = None
     try:
         async with asyncio.timeout(timeout):
             reader, writer = await asyncio.open_connection(host, port)
-            writer.write(b"PING\r\n")
+            writer.write((_command("AUTH", password) if password else b"") + _command("PING"))
             await writer.drain()
+            if password and await reader.readline() != b"+OK\r\n":
+                return False
             return await reader.readline() == b"+PONG\r\n"
     except (OSError, TimeoutError, asyncio.IncompleteReadError):
         return False
@@ -185,29 +229,91 @@ async def _ping(host: str, port: int, timeout: float) -> bool:
                 await writer.wait_closed()
 
 
+DISABLED_COMMANDS = (
+    "CONFIG", "SHUTDOWN", "DEBUG", "MODULE", "SAVE", "BGSAVE", "BGREWRITEAOF", "REPLICAOF", "SLAVEOF",
+    "FLUSHALL", "FLUSHDB", "MONITOR", "SYNC", "PSYNC", "MIGRATE", "RESTORE", "KEYS", "EVAL", "EVALSHA",
+    "SCRIPT", "CLIENT",
+)  # fmt: skip
+"""ACL'si olmayan (6.0'dan eski) Redis'lerde ``rename-command ... ""`` ile kapatılan komutlar."""
+
+ACL_CATEGORIES = "-@all +@connection +@read +@write +@pubsub +@transaction +@keyspace -@admin -@dangerous"
+"""Varsayılan kullanıcının komut yetkileri (sıra önemlidir: sondaki ``-@admin -@dangerous``
+öncekilerin içindeki yönetim ve tehlikeli komutları geri alır)."""
+
+_versions: dict[str, tuple[int, int] | None] = {}
+
+
+async def _server_version(program: str) -> tuple[int, int] | None:
+    """``program --version`` çıktısındaki ``v=X.Y`` (Redis ya da Valkey sürümü); okunamazsa ``None``."""
+    if program not in _versions:
+        found = None
+        with contextlib.suppress(OSError, TimeoutError):
+            process = await asyncio.create_subprocess_exec(
+                program, "--version", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
+            )
+            try:
+                async with asyncio.timeout(scaled(5)):
+                    output, _ = await process.communicate()
+            finally:
+                if process.returncode is None:
+                    process.kill()
+                    await process.wait()
+            if match := re.search(rb"\bv=(\d+)\.(\d+)", output):
+                found = (int(match[1]), int(match[2]))
+        _versions[program] = found
+    return _versions[program]
+
+
+def server_config(port: int, workdir: Path, password: str, version: tuple[int, int] | None) -> str:
+    """Sunucuya standart girdiden verilen ayar dosyasının metni.
+
+    Args:
+        port: Dinlenecek port (yalnızca 127.0.0.1).
+        workdir: Sunucunun çalışma klasörü ve günlüğünün yeri.
+        password: Varsayılan kullanıcının parolası.
+        version: Sunucunun ``(ana, ara)`` sürümü; ``None`` ise yeni bir sürüm varsayılır.
+    """
+    lines = [
+        f"port {port}",
+        "bind 127.0.0.1",
+        'save ""',
+        "appendonly no",
+        "protected-mode yes",
+        "daemonize no",
+        "loglevel warning",
+        f'logfile "{workdir / "redis.log"}"',
+        f'dir "{workdir}"',
+    ]
+    if version is not None and version < (6, 0):
+        lines.append(f"requirepass {password}")
+        lines += [f'rename-command {command} ""' for command in DISABLED_COMMANDS]
+    else:
+        # Pub/sub kanal izinleri (&*) 6.2'de geldi; 6.0'da kanallar zaten herkese açıktır.
+        channels = " &*" if version is None or version >= (6, 2) else ""
+        lines.append(f"user default reset on >{password} ~*{channels} {ACL_CATEGORIES}")
+    return "\n".join(lines) + "\n"
+
+
 async def _launch(name: str, port: int, program: str) -> RedisServer:
     workdir = Path(tempfile.mkdtemp(prefix="wskurs-redis-"))
-    args = [
-        program,
-        "--port", str(port),
-        "--bind", "127.0.0.1",
-        "--save", "",
-        "--appendonly", "no",
-        "--protected-mode", "yes",
-        "--daemonize", "no",
-        "--loglevel", "warning",
-        "--logfile", str(workdir / "redis.log"),
-        "--dir", str(workdir),
-    ]  # fmt: skip
+    password = secrets.token_hex(24)
+    config = server_config(port, workdir, password, await _server_version(program))
+    # '-': ayarları standart girdiden oku. Parola komut satırında (/proc/<pid>/cmdline) görünmez.
     process = await asyncio.create_subprocess_exec(
-        *args,
-        stdin=asyncio.subprocess.DEVNULL,
+        program,
+        "-",
+        stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
         preexec_fn=death_signal(),
     )
-    server = RedisServer(name, port, process, workdir, program)
+    server = RedisServer(name, port, process, workdir, program, password)
     track(server.pid)
+    if process.stdin is not None:
+        with contextlib.suppress(OSError):  # süreç hemen kapandıysa start_redis günlüğü gösterir
+            process.stdin.write(config.encode())
+            await process.stdin.drain()
+        process.stdin.close()
     return server
 
 
