@@ -19,7 +19,7 @@ JOBS   := $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$((n + 1)))
 XDIST  ?= -n $(JOBS)
 NBVAL  := --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: lab lab-ayarlari sinif-baglantisi tarayici yalitim test test-py test-hizli test-notebooks grade notebooks labs bench lint clean
+.PHONY: lab lab-ayarlari sinif-baglantisi tarayici yalitim test test-py test-hizli test-notebooks grade notebooks labs bench bench-karsilastir lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYVER)" || { echo "Python bulunamadı: PYTHON=$(PYTHON)"; exit 1; }
@@ -131,9 +131,17 @@ notebooks: $(STAMP)
 labs: $(STAMP)
 	$(PY) -m wskurs.grading.cli lab-uret
 
-## Notebook'ların ve lab notlandırmanın süresini ölçer.
+# Toplu notlandırmayı bu commit'le yan yana da ölçer (bench/grading_compare.py): kapalı notlandırmadan
+# önceki son commit. Kapatmak için: make bench BENCH_REF=
+BENCH_REF ?= feb1728
+
+## Notebook'ların ve lab notlandırmanın süresini ölçer (BENCH_REF ile yan yana).
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(if $(BENCH_REF),--karsilastir $(BENCH_REF))
+
+## Yalnız karşılaştırma; oran 1,10'u aşarsa hata: make bench-karsilastir BENCH_REF=feb1728
+bench-karsilastir: $(STAMP)
+	$(PY) bench/grading_compare.py $(BENCH_REF) --sinir
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench solutions
