@@ -8,7 +8,7 @@ from typing import Any, Literal, overload
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from wskurs.checks.core import Mismatch
+from wskurs.checks.errors import Mismatch
 from wskurs.engine.timing import scaled
 
 __all__ = ["STEP", "close_all", "close_code", "open_ws", "receive", "send", "short", "wait_closed"]
