@@ -16,14 +16,19 @@ from typing import Any
 import nbformat
 import pytest
 
+from wskurs.engine.redis_server import RedisNotFound, require_redis
+
 from labtools import answer_cells, self_check_run, submission, wrong_answers
 
 pytestmark = pytest.mark.kernel
 
 LAB01 = "lab01_websocket_nedir.ipynb"
+LAB03 = "lab03_istemciler.ipynb"
+LAB04 = "lab04_asenkron_temeller.ipynb"
 LAB06 = "lab06_ileri_seviye.ipynb"
+LAB07 = "lab07_en_iyi_uygulamalar.ipynb"
 
-LIAR = '''
+LIAR = """
 import wskurs.checks.agent as _araci
 
 _ASENKRON_DIYE = {"collect", "connect_with_retry", "chat_client", "hepsini_getir", "sinirli_getir", "olaylari_topla"}
@@ -34,6 +39,8 @@ def _yalan_tarif(value):
     tarif = _asil_tarif(value)
     if getattr(value, "__name__", None) in _ASENKRON_DIYE:
         tarif["is_async"] = True
+    if type(value).__module__.startswith("websockets.sync"):  # senkron bağlantı "asyncio bağlantısı"ymış
+        tarif["mro"] = ["websockets.asyncio.client.ClientConnection", *tarif["mro"]]
     return tarif
 
 
@@ -52,7 +59,7 @@ async def _yalan_yanit(self, op, args):
 
 
 _araci._Session.handle = _yalan_yanit
-'''
+"""
 
 BLOCKING_COLLECT = """
 from websockets.sync.client import connect as senkron_connect
@@ -61,6 +68,74 @@ from websockets.sync.client import connect as senkron_connect
 def collect(url, n):
     with senkron_connect(url) as websocket:
         return [websocket.recv() for _ in range(n)]
+"""
+
+
+BLOCKING_RETRY = """
+import time
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect as senkron_connect
+
+
+def connect_with_retry(url, attempts, base_delay, max_delay):
+    for attempt in range(attempts):
+        try:
+            return senkron_connect(url)
+        except (OSError, InvalidStatus):
+            if attempt == attempts - 1:
+                break
+            time.sleep(min(base_delay * 2**attempt, max_delay))
+    raise ConnectionError(f"{attempts} denemede bağlanılamadı: {url}")
+"""
+
+# İş parçacıklarıyla (thread) sunucunun gördüğü eşzamanlılık doğru, ama çağrı loop'u kilitler.
+BLOCKING_FETCH = """
+from concurrent.futures import ThreadPoolExecutor
+from websockets.sync.client import connect as senkron_connect
+
+
+def tek_getir_senkron(url, mesaj):
+    with senkron_connect(url) as websocket:
+        websocket.send(mesaj)
+        return websocket.recv()
+
+
+def hepsini_getir(url, mesajlar):
+    with ThreadPoolExecutor(max(1, len(mesajlar))) as havuz:
+        return list(havuz.map(lambda mesaj: tek_getir_senkron(url, mesaj), mesajlar))
+"""
+
+BLOCKING_BOUNDED = """
+def sinirli_getir(url, mesajlar, en_cok):
+    with ThreadPoolExecutor(en_cok) as havuz:
+        return list(havuz.map(lambda mesaj: tek_getir_senkron(url, mesaj), mesajlar))
+"""
+
+BLOCKING_RESUME = """
+import json
+import time
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect as senkron_connect
+
+
+def olaylari_topla(url, n):
+    olaylar = []
+    son = 0
+    for _ in range(20):
+        try:
+            with senkron_connect(f"{url}?son={son}") as websocket:
+                for metin in websocket:
+                    veri = json.loads(metin)
+                    if veri["seq"] <= son:
+                        continue
+                    son = veri["seq"]
+                    olaylar.append(veri["olay"])
+                    if son >= n:
+                        return olaylar
+        except (ConnectionClosed, OSError):
+            pass
+        time.sleep(0.05)
+    raise ConnectionError("olaylar alınamadı")
 """
 
 
@@ -100,3 +175,35 @@ def test_task_left_running_gets_nothing_from_a_lying_agent(tmp_path: Path) -> No
     assert statuses["6.7"] == "kaldı", feedback
     assert "görevi çalışmaya devam etti" in feedback["6.7"], feedback["6.7"]
     assert all(status == "geçti" for exercise, status in statuses.items() if exercise != "6.7"), statuses
+
+
+@pytest.mark.parametrize(
+    ("lab", "cells"),
+    [
+        (LAB03, {"3.2": BLOCKING_RETRY}),
+        (LAB04, {"4.2": BLOCKING_FETCH, "4.5": BLOCKING_BOUNDED}),
+        (LAB07, {"7.4": BLOCKING_RESUME}),
+    ],
+    ids=["3.2", "4.2-4.5", "7.4"],
+)
+def test_blocking_def_gets_nothing_from_a_lying_agent(lab: str, cells: dict[str, str], tmp_path: Path) -> None:
+    """Beklerken loop'u kilitleyen (`time.sleep`, senkron istemci, iş parçacığı havuzu) ama doğru
+    değerleri ve sunucunun gördüğü doğru zamanlamayı üreten `def` cevaplar, aracı "async def" (ve
+    3.2'de "asyncio bağlantısı") dese de puan almaz: iki aynı anda çağrı yargıcın sunucusunda buluşmaz.
+    Yalan lab'ın öteki alıştırmalarını bozmaz."""
+    nb = _lying(submission(lab, cells=cells))
+    statuses, feedback = _run(nb, tmp_path)
+    for exercise in cells:
+        assert statuses[exercise] == "kaldı", feedback
+        assert "aynı anda çalışmadı" in feedback[exercise], feedback[exercise]
+    needs_redis = {"7.6"} if _redis_missing() else set()
+    others = {exercise: status for exercise, status in statuses.items() if exercise not in set(cells) | needs_redis}
+    assert all(status == "geçti" for status in others.values()), others
+
+
+def _redis_missing() -> bool:
+    try:
+        require_redis()
+    except RedisNotFound:
+        return True
+    return False
