@@ -11,7 +11,7 @@ from websockets.exceptions import ConnectionClosed
 
 from wskurs.checks.client import STEP, open_ws, receive, short
 from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
-from wskurs.checks.remote import RemoteFunction
+from wskurs.checks.remote import RemoteFunction, Rendezvous, not_concurrent
 from wskurs.engine.server import serve
 from wskurs.engine.timing import scaled
 
@@ -81,8 +81,11 @@ async def push(ns: Namespace) -> None:
 
 @exercise("1.3", title="İstemci: ilk n mesajı topla", points=2)
 async def collect(ns: Namespace) -> None:
+    # `is_async` çekirdeğin kendi bildirimidir: yalnızca erken bir geri bildirim. Eşzamanlılığı
+    # aşağıdaki buluşma (iki çağrı aynı anda) yargıcın kendi sunucusunda gözler.
     collect_fn = await ns.function("collect", is_async=True, params=2)
     closed = asyncio.Event()
+    together = Rendezvous()
     source = FastAPI()
     tag = ns.rng.choice(["a", "b", "c", "x", "k"]) + str(ns.rng.randint(1, 99))
     counts = [1, ns.rng.randint(2, 4), ns.rng.randint(5, 7)]
@@ -93,10 +96,12 @@ async def collect(ns: Namespace) -> None:
         # İstemcinin okumadığı mesaj az olsun (en çok 3): websockets istemcisi okunmamış 16 mesajdan
         # sonra soketi okumayı bırakır ve kapanışı da okuyamaz.
         await websocket.accept()
+        pair = together.present() if "birlikte" in websocket.query_params else contextlib.nullcontext()
         try:
-            for number in range(int(websocket.query_params.get("adet", "8"))):
-                await websocket.send_text(f"olay {tag}-{number}")
-            await websocket.receive_text()
+            async with pair:
+                for number in range(int(websocket.query_params.get("adet", "8"))):
+                    await websocket.send_text(f"olay {tag}-{number}")
+                await websocket.receive_text()
         except WebSocketDisconnect:
             closed.set()
 
@@ -105,6 +110,25 @@ async def collect(ns: Namespace) -> None:
             guard = hidden_case("çok sayıda mesajı toplamak") if n in hidden else contextlib.nullcontext()
             with guard:
                 await _collect_once(collect_fn, server.ws_url(f"/olaylar?adet={n + 3}"), n, tag, closed)
+        await _collect_together(collect_fn, server.ws_url("/olaylar?birlikte=1&adet="), tag, together)
+
+
+async def _collect_together(collect_fn: RemoteFunction, url: str, tag: str, together: Rendezvous) -> None:
+    """İki ``collect`` aynı anda: bağlantıları yargıcın sunucusunda buluşmalı (loop kilitlenmiyor)."""
+    pairs = [(2, 4), (3, 5)]
+    calls = [asyncio.wait_for(collect_fn(f"{url}{total}", n), timeout=scaled(5 + together.wait)) for n, total in pairs]
+    results = await asyncio.gather(*calls)
+    for (n, _), got in zip(pairs, results, strict=True):
+        expected = [f"olay {tag}-{i}" for i in range(n)]
+        if got != expected:
+            raise Mismatch(
+                f"Aynı anda çalışan iki çağrıdan collect(url, {n}) yanlış sonuç döndürdü.",
+                expected=repr(expected),
+                got=repr(got),
+                hint="Her çağrı kendi bağlantısını açsın; ortak (modül düzeyinde) bir liste kullanmayın.",
+            )
+    if not together.met:
+        raise not_concurrent("collect(url, n)", "collect")
 
 
 async def _collect_once(collect_fn: RemoteFunction, url: str, n: int, tag: str, closed: asyncio.Event) -> None:

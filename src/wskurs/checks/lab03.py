@@ -21,7 +21,7 @@ from websockets.asyncio.client import ClientConnection
 from wskurs.checks.client import open_ws, receive, short
 from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
 from wskurs.checks.errors import RemoteError
-from wskurs.checks.remote import RemoteFunction
+from wskurs.checks.remote import RemoteFunction, Rendezvous, not_concurrent
 from wskurs.engine.ports import free_port
 from wskurs.engine.server import serve
 from wskurs.engine.timing import scaled
@@ -173,6 +173,26 @@ def _echo_app() -> FastAPI:
     return app
 
 
+async def _retries_together(func: RemoteFunction) -> None:
+    """İki ``connect_with_retry`` aynı anda: ilk denemeleri yargıcın sunucusunda buluşmalı. Bekleme
+    sürelerini yargıç ölçer ama ``time.sleep`` ve senkron istemci de doğru süreleri üretir; loop'u
+    kilitlemediğini (``async def`` olduğunu, aracının sözüne değil) bu buluşma gösterir."""
+    together = Rendezvous()
+    app = FastAPI()
+
+    @app.websocket("/ws")
+    async def refuse(websocket: WebSocket) -> None:
+        async with together.present():
+            await websocket.close(code=1013)
+
+    async with serve(app) as server:
+        limit = scaled(5 + together.wait)
+        calls = [asyncio.wait_for(func(server.ws_url("/ws"), 1, 0.05, 0.05), timeout=limit) for _ in range(2)]
+        await asyncio.gather(*calls, return_exceptions=True)
+    if not together.met:
+        raise not_concurrent("connect_with_retry(url, 1, 0.05, 0.05)", "connect_with_retry")
+
+
 def _delays(attempts: int, base: float, cap: float) -> list[float]:
     return [min(base * 2**k, cap) for k in range(attempts - 1)]
 
@@ -301,6 +321,7 @@ async def retry(ns: Namespace) -> None:
         with hidden_case("tavan taban beklemeden küçükken her beklemenin tavanda kalması"):
             # Bekleme 0,25 sn: tavanı yalnızca büyümeye uygulayan cevabın ilk beklemesi (0,5) toleransı aşar.
             await _retry_must_fail(func, attempts=3, base=0.5, cap=0.25)
+    await _retries_together(func)
 
     port = free_port()
     # 10 deneme, en çok 0,4 sn beklemeyle ~2,8 sn: yüklü makinede sunucunun açılışı da sığar.
@@ -454,6 +475,41 @@ async def listener_and_sender(ns: Namespace) -> None:
     if ns.hidden:
         with hidden_case("sunucu 1001 (ayrılıyor) koduyla kapattığında da listenin döndürülmesi"):
             await _chat_round(ns, func, queue, ns.rng.sample(WORDS, 2), close_code=1001)
+    await _chats_together(func)
+
+
+async def _chats_together(func: RemoteFunction) -> None:
+    """İki ``chat_client`` aynı anda: bağlantıları yargıcın sunucusunda buluşmalı (loop kilitlenmiyor;
+    ``async def`` olduğu aracının sözüne değil bu gözleme dayanır)."""
+    together = Rendezvous()
+    app = FastAPI()
+
+    @app.websocket("/sohbet")
+    async def chat(websocket: WebSocket) -> None:
+        await websocket.accept()
+        async with together.present():
+            try:
+                await websocket.send_text("hoş geldiniz")
+                await websocket.send_text("hoşça kalın")
+                await websocket.close(code=1000)
+            except WebSocketDisconnect:
+                pass
+
+    expected = ["hoş geldiniz", "hoşça kalın"]
+    async with serve(app) as server:
+        calls = [asyncio.wait_for(func(server.ws_url("/sohbet")), timeout=scaled(3 + together.wait)) for _ in range(2)]
+        results = await asyncio.gather(*calls, return_exceptions=True)
+    if together.met:
+        for got in results:
+            if got != expected:
+                raise Mismatch(
+                    "Aynı anda çalışan iki chat_client'tan biri yanlış sonuç verdi.",
+                    expected=short(expected),
+                    got=short(got if not isinstance(got, BaseException) else type(got).__name__),
+                    hint="Her çağrı kendi listesini ve görevlerini tutsun; ortak (modül düzeyinde) liste kullanmayın.",
+                )
+        return
+    raise not_concurrent("chat_client(url)", "chat_client")
 
 
 # --------------------------------------------------------------------------- 3.4

@@ -12,6 +12,7 @@ import asyncio
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
@@ -21,6 +22,7 @@ from websockets.sync.client import connect as sync_connect
 from wskurs.checks.client import STEP, open_ws, receive, send
 from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
 from wskurs.checks.errors import RemoteError
+from wskurs.checks.remote import Rendezvous, not_concurrent
 from wskurs.engine.clients import wait_until
 from wskurs.engine.server import serve
 from wskurs.engine.timing import scaled
@@ -175,6 +177,13 @@ async def gather_all(ns: Namespace) -> None:
         if ns.hidden:
             with hidden_case("12 mesajlık, tekrarlı bir listede sıra ve eşzamanlılık"):
                 await _fetch_round(fetch_all, url, ns.rng.choices(list(_FRUIT_DELAYS), k=12), gauge)
+    await _calls_together(
+        fetch_all,
+        "hepsini_getir(url, [mesaj])",
+        "hepsini_getir",
+        lambda text: f"yanıt: {text}",
+        lambda url, t: (url, [t]),
+    )
 
 
 async def _fetch_round(fetch_all: Any, url: str, names: list[str], gauge: dict[str, int]) -> None:
@@ -219,6 +228,55 @@ async def _fetch_round(fetch_all: Any, url: str, names: list[str], gauge: dict[s
                 "coroutine'leri oluşturun, sonra `await asyncio.gather(*...)` ile birlikte bekleyin."
             ),
         )
+
+
+async def _calls_together(
+    func: Any,
+    call: str,
+    name: str,
+    reply: Callable[[str], str],
+    arguments: Callable[[str, str], tuple[Any, ...]],
+) -> None:
+    """Fonksiyon iki kez aynı anda, tek mesajla çağrılır: iki çağrının bağlantısı yargıcın
+    sunucusunda buluşmalı. Tek bir çağrının içindeki eşzamanlılığı (``gather``) sunucunun sayacı
+    görür; ama iş parçacıklarıyla (thread) aynı sayıya varan, beklerken loop'u kilitleyen bir ``def``
+    de onu geçer. ``async def`` olduğu aracının sözüne (``is_async``) değil bu buluşmaya dayanır."""
+    together = Rendezvous()
+    app = FastAPI()
+
+    @app.websocket("/birlikte")
+    async def meet(websocket: WebSocket) -> None:
+        await websocket.accept()
+        async with together.present():
+            try:
+                while True:
+                    await websocket.send_text(reply(await websocket.receive_text()))
+            except WebSocketDisconnect:
+                pass
+
+    texts = ["birinci", "ikinci"]
+    async with serve(app) as server:
+        url = server.ws_url("/birlikte")
+        calls = [asyncio.wait_for(func(*arguments(url, text)), timeout=scaled(5 + together.wait)) for text in texts]
+        results = await asyncio.gather(*calls, return_exceptions=True)
+    if not together.met:
+        raise not_concurrent(call, name)
+    for text, got in zip(texts, results, strict=True):
+        if got != [reply(text)]:
+            raise Mismatch(
+                f"Aynı anda çalışan iki {name} çağrısından biri yanlış sonuç verdi.",
+                expected=repr([reply(text)]),
+                got=short_text(got),
+                hint="Her çağrı kendi bağlantılarını ve listesini kullansın; ortak (modül düzeyinde) bir şey tutmayın.",
+            )
+
+
+def short_text(value: Any) -> str:
+    if isinstance(value, RemoteError):
+        return value.error[:200]
+    if isinstance(value, BaseException):
+        return type(value).__name__
+    return repr(value)[:200]
 
 
 def _echo_latency(url: str, connected: threading.Event, go: threading.Event, delay: float) -> float:
@@ -454,3 +512,10 @@ async def bounded_concurrency(ns: Namespace) -> None:
         if ns.hidden:
             with hidden_case("20 mesajlık bir listede sınırın (3) korunması"):
                 await _bounded_round(func, url, gauge, [0.05] * 20, 3)
+    await _calls_together(
+        func,
+        "sinirli_getir(url, [mesaj], 1)",
+        "sinirli_getir",
+        lambda text: f"bitti: {text}",
+        lambda url, t: (url, [t], 1),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import time
 from collections import Counter
@@ -635,34 +636,74 @@ async def bounded_history(ns: Namespace) -> None:
 # 6.7 ----------------------------------------------------------------------------------------
 
 
+ANNOUNCE_PERIOD = 0.1
+"""6.7'deki hazır ``duyur`` görevinin iki duyurusu arasındaki bekleme (saniye)."""
+
+FIRST_RUN_UNTIL = 8
+"""6.7'nin ilk çalışmasında yargıç duyuruları bu numaraya dek dinler: geride kalan bir görevin
+numarası ikinci çalışmada yeni görevinkinden belirgin biçimde büyük olur."""
+
+
+def _announcement(message: str) -> int | None:
+    number = message.removeprefix("duyuru ")
+    return int(number) if number != message and number.isdigit() else None
+
+
+async def _announcements(server: RunningServer, until: int, count: int) -> list[tuple[int, float]]:
+    """``/duyuru``'ya bağlanıp (numara, geliş anı) çiftlerini toplar: en az ``count`` tane ve
+    numara ``until``'e varana dek."""
+    ws = await open_ws(server.ws_url("/duyuru"))
+    got: list[tuple[int, float]] = []
+    try:
+        while len(got) < count or got[-1][0] < until:
+            message = await receive(ws, f"{len(got) + 1}. duyuru (istemci hiçbir şey göndermeden)")
+            number = _announcement(message)
+            if number is None:
+                raise Mismatch(
+                    "İtilen mesaj beklenen biçimde değil.",
+                    expected="'duyuru 1', 'duyuru 2', …",
+                    got=repr(message),
+                )
+            got.append((number, time.monotonic()))
+            if len(got) > 200:
+                break
+    finally:
+        await ws.close()
+    return got
+
+
+def _lifespan_failed(mismatch: Mismatch) -> Mismatch:
+    if "başlatılamadı" not in mismatch.problem:
+        return mismatch
+    return Mismatch(
+        "Uygulama başlatılamadı: lifespan başlarken hata verdi.",
+        expected="lifespan'in `yield`'e kadar hatasız çalışması",
+        got=str(mismatch.got).splitlines()[0] if mismatch.got else None,
+        hint=(
+            "`itme_lifespan` görevi başlatıp `yield` etmeli; `yield`'den sonra görevi iptal etmeli. "
+            "`raise NotImplementedError(...)` satırını sildiniz mi?"
+        ),
+    )
+
+
+_LEFT_RUNNING_HINT = (
+    "`@app.on_event` yerine `FastAPI(lifespan=...)`: görevi `yield`'den önce başlatın, `yield`'den sonra "
+    "`cancel()` deyip bekleyin. Daha önceki bir denemenizden kalan görev de duyuru gönderir: düzelttikten "
+    "sonra çekirdeği yeniden başlatıp hücreleri yeniden çalıştırın."
+)
+
+
 @exercise("6.7", title="Lifespan ile yönetilen itme görevi", points=3)
 async def lifespan_push(ns: Namespace) -> None:
     app = await ns.get("itme_app", FastAPI, what="bir FastAPI uygulaması")
+    # Görev listesi çekirdeğin kendi bildirimidir: yalnızca erken ve açık bir *kalma* nedeni. Geride
+    # kalan görevi yargıç ayrıca dışarıdan görür: uygulamayı ikinci kez başlatır ve duyuruları dinler.
     before = Counter(await ns.tasks())
     try:
         async with run_app(app) as server:
-            ws = await open_ws(server.ws_url("/duyuru"))
-            try:
-                messages = [await receive(ws, f"{n}. duyuru (istemci hiçbir şey göndermeden)") for n in (1, 2)]
-            finally:
-                await ws.close()
+            first = await _announcements(server, FIRST_RUN_UNTIL, 2)
     except Mismatch as mismatch:
-        if "başlatılamadı" not in mismatch.problem:
-            raise
-        raise Mismatch(
-            "Uygulama başlatılamadı: lifespan başlarken hata verdi.",
-            expected="lifespan'in `yield`'e kadar hatasız çalışması",
-            got=str(mismatch.got).splitlines()[0] if mismatch.got else None,
-            hint=(
-                "`itme_lifespan` görevi başlatıp `yield` etmeli; `yield`'den sonra görevi iptal etmeli. "
-                "`raise NotImplementedError(...)` satırını sildiniz mi?"
-            ),
-        ) from None
-    for message in messages:
-        if not message.startswith("duyuru "):
-            raise Mismatch(
-                "İtilen mesaj beklenen biçimde değil.", expected="'duyuru 1', 'duyuru 2', …", got=repr(message)
-            )
+        raise _lifespan_failed(mismatch) from None
     leftover: list[str] = []
     for _ in range(20):
         leftover = sorted((Counter(await ns.tasks()) - before).elements())
@@ -674,5 +715,32 @@ async def lifespan_push(ns: Namespace) -> None:
             "Sunucu durduktan sonra itme görevi hâlâ çalışıyordu.",
             expected="lifespan'in `yield`'den sonrası görevi iptal edip beklesin",
             got=f"çalışan görev(ler): {leftover}",
-            hint="`@app.on_event` yerine `FastAPI(lifespan=...)`: görevi `yield`'den önce başlatın, sonra `cancel()`.",
+            hint=_LEFT_RUNNING_HINT,
+        )
+    await _no_task_survives(app, first[-1][0])
+
+
+async def _no_task_survives(app: Any, last_seen: int) -> None:
+    """Uygulama ikinci kez başlatılır. Birinci sunucunun görevi iptal edildiyse ikinci sunucunun
+    dinleyicisi yalnızca *yeni* görevin duyurularını alır: numaralar ardışık ve yeni görevin
+    yaşından büyük olamaz (her duyurudan önce en az ``ANNOUNCE_PERIOD`` beklenir). Geride kalan
+    görev aynı dinleyicilere kendi (daha büyük) numaralarıyla gönderir: iki dizi karışır ya da
+    numaralar yeni bir görevin ulaşamayacağı kadar büyüktür."""
+    requested = time.monotonic()
+    try:
+        async with run_app(app) as server:
+            second = await _announcements(server, 0, 6)
+    except Mismatch as mismatch:
+        raise _lifespan_failed(mismatch) from None
+    numbers = [number for number, _ in second]
+    first_number, first_arrival = second[0]
+    youngest = (first_arrival - requested) / ANNOUNCE_PERIOD + 1
+    mixed = any(later != earlier + 1 for earlier, later in itertools.pairwise(numbers))
+    if mixed or (first_number > youngest and first_number > last_seen):
+        raise Mismatch(
+            "Sunucu durduktan sonra itme görevi çalışmaya devam etti.",
+            expected="yeniden başlatılınca yalnızca yeni görevin ardışık duyuruları ('duyuru 1', 'duyuru 2'…)",
+            got=f"ikinci sunucuda gelen duyuruların numaraları: {', '.join(map(str, numbers))}"
+            + (" (iki ayrı dizi karışıyor: eski görev de gönderiyor)" if mixed else " (eski görevin numaraları)"),
+            hint=_LEFT_RUNNING_HINT,
         )

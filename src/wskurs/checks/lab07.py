@@ -17,6 +17,7 @@ from wskurs.checks.client import STEP, close_all, open_ws, receive, short, wait_
 from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
 from wskurs.checks.errors import RemoteError
 from wskurs.checks.remote import RemoteServer as RunningServer
+from wskurs.checks.remote import Rendezvous, not_concurrent
 from wskurs.engine.clients import wait_until
 from wskurs.engine.redis_server import INSTALL_HINT, RedisNotFound, redis_server, require_redis
 from wskurs.engine.server import serve
@@ -413,6 +414,43 @@ async def resume_missed(ns: Namespace) -> None:
     if ns.hidden:
         with hidden_case("her bağlantıda yalnızca bir yeni olay ve iki eski olay"):
             await _resume_round(func, events(6), [(1, 2, 1011)] * 6)
+    await _resumes_together(func, events(2))
+
+
+async def _resumes_together(func: Any, events: list[str]) -> None:
+    """İki ``olaylari_topla`` aynı anda: bağlantıları yargıcın sunucusunda buluşmalı. ``async def``
+    olduğu (loop'u kilitlemediği) aracının sözüne (``is_async``) değil bu gözleme dayanır."""
+    together = Rendezvous()
+    app = FastAPI()
+
+    @app.websocket("/olaylar")
+    async def feed(websocket: WebSocket) -> None:
+        await websocket.accept()
+        async with together.present():
+            try:
+                for seq, event in enumerate(events, start=1):
+                    await websocket.send_text(json.dumps({"seq": seq, "olay": event}, ensure_ascii=False))
+                async with asyncio.timeout(scaled(5)):
+                    while True:
+                        await websocket.receive_text()
+            except (WebSocketDisconnect, TimeoutError):
+                pass
+
+    async with serve(app) as server:
+        url = server.ws_url("/olaylar")
+        limit = scaled(5 + together.wait)
+        calls = [asyncio.wait_for(func(url, len(events)), timeout=limit) for _ in range(2)]
+        results = await asyncio.gather(*calls, return_exceptions=True)
+    if not together.met:
+        raise not_concurrent(f"olaylari_topla(url, {len(events)})", "olaylari_topla")
+    for got in results:
+        if got != events:
+            raise Mismatch(
+                "Aynı anda çalışan iki olaylari_topla çağrısından biri yanlış sonuç verdi.",
+                expected=short(events, 200),
+                got=got.error[:200] if isinstance(got, RemoteError) else short(got, 200),
+                hint="Her çağrı kendi listesini ve `son` değerini tutsun; ortak (modül düzeyinde) bir şey tutmayın.",
+            )
 
 
 # 7.5 ----------------------------------------------------------------------------------------

@@ -11,6 +11,13 @@ yalnızca ``RemoteNamespace`` üzerinden ulaşır::
     sayi = await ns.read("ZAMAN_ASIMI", (int, float), what="bir sayı")
 
 Her değer JSON olarak taşınır (``wskurs.checks.protocol``); nesne hiçbir zaman geçmez.
+
+**Puan yalnızca yargıcın dışarıdan gördüğüne.** Toplu notlandırmada çekirdek öğrencinindir: aracıyı
+değiştirip yalan söyletebilir. Çekirdeğin kendisi hakkında bildirdiği hiçbir şey (``is_async``,
+``params``, tür/MRO, ``id``, ``repr``, görev listesi, "loop kilitlendi mi") tek başına bir puan
+kazandıramaz; bunlar yalnızca *kalma* durumunda daha açık bir geri bildirim içindir (yalan söyleyen
+kendine zarar verir). Eşzamanlılık yargıcın kendi sunucusunda ``Rendezvous`` ile gözlenir; çağrıların
+döndürdüğü değerler, girdileri yargıç seçtiği için, değer olarak güvenilir.
 """
 
 from __future__ import annotations
@@ -39,9 +46,11 @@ __all__ = [
     "RemoteNamespace",
     "RemoteObject",
     "RemoteServer",
+    "Rendezvous",
     "TypeSpec",
     "Validation",
     "hidden_case",
+    "not_concurrent",
     "run_app",
 ]
 
@@ -299,6 +308,11 @@ class RemoteNamespace:
         """``name`` adlı fonksiyon; ``async def`` olup olmadığına ve parametre sayısına bakar.
 
         Dönen nesne her zaman ``await`` ile çağrılır: ``await func(x)``.
+
+        ``is_async`` ve ``params`` çekirdeğin kendi bildirimidir: yalnızca erken ve açık bir *kalma*
+        nedenidir, geçmek için yetmez. ``async def`` olması gereken bir fonksiyonun kontrolü onu
+        ayrıca ``Rendezvous`` ile iki kez aynı anda çağırıp eşzamanlı çalıştığını yargıcın kendi
+        sunucusunda görmelidir.
         """
         info = await self._described(name, None, "bir fonksiyon")
         if not info.callable:
@@ -438,3 +452,65 @@ def hidden_case(property_text: str) -> Iterator[None]:
             got=f"{kind} (gizli durumun girdisi gösterilmez)",
             hint="Görünür durumları geçen kodunuz bu özellikte tutmuyor: özelliği sınır değerleriyle kendiniz deneyin.",
         ) from None
+
+
+class Rendezvous:
+    """Yargıcın kendi sunucusunda bir buluşma: öğrencinin ``parties`` işi (ör. iki çağrının bağlantısı)
+    yargıcın sunucusunda *aynı anda* açık mı?
+
+    Bir fonksiyonun ``async def`` olduğunu ve event loop'u kilitlemediğini çekirdeğin sözüne
+    (``is_async``) değil, bu gözleme dayandırın: fonksiyon iki kez aynı anda çağrılır; sunucunun
+    handler'ı ``async with rendezvous.present():`` içinde çalışır ve öteki çağrının bağlantısı gelene
+    dek (en çok ``wait`` saniye) bekler. Eşzamanlı bir cevapta ikisi milisaniyeler içinde buluşur
+    (yüklü makinede de: bekleme yalnızca yanlış cevabı yavaşlatır). Loop'u kilitleyen bir cevapta
+    (``def`` + senkron istemci, ``time.sleep``) ikinci çağrı birincisi bitmeden başlayamaz: buluşma
+    olmaz, bekleme dolunca handler yine devam eder ve ``met`` yanlış kalır (bir kez dolan bekleme
+    sonraki bağlantılarda tekrarlanmaz).
+
+    ``wait`` varsayılanı (2 sn, ölçekli) çekirdeğin watchdog sınırından (3 sn) kısadır: kilitleyen
+    cevap watchdog'a takılmadan bu gözlemle kalır.
+    """
+
+    def __init__(self, parties: int = 2, wait: float = 2.0) -> None:
+        self.parties = parties
+        self.wait = wait
+        self.inside = 0
+        self._met = asyncio.Event()
+        self._gave_up = False
+
+    @property
+    def met(self) -> bool:
+        """``parties`` iş bir an aynı anda içerideydi."""
+        return self._met.is_set()
+
+    @contextlib.asynccontextmanager
+    async def present(self) -> AsyncIterator[bool]:
+        """Bir işin (bağlantının) varlığı: girerken ötekileri bekler; çıkarken sayımdan düşer.
+
+        Yields:
+            buluşmanın olup olmadığı (bekleme dolduysa ``False``).
+        """
+        self.inside += 1
+        try:
+            if self.inside >= self.parties:
+                self._met.set()
+            if not self._gave_up:
+                try:
+                    await asyncio.wait_for(self._met.wait(), timeout=scaled(self.wait))
+                except TimeoutError:
+                    self._gave_up = True  # sonraki bağlantılar boşuna beklemesin
+            yield self.met
+        finally:
+            self.inside -= 1
+
+
+def not_concurrent(call: str, name: str, hint: str | None = None) -> Mismatch:
+    """İki aynı anda çağrının yargıcın sunucusunda buluşmadığı durumun açıklaması."""
+    return Mismatch(
+        f"İki `{call}` çağrısı aynı anda çalışmadı: `{name}` beklerken event loop'u kilitliyor.",
+        expected="ikinci çağrının, birincisi beklerken başlaması (iki bağlantının sunucuda aynı anda açık olması)",
+        got="sunucu iki çağrının bağlantısını hiçbir an birlikte görmedi: çağrılar sırayla çalıştı",
+        hint=hint
+        or f"`{name}` `async def` olmalı ve beklerken `await` etmeli (`websockets.asyncio.client.connect`, "
+        "`await asyncio.sleep`); `time.sleep` ya da senkron istemci (`websockets.sync`) loop'u durdurur.",
+    )
