@@ -294,16 +294,17 @@ def test_attack_status_names_what_happened(attacked, name, status):
     assert "2.1" in grade["reason"], grade
 
 
-@pytest.mark.parametrize(
-    ("name", "words"),
-    [("sembolik_bag", "sembolik bağ"), ("sonuc_yazan_surec", "sonuc.json")],
-)
-def test_traces_left_in_the_folder_make_the_row_suspicious(attacked, name, words):
-    """Dışarıyı gösteren bir sembolik bağ ya da notlandırıcının dosyası adında bir dosya bırakan
-    gönderim şüpheli olur ve neden ne bulunduğunu söyler (puanı yine yalnızca yargıç belirler)."""
-    result, _, _, _ = attacked
-    grade = result["grades"][name]
-    assert grade["status"] == SubmissionStatus.SUSPICIOUS.value and words in grade["reason"], grade
+def test_what_a_submission_writes_never_reaches_the_grader(attacked):
+    """Gönderimin yazabildiği tek yer kendi tmpfs'idir: not klasörüne bağ kurup yazma ve
+    "notlandırıcının dosyası" adlı dosyaları yazan arka plan süreci hiçbir şey getirmez; not klasöründe
+    yalnızca notlandırıcının dosyaları vardır ve gönderimin geçici klasörlerinin hiçbirinde o dosyalar
+    kalmaz (tmpfs gönderimle birlikte yok olur)."""
+    result, _, output, _ = attacked
+    for name in ("sembolik_bag", "sonuc_yazan_surec"):
+        assert result["grades"][name]["total"] == 0
+    assert sorted(p.name for p in output.iterdir()) == ["geri_bildirim", "gunluk", "notlar.csv", "notlar.json"]
+    leftovers = [path for folder in Path("/tmp").glob("wskurs-not-*") for path in folder.rglob("sonuc.json")]
+    assert leftovers == []
 
 
 def test_honest_submissions_in_the_same_batch_get_full_marks(attacked):
