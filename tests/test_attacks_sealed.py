@@ -34,7 +34,7 @@ import pytest
 
 from wskurs.checks import specs_of
 from wskurs.engine.timing import scaled
-from wskurs.grading.reports import display_name
+from wskurs.grading.reports import csv_cell, display_name
 from wskurs.grading.sandbox import detect
 from wskurs.labformat import SubmissionStatus
 
@@ -65,6 +65,7 @@ if not _SANDBOX.seals_network or not _SANDBOX.uses_bwrap or _SANDBOX.budget is N
 # Saldırılar ---------------------------------------------------------------------------
 
 _REPORT = """
+import json
 raise RuntimeError("GOZLEM" + json.dumps(_gozlem, ensure_ascii=True) + "GOZLEM")
 """
 
@@ -164,24 +165,31 @@ for _yol in _dosyalar:
     + _REPORT
 )
 
-MEMFD = """
+MEMFD = (
+    """
 import subprocess, sys
 _kod = '''
 import os
-fd = os.memfd_create("dolgu")
-blok = b"M" * (64 << 20)
-yazilan = 0
-for _ in range(22):  # süreç başına 1,4 GiB; üç süreç birlikte 4 GiB'den fazla
+blok = b"M" * (30 << 20)  # dosya boyu sınırının (32 MiB) altında: her parça kendi memfd'sinde
+acik, yazilan = [], 0
+for _ in range(46):  # süreç başına 1,35 GiB; üç süreç birlikte 4 GiB
+    fd = os.memfd_create("dolgu")
     os.write(fd, blok)
+    acik.append(fd)
     yazilan += len(blok)
 print(yazilan)
 # MARKER
 '''
-_surecler = [subprocess.Popen([sys.executable, "-c", _kod], stdout=subprocess.PIPE) for _ in range(3)]
-_gozlem = {"cikis": [p.wait() for p in _surecler], "yazilan": [p.stdout.read().decode() for p in _surecler]}
-""" + _REPORT
+_surecler = [subprocess.Popen([sys.executable, "-c", _kod], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for _ in range(3)]
+_gozlem = {"cikis": [p.wait() for p in _surecler], "yazilan": [p.stdout.read().decode() for p in _surecler],
+           "hata": [p.stderr.read().decode()[-200:] for p in _surecler]}
+"""
+    + _REPORT
+)
 
-FORK_BOMB = """
+FORK_BOMB = (
+    """
 import subprocess
 _surecler, _hata = [], None
 for _ in range(2000):
@@ -191,9 +199,12 @@ for _ in range(2000):
         _hata = f"{type(_e).__name__}: {_e}"
         break
 _gozlem = {"baslatilan": len(_surecler), "hata": _hata}
-""" + _REPORT
+"""
+    + _REPORT
+)
 
-DISK = """
+DISK = (
+    """
 import json
 _gozlem = {}
 for _yer in [".", "/tmp", "/dev/shm"]:
@@ -207,9 +218,12 @@ for _yer in [".", "/tmp", "/dev/shm"]:
         except OSError as _e:
             _gozlem[_yer + ":hata"] = f"{type(_e).__name__}: {_e.strerror}"
             break
-""" + _REPORT
+"""
+    + _REPORT
+)
 
-DEEP = """
+DEEP = (
+    """
 import os
 _gozlem = {"derinlik": 0}
 _basta = os.getcwd()
@@ -222,7 +236,9 @@ try:
 except OSError as _e:
     _gozlem["hata"] = f"{type(_e).__name__}: {_e.strerror}"
 os.chdir(_basta)
-""" + _REPORT
+"""
+    + _REPORT
+)
 
 FAKE_TOTAL = "\x1b[31mKIRMIZI\x1b[0m\n```\n**Toplam: 99/99**\n````\n# Başlık\n"
 ESCAPE = f"""
@@ -251,12 +267,18 @@ def _yaz():
     for yol in glob.glob("/tmp/**/notlar.*", recursive=True):
         open(yol, "w").write("999")
     return "yazildi"
-for _port in [SCHEDULER_PORT, *_gozlem["dinleyen"][:3]]:
+import threading
+def _dene(port):
     try:
-        with distributed.Client(f"tcp://127.0.0.1:{_port}", timeout="1s") as _istemci:
-            _gozlem["dask"][str(_port)] = "baglandi:" + str(_istemci.run(_yaz))
-    except BaseException as _e:
-        _gozlem["dask"][str(_port)] = type(_e).__name__
+        with distributed.Client(f"tcp://127.0.0.1:{port}", timeout="1s") as istemci:
+            _gozlem["dask"][str(port)] = "baglandi:" + str(istemci.run(_yaz))
+    except BaseException as e:
+        _gozlem["dask"][str(port)] = type(e).__name__
+for _port in [SCHEDULER_PORT, *_gozlem["dinleyen"][:1]]:
+    _is = threading.Thread(target=_dene, args=(_port,), daemon=True)
+    _is.start()
+    _is.join(3)
+    _gozlem["dask"].setdefault(str(_port), "zaman_asimi")
 """
     + _REPORT
 )
@@ -293,7 +315,8 @@ async def hesap(websocket: WebSocket):
         pass
 """
 
-HYPERLINK = '=HYPERLINK("http://x","y").ipynb'
+HYPERLINK = '=HYPERLINK("evil","y").ipynb'
+"""Dosya adında / olamaz: formül yine de bir bağlantıdır."""
 RED = "\x1b[31mkirmizi\x1b[0m.ipynb"
 LONG = "ğ" * 124 + "a.ipynb"
 """UTF-8'de tam 255 bayt."""
@@ -305,9 +328,18 @@ def _fill(code: str, **values: object) -> str:
     return code.replace("MARKER", MARKER).replace("SLEEP_MARK", SLEEP_MARK)
 
 
+def _honest(file_name: str, cells: dict[str, str] | None = None) -> Any:
+    """Çözülmüş bir gönderim; ilk cevap hücresinde ``MARKER``'lı bir yorum (geride kalanı tanımak için)."""
+    nb = submission(file_name, cells=cells)
+    first = answer_cells(nb)[0][0]
+    first.source = f"# {MARKER}\n" + first.source
+    return nb
+
+
 def _attack(file_name: str, code: str, exercise: str | None = None) -> Any:
     """Çözülmemiş lab; ``code`` ilk cevap hücresinin başında (ya da ``exercise``'ın hücresinin yerinde)."""
     lab = read(LABS / file_name)
+    code = f"# {MARKER}\n" + code
     cells = answer_cells(lab)
     if exercise is None:
         cells[0][0].source = code.strip() + "\n\n" + cells[0][0].source
@@ -335,6 +367,24 @@ def _marker_processes() -> list[int]:
             if MARKER.encode() in text or SLEEP_MARK.encode() in text:
                 found.append(int(entry))
     return found
+
+
+def _new_temp_folders(before: set[str]) -> set[str]:
+    """Notlandırmadan sonra kalan yeni /tmp/wskurs-not-* klasörleri (aynı makinede başka bir notlandırma
+    da çalışıyor olabilir: iki saniye sonra hâlâ duranlar)."""
+    new = set(glob.glob("/tmp/wskurs-not-*")) - before
+    if new:
+        time.sleep(2)
+    return {path for path in new if os.path.lexists(path) and _ours(Path(path))}
+
+
+def _ours(folder: Path) -> bool:
+    """Klasörde bu test dosyasının gönderimlerinden biri (``MARKER``'ı taşıyan) var mı?"""
+    try:
+        files = [p for p in folder.rglob("*") if p.is_file()]
+        return any(MARKER.encode() in p.read_bytes() for p in files)
+    except OSError:
+        return True
 
 
 def _cgroups_of(pid: int) -> list[str]:
@@ -454,8 +504,8 @@ def classroom(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "disk.ipynb": _attack(LAB01, _fill(DISK)),
         "derin.ipynb": _attack(LAB01, _fill(DEEP)),
         "kacis.ipynb": _attack(LAB01, ESCAPE, exercise="1.3"),
-        "kurban.ipynb": submission(LAB01),
-        "durust.ipynb": submission(LAB01),
+        "kurban.ipynb": _honest(LAB01),
+        "durust.ipynb": _honest(LAB01),
     }
     for name, nb in attacks.items():
         nbformat.write(nb, folder / name)
@@ -564,7 +614,7 @@ def test_nothing_is_left_behind(classroom: dict[str, Any]) -> None:
     assert seen["derinlik"] == 1500, seen
     assert _marker_processes() == []
     assert _cgroups_of(classroom["pid"]) == []
-    assert set(glob.glob("/tmp/wskurs-not-*")) <= classroom["tmp_before"]
+    assert _new_temp_folders(classroom["tmp_before"]) == set()
     for grade in classroom["grades"].values():
         assert not any("silinemedi" in note or "temizlenemedi" in note for note in grade["notes"]), grade
 
@@ -576,7 +626,7 @@ def test_hostile_names_are_all_in_the_gradebook(classroom: dict[str, Any]) -> No
     assert set(classroom["grades"]) == names
     with (classroom["output"] / "notlar.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert {row[0] for row in rows[1:]} == {display_name(name) for name in names}
+    assert {row[0] for row in rows[1:]} == {csv_cell(display_name(name)) for name in names}
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row), rows
 
 
@@ -656,7 +706,7 @@ def test_broken_sandbox_is_caught_by_the_canary(tmp_path: Path) -> None:
     wrapper = wrappers / "bwrap"
     wrapper.write_text(
         "#!/bin/sh\n"
-        'for son; do :; done\n'
+        "for son; do :; done\n"
         f'if [ "$son" = true ]; then exec {real} "$@"; fi\n'
         'echo "bwrap: simulated failure" >&2\n'
         "exit 1\n",
@@ -687,7 +737,7 @@ def dask_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("muhurlu_dask")
     folder = root / "gonderimler"
     folder.mkdir()
-    nbformat.write(submission(LAB04, cells={"4.3": PROCESS_POOL}), folder / "havuz.ipynb")
+    nbformat.write(_honest(LAB04, cells={"4.3": PROCESS_POOL}), folder / "havuz.ipynb")
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     ) as cluster:
@@ -695,7 +745,7 @@ def dask_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         port = int(address.rsplit(":", 1)[1])
         nbformat.write(_attack(LAB04, _fill(DASK, SCHEDULER_PORT=port)), folder / "dask_saldiri.ipynb")
         output = root / "cikti"
-        result = _notlandir(LAB04, folder, output, "--dask", address, jobs=2)
+        result = _notlandir(LAB04, folder, output, "--dask", address, "--zaman-asimi", "20", jobs=2)
     result.update(output=output)
     return result
 
@@ -721,4 +771,4 @@ def test_process_pool_answer_gets_full_marks_in_the_sandbox(dask_run: dict[str, 
 def test_no_leftovers_after_the_dask_run(dask_run: dict[str, Any]) -> None:
     """Dask işçilerinde notlandırılan gönderimlerden de hiçbir süreç ve yeni bir /tmp/wskurs-not-* kalmaz."""
     assert _marker_processes() == []
-    assert set(glob.glob("/tmp/wskurs-not-*")) <= dask_run["tmp_before"]
+    assert _new_temp_folders(dask_run["tmp_before"]) == set()
