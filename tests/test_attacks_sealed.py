@@ -515,7 +515,9 @@ def classroom(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     nbformat.write(submission(LAB01), outside)
     (folder / "bag.ipynb").symlink_to(outside)
     (root / "liste.csv").write_text(
-        "ogrenci_no,ad,eposta,dosya\n1001,Kurban Kaya,k@okul.edu.tr,kurban\n1002,Dürüst Can,d@okul.edu.tr,durust.ipynb\n",
+        "ogrenci_no,ad,eposta,dosya\n"
+        "1001,Kurban Kaya,k@okul.edu.tr,kurban\n"
+        "1002,Dürüst Can,d@okul.edu.tr,durust.ipynb\n",
         encoding="utf-8",
     )
     # prlimit: PATH'teki bağ, bubblewrap'ın göstermediği bir kopyayı gösterir.
