@@ -44,7 +44,16 @@ def _yalan_tarif(value):
     return tarif
 
 
-_araci._Session._describe = staticmethod(_yalan_tarif)
+_sayac = iter(range(1, 10**9))
+
+
+def _yalan_kimlikli_tarif(value):
+    tarif = _yalan_tarif(value)
+    tarif["id"] = next(_sayac)  # her nesne "başka bir nesne"ymiş
+    return tarif
+
+
+_araci._Session._describe = staticmethod(_yalan_kimlikli_tarif)
 _asil_yanit = _araci._Session.handle
 
 
@@ -199,6 +208,32 @@ def test_blocking_def_gets_nothing_from_a_lying_agent(lab: str, cells: dict[str,
     needs_redis = {"7.6"} if _redis_missing() else set()
     others = {exercise: status for exercise, status in statuses.items() if exercise not in set(cells) | needs_redis}
     assert all(status == "geçti" for status in others.values()), others
+
+
+SAME_APP = """
+_tek_uygulama = {}
+_asil_fabrika = redis_yayin_uygulamasi
+
+
+def redis_yayin_uygulamasi(redis_url):
+    if "app" not in _tek_uygulama:
+        _tek_uygulama["app"] = _asil_fabrika(redis_url)
+    return _tek_uygulama["app"]
+"""
+
+
+def test_one_app_returned_twice_gets_nothing_from_a_lying_agent(tmp_path: Path) -> None:
+    """7.6: iki çağrıda aynı uygulamayı döndüren fabrika, aracı her nesneye başka bir kimlik bildirse de
+    puan almaz: aynı uygulama iki kez sunulunca her mesaj yargıcın istemcilerine iki kez gelir."""
+    if _redis_missing():
+        pytest.skip("redis-server yok")
+    nb = submission(LAB07)
+    for cell, exercise in answer_cells(nb):
+        if exercise == "7.6":
+            cell.source = cell.source + "\n" + SAME_APP
+    statuses, feedback = _run(_lying(nb), tmp_path)
+    assert statuses["7.6"] == "kaldı", feedback
+    assert "iki kez ulaştı" in feedback["7.6"], feedback["7.6"]
 
 
 def _redis_missing() -> bool:

@@ -575,6 +575,23 @@ async def _everyone_gets(clients: list[tuple[str, ClientConnection]], text: str)
     return {name: got for (name, _), got in zip(clients, results, strict=True)}
 
 
+async def _repeated(clients: list[tuple[str, ClientConnection]], text: str) -> list[str]:
+    """Mesajı bir kez aldıktan sonra kısa bir süre içinde ikinci kez alan istemciler (yargıcın kendi
+    istemcileriyle gözlenir: iki "örnek" aslında aynı uygulamaysa her mesaj iki abonelikten iki kez gelir)."""
+
+    async def again(ws: ClientConnection) -> bool:
+        try:
+            async with asyncio.timeout(scaled(0.3)):
+                while True:
+                    if await ws.recv() == text:
+                        return True
+        except (TimeoutError, ConnectionClosed):
+            return False
+
+    results = await asyncio.gather(*(again(ws) for _, ws in clients))
+    return [name for (name, _), repeated in zip(clients, results, strict=True) if repeated]
+
+
 async def _channel_messages(pubsub: Any, wanted: str) -> list[str]:
     seen: list[str] = []
 
@@ -609,6 +626,8 @@ async def redis_broadcast(ns: Namespace) -> None:
                     expected="FastAPI",
                     got=f"{app.description.type}: {app.description.repr}",
                 )
+        # Aracının bildirdiği kimlik yalnızca erken bir geri bildirimdir; puan için aynı uygulamanın iki kez
+        # döndürülmesi yargıcın istemcilerinde gözlenir (her mesaj iki kez gelir: _broadcast_between).
         if first.description.id == second.description.id:
             raise Mismatch(
                 "İki çağrı aynı uygulamayı döndürdü.",
@@ -648,6 +667,17 @@ async def _broadcast_between(ns: Namespace, one: RunningServer, two: RunningServ
                     "`await istemci.publish('sohbet', mesaj)`; kanaldan geleni kendi bağlantılarınıza gönderin."
                     if all(not ok for name, ok in got.items() if name.startswith("2."))
                     else "Her örnek kanala lifespan'de, ilk bağlantıdan önce abone olmalı."
+                ),
+            )
+        twice = await _repeated(clients, text)
+        if twice:
+            raise Mismatch(
+                "Mesaj bazı istemcilere iki kez ulaştı.",
+                expected="her istemciye tam bir kez",
+                got=f"iki kez alanlar: {', '.join(sorted(twice))}",
+                hint=(
+                    "Her çağrı kendi FastAPI() uygulamasını, kendi bağlantı kümesini ve kendi aboneliğini "
+                    "oluşturmalı; mesajı hem doğrudan hem Redis'ten göndermeyin."
                 ),
             )
         if text not in seen:
