@@ -76,7 +76,7 @@ async def _ask(exercise_id, values):
 _sahte.ask_judge = _ask
 _sahte.AgentError = RuntimeError
 sys.modules["wskurs.checks.agent"] = _sahte
-sys.modules["wskurs.grading.judge"] = _sahte
+sys.modules["wskurs.checks.judge"] = _sahte
 """,
     "sonuc_yazan_surec": """
 import subprocess, sys
@@ -158,7 +158,7 @@ for _girdi in os.listdir("/proc"):
             _komut = open(f"/proc/{_girdi}/cmdline", "rb").read()
         except OSError:
             continue
-        if b"notlandir" in _komut or b"wskurs.grading.judge" in _komut:
+        if b"notlandir" in _komut or b"wskurs.checks.judge" in _komut:
             try:
                 os.kill(int(_girdi), signal.SIGKILL)
             except OSError as _e:

@@ -74,7 +74,7 @@ SCAN = (
 import json, os, socket, glob, importlib, time
 _gozlem = {"cwd": os.getcwd(), "import": {}}
 # 2. Örnek çözümler yargıçta kalır.
-for _m in ["wskurs.checks.lab01", "wskurs.checks.lab05", "wskurs.grading.judge", "wskurs.grading.batch"]:
+for _m in ["wskurs.checks.lab01", "wskurs.checks.lab05", "wskurs.checks.judge", "wskurs.grading.batch"]:
     try:
         _mod = importlib.import_module(_m)
         _gozlem["import"][_m] = "yuklendi:" + ",".join(sorted(n for n in vars(_mod) if not n.startswith("__")))[:200]

@@ -3,7 +3,7 @@ gizli durumlarıyla da tam puan alır; ``tests/wrong_answers/labNN.py`` içindek
 (sınırı kaçıran yanlış cevaplar: ``n < 127``, ``min_length=2``…) görünür durumlarda kalır.
 
 Çekirdek yerine bu süreç aracıdır: lab'ın kod hücreleri (kontrol hücreleri hariç) bir sözlükte
-çalıştırılır ve ``check(id, sözlük)`` ayrı bir yargıç sürecine (``python -m wskurs.grading.judge``)
+çalıştırılır ve ``check(id, sözlük)`` ayrı bir yargıç sürecine (``python -m wskurs.checks.judge``)
 sorulur. Elle: ``python tests/test_checks_edges.py lab05 [5.2]``.
 """
 
@@ -28,7 +28,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from wskurs.checks import CheckFailed, check, exercises_of, protocol
-from wskurs.grading.judge import JudgeProcess
+from wskurs.checks.judge import JudgeProcess
 from wskurs.labformat import CellRole, cell_role
 
 from labtools import LAB_FILES, submission

@@ -96,7 +96,7 @@ def test_a_sandboxed_process_cannot_see_the_course_or_signal_the_grader(tmp_path
     folder.mkdir()
     probe = f"""
 import os, signal, importlib
-for name in ("wskurs.checks.lab01", "wskurs.grading.batch", "wskurs.grading.judge"):
+for name in ("wskurs.checks.lab01", "wskurs.grading.batch", "wskurs.checks.judge"):
     try:
         importlib.import_module(name)
         print(name, True)
@@ -137,7 +137,7 @@ print("uid", os.getuid())
     assert seen.get("kendi") == "tamam" and seen.get("shm") == "True", result
     if box.uses_bwrap:
         # Kontrol modülleri ve notlandırıcı görünmez; yazılanlar tmpfs'te kaldı, diske inmedi.
-        assert [seen.get(n) for n in ("wskurs.checks.lab01", "wskurs.grading.batch", "wskurs.grading.judge")] == [
+        assert [seen.get(n) for n in ("wskurs.checks.lab01", "wskurs.grading.batch", "wskurs.checks.judge")] == [
             "False",
             "False",
             "False",

@@ -16,13 +16,13 @@ from websockets.asyncio.client import connect
 from wskurs.checks import CheckFailed, Mismatch, agent, check, hidden_case, protocol, specs_of
 from wskurs.checks.agent import ask_judge
 from wskurs.checks.errors import RemoteError
+from wskurs.checks.judge import Judge, JudgeProcess
+from wskurs.checks.judge import main as judge_main
 from wskurs.checks.remote import RemoteNamespace
+from wskurs.engine.netns import open_namespace
 from wskurs.engine.timing import scaled
 from wskurs.grading.batch import MAX_SUBMISSION_BYTES, grade_one
 from wskurs.grading.decide import RunFacts, decide, parse_records
-from wskurs.grading.judge import Judge, JudgeProcess
-from wskurs.grading.judge import main as judge_main
-from wskurs.grading.netns import open_namespace
 from wskurs.labformat import ExerciseOutcome, ExerciseResult, SubmissionGrade, SubmissionStatus
 
 from helpers import run
@@ -318,15 +318,18 @@ def test_learner_error_is_reported_with_its_line():
 
 
 def test_self_check_is_fast_once_the_judge_runs(monkeypatch):
-    """Yerel yargıç çekirdek (burada: süreç) başına bir kez başlar: ikinci kontrol aynı, hâlâ çalışan
-    yargıç sürecine gider ve hızlıdır."""
+    """Yerel yargıç çekirdek (burada: süreç) başına bir kez, yargıcın tek başlatıcısıyla başlar: ikinci
+    kontrol aynı, hâlâ çalışan yargıç sürecine gider ve hızlıdır; kayıtsızdır, öğrenci yeniden denedikçe
+    yeni bir karar alır (yalnızca ilk karar sayılmaz)."""
     monkeypatch.delenv(protocol.ENV, raising=False)
-    run(lambda: check("1.1", {"yanki_app": _echo_app()}))
-    judge = agent._local["process"]
+    with pytest.raises(CheckFailed):
+        run(lambda: check("1.1", {"yanki_app": FastAPI()}))
+    judge = agent._local["judge"]
+    assert isinstance(judge, JudgeProcess)
     started = time.monotonic()
     run(lambda: check("1.1", {"yanki_app": _echo_app()}))
     assert time.monotonic() - started < scaled(5)
-    assert agent._local["process"] is judge and judge.poll() is None
+    assert agent._local["judge"] is judge and judge.process.poll() is None
 
 
 def test_oversized_file_is_not_read_and_is_not_a_notebook(tmp_path):

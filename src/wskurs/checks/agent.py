@@ -17,11 +17,11 @@ import contextlib
 import inspect
 import itertools
 import os
-import secrets
-import subprocess
 import sys
 import traceback
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -31,11 +31,12 @@ from websockets.exceptions import ConnectionClosed
 
 from wskurs.checks import protocol
 from wskurs.checks.client import short
+from wskurs.checks.errors import CheckFailed
 from wskurs.engine.server import RunningServer, start_server
 from wskurs.engine.timing import scaled
 from wskurs.engine.watchdog import WatchdogReport, keep_interruptible, loop_watchdog
 
-__all__ = ["BLOCK_LIMIT", "AgentError", "Verdict", "ask_judge", "local_judge"]
+__all__ = ["BLOCK_LIMIT", "AgentError", "Verdict", "ask_judge", "check", "local_judge"]
 
 BLOCK_LIMIT = 3.0
 """Bir kontrol sırasında event loop en fazla bu kadar saniye kilitli kalabilir."""
@@ -61,30 +62,16 @@ _local: dict[str, Any] = {}
 
 
 def local_judge() -> str:
-    """Bu çekirdeğin yerel yargıcının adresi; gerekirse yargıcı bir kez başlatır."""
-    process: subprocess.Popen[str] | None = _local.get("process")
-    if process is not None and process.poll() is None:
-        return str(_local["address"])
-    token = secrets.token_urlsafe(24)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "wskurs.grading.judge"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,
-    )
-    assert process.stdin is not None and process.stdout is not None
-    process.stdin.write(token + "\n")
-    process.stdin.flush()
-    line = process.stdout.readline()
-    try:
-        port = int(protocol.loads(line)["port"])
-    except (protocol.ProtocolError, KeyError, ValueError, TypeError):
-        process.kill()
-        raise AgentError("Yerel yargıç başlatılamadı (port bildirmedi).") from None
-    _local.update(process=process, address=protocol.judge_address(port, token))
-    return str(_local["address"])
+    """Bu çekirdeğin yerel yargıcının adresi; gerekirse yargıcı bir kez başlatır (yargıcın tek
+    başlatıcısıyla, ``wskurs.checks.judge.JudgeProcess``; kayıtsız, her deneme yeni bir karar alır)."""
+    from wskurs.checks.judge import JudgeProcess  # yalıtılmış çekirdekte yoktur: orada yargıç dışarıdadır
+
+    judge = _local.get("judge")
+    if judge is not None and judge.process.poll() is None:
+        return str(judge.address)
+    judge = JudgeProcess(graded=False)
+    _local["judge"] = judge
+    return str(judge.address)
 
 
 def _address() -> tuple[str, str]:
@@ -392,3 +379,58 @@ async def ask_judge(exercise_id: str, values: dict[str, Any]) -> Verdict:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await session.close()
+
+
+# Öğrencinin hücresindeki `await check("N.k")` ---------------------------------------------------
+
+
+def _caller_namespace(frame: FrameType) -> dict[str, Any]:
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover
+        shell = None
+    if shell is not None:
+        user_ns: dict[str, Any] = shell.user_ns  # IPython'da bu öznitelik türsüz
+        return user_ns
+    return frame.f_globals
+
+
+def _show(feedback: str) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display({"text/plain": feedback}, raw=True)
+    else:
+        print(feedback)
+
+
+def check(exercise_id: str, namespace: dict[str, Any] | None = None) -> Coroutine[Any, Any, None]:
+    """Bir alıştırmanın kontrolünü yargıca yaptırır: ``await check("1.2")``.
+
+    Geçerse kısa bir onay gösterir (hücrenin ayrıca bir değer göstermemesi için ``None``
+    döndürür); geçmezse Türkçe geri bildirimi
+    gösterir ve ``CheckFailed`` fırlatır (böylece nbval hücreyi başarısız sayar). Gösterilen
+    yalnızca geri bildirimdir: not yargıcın kaydından gelir.
+
+    Args:
+        exercise_id: Alıştırma kimliği, ör. ``"1.2"``.
+        namespace: Öğrencinin adları; verilmezse Jupyter çekirdeğinin ya da çağıran
+            modülün adları.
+    """
+    values = namespace if namespace is not None else _caller_namespace(sys._getframe(1))
+
+    async def run() -> None:
+        try:
+            verdict = await ask_judge(exercise_id, values)
+        except AgentError as exc:
+            raise CheckFailed(f"❌ Alıştırma {exercise_id}: kontrol yapılamadı. {exc}") from None
+        if not verdict.passed:
+            raise CheckFailed(verdict.feedback)
+        _show(verdict.feedback)
+
+    return run()

@@ -1,7 +1,7 @@
 """Lab kontrollerinin ortak düzeni.
 
 Her lab'ın kontrolleri ``wskurs.checks.labNN`` modülündedir; her alıştırma için bir
-``@exercise`` fonksiyonu. Kontroller **yargıç sürecinde** çalışır (``wskurs.grading.judge``):
+``@exercise`` fonksiyonu. Kontroller **yargıç sürecinde** çalışır (``wskurs.checks.judge``):
 öğrencinin adlarına ``RemoteNamespace`` (``ns``) üzerinden bakar, uygulamasını çekirdekte
 ``run_app`` ile gerçek bir sunucuda başlatır, ona gerçek bir istemciyle bağlanır ve sonucu
 karşılaştırır. Bir şey tutmazsa ``Mismatch`` fırlatır: ne beklendi, ne geldi, bir ipucu.
@@ -20,11 +20,8 @@ from __future__ import annotations
 import asyncio
 import importlib
 import re
-import sys
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from types import FrameType
-from typing import Any
 
 from wskurs.checks.errors import AgentGone, CheckFailed, Mismatch, RemoteError, RemoteNotImplemented
 from wskurs.checks.remote import RemoteNamespace, hidden_case, run_app
@@ -42,7 +39,6 @@ __all__ = [
     "Mismatch",
     "Namespace",
     "blocked_mismatch",
-    "check",
     "exercise",
     "exercises_of",
     "find_exercise",
@@ -55,7 +51,7 @@ __all__ = [
 ]
 
 RESULT_MIME = "application/vnd.wskurs.check+json"
-"""Eski sürümlerin kontrol sonucu çıktı türü. Artık not bundan okunmaz (bkz. ``wskurs.grading.judge``)."""
+"""Eski sürümlerin kontrol sonucu çıktı türü. Artık not bundan okunmaz (bkz. ``wskurs.checks.judge``)."""
 
 BLOCK_LIMIT = 3.0
 """Bir kontrol sırasında event loop en fazla bu kadar saniye kilitli kalabilir."""
@@ -242,57 +238,3 @@ async def run_exercise(ex: Exercise, ns: RemoteNamespace) -> Mismatch | None:
         seconds = status.get("seconds")
         return blocked_mismatch(float(seconds) if isinstance(seconds, int | float) else 0.0)
     return mismatch
-
-
-def _caller_namespace(frame: FrameType) -> dict[str, Any]:
-    try:
-        from IPython import get_ipython
-
-        shell = get_ipython()
-    except ImportError:  # pragma: no cover
-        shell = None
-    if shell is not None:
-        user_ns: dict[str, Any] = shell.user_ns  # IPython'da bu öznitelik türsüz
-        return user_ns
-    return frame.f_globals
-
-
-def _show(feedback: str) -> None:
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:  # pragma: no cover - IPython is a dependency
-        get_ipython = None
-    if get_ipython is not None and get_ipython() is not None:
-        display({"text/plain": feedback}, raw=True)
-    else:
-        print(feedback)
-
-
-def check(exercise_id: str, namespace: dict[str, Any] | None = None) -> Coroutine[Any, Any, None]:
-    """Bir alıştırmanın kontrolünü yargıca yaptırır: ``await check("1.2")``.
-
-    Geçerse kısa bir onay gösterir (hücrenin ayrıca bir değer göstermemesi için ``None``
-    döndürür); geçmezse Türkçe geri bildirimi
-    gösterir ve ``CheckFailed`` fırlatır (böylece nbval hücreyi başarısız sayar). Gösterilen
-    yalnızca geri bildirimdir: not yargıcın kaydından gelir.
-
-    Args:
-        exercise_id: Alıştırma kimliği, ör. ``"1.2"``.
-        namespace: Öğrencinin adları; verilmezse Jupyter çekirdeğinin ya da çağıran
-            modülün adları.
-    """
-    from wskurs.checks.agent import AgentError, ask_judge
-
-    values = namespace if namespace is not None else _caller_namespace(sys._getframe(1))
-
-    async def run() -> None:
-        try:
-            verdict = await ask_judge(exercise_id, values)
-        except AgentError as exc:
-            raise CheckFailed(f"❌ Alıştırma {exercise_id}: kontrol yapılamadı. {exc}") from None
-        if not verdict.passed:
-            raise CheckFailed(verdict.feedback)
-        _show(verdict.feedback)
-
-    return run()

@@ -3,7 +3,7 @@
 Her gönderimden yalnızca cevap hücreleri alınır ve asıl lab defterine yerleştirilir; böylece
 kontrol hücrelerini değiştirmek ya da silmek hiçbir şeyi değiştirmez. Her gönderim için:
 
-1. notlandırıcı kendi kullanıcısıyla bir **yargıç** başlatır (``wskurs.grading.judge``, gizli durumlar
+1. notlandırıcı kendi kullanıcısıyla bir **yargıç** başlatır (``wskurs.checks.judge``, gizli durumlar
    açık, her alıştırmanın yalnızca ilk kararı sayılır);
 2. gönderim kendi çekirdeğinde, pytest + nbval ile (öğrencinin ``make grade`` yolu), yalıtılmış
    olarak çalışır (``wskurs.grading.sandbox``: ayrı uid, bubblewrap, kaynak sınırları); kontrol
@@ -36,11 +36,11 @@ from typing import Any
 import nbformat
 
 from wskurs.checks.core import specs_of
+from wskurs.checks.judge import JudgeProcess
+from wskurs.engine.netns import NetNamespace, open_namespace
 from wskurs.grading.cgroup import Cgroup
 from wskurs.grading.decide import RunFacts, decide, parse_records, sandbox_started
 from wskurs.grading.intake import list_submissions, read_submission
-from wskurs.grading.judge import JudgeProcess
-from wskurs.grading.netns import NetNamespace, open_namespace
 from wskurs.grading.pytest_plugin import TRANSPORT_ENV
 from wskurs.grading.reports import write_reports
 from wskurs.grading.runners import LocalRunner, Runner

@@ -4,7 +4,7 @@
 (alıştırma, puan, sonuç, toplam) yazılır; ``--wskurs-json DOSYA`` aynısını JSON olarak
 kaydeder.
 
-Tabloyu yargıç belirler: eklenti her lab defteri için bir yargıç (``wskurs.grading.judge``) başlatır
+Tabloyu yargıç belirler: eklenti her lab defteri için bir yargıç (``wskurs.checks.judge``) başlatır
 ve adresini ``WSKURS_JUDGE`` ile çekirdeğe verir; kontrol hücreleri o yargıca bağlanır. Bir
 alıştırma yalnızca yargıcın kaydında geçtiyse puan alır: çekirdeğin gösterdiği hiçbir şey
 notu değiştirmez, ``pass``'e çevrilmiş ya da silinmiş bir kontrol hücresi puan getirmez.
@@ -49,7 +49,7 @@ from wskurs.labformat import DEAD_MARK, CellRole, ExerciseOutcome, ExerciseResul
 
 if TYPE_CHECKING:
     # Yargıç yalıtılmış çekirdeğin görünümünde yoktur: yalnızca öğrencinin kendi notlandırmasında yüklenir.
-    from wskurs.grading.judge import JudgeProcess
+    from wskurs.checks.judge import JudgeProcess
 
 __all__ = ["LabReport", "grade_rows"]
 
@@ -276,7 +276,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         report = _report_for(item)
         # Önceki defterin yargıcı o defterin son hücresinden sonra durdu (pytest_runtest_teardown).
         if report is not None and report.judge is None and not report.checks:
-            from wskurs.grading.judge import JudgeProcess
+            from wskurs.checks.judge import JudgeProcess
 
             report.judge = JudgeProcess(lab=report.lab)
             os.environ[protocol.ENV] = report.judge.address

@@ -10,7 +10,7 @@ Hangi korumanın kullanılacağı makineye bağlıdır (``detect``):
   öldürülür.
 - Notlandırıcı **root** ise gönderim her çalışmada ayrı, ayrıcalıksız bir kullanıcı kimliğiyle
   (uid/gid, ek grup yok, yetenek yok) çalışır; bitince o uid'nin bütün süreçleri öldürülür.
-- Notlandırıcı root ise gönderim **kendi ağ ad alanında** çalışır (``wskurs.grading.netns``): yalnızca
+- Notlandırıcı root ise gönderim **kendi ağ ad alanında** çalışır (``wskurs.engine.netns``): yalnızca
   ``lo``; yargıcı da oradadır. Başka gönderim, yargıçları, Dask kümesi, dış ağ görünmez.
 - Notlandırıcı root ise **tek bir bütçe** (``wskurs.grading.cgroup``): gönderimin bütün süreçleri
   birlikte en çok ``Limits.memory`` bellek (tmpfs ve memfd sayfaları dahil) ve ``Limits.processes``
@@ -44,8 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from wskurs.engine.netns import open_namespace
 from wskurs.grading.cgroup import CgroupRoot, find_root
-from wskurs.grading.netns import open_namespace
 
 __all__ = [
     "KERNEL_MODULES",
@@ -113,7 +113,7 @@ class Sandbox:
     uid_reachable: bool = True
     """Ayrı uid Python'a ulaşabiliyor mu (bubblewrap yokken yorumlayıcı root'un ev klasöründe olabilir)."""
     network: bool = False
-    """Her gönderime kapalı bir ağ ad alanı açılabiliyor mu (``wskurs.grading.netns``)."""
+    """Her gönderime kapalı bir ağ ad alanı açılabiliyor mu (``wskurs.engine.netns``)."""
     cgroups: CgroupRoot | None = None
     """Gönderim başına bütçe için cgroup'ların açılacağı yer."""
 

@@ -2,7 +2,7 @@
 
 ::
 
-    python -m wskurs.grading.judge [--gizli] [--ilk] [--kayit] [--kapali] [--tohum N]
+    python -m wskurs.checks.judge [--gizli] [--ilk] [--kayit] [--kapali] [--tohum N]
 
 - Standart girdinin ilk satırı token'dır (komut satırında görünmesin diye); girdi kapanınca
   yargıç durur (onu başlatan süreç ölünce de).
@@ -47,8 +47,8 @@ from wskurs.checks import protocol
 from wskurs.checks.core import Exercise, exercises_of, find_exercise, format_feedback, run_exercise
 from wskurs.checks.errors import AgentGone
 from wskurs.checks.remote import Channel, RemoteNamespace
+from wskurs.engine.netns import NetNamespace
 from wskurs.engine.timing import scaled
-from wskurs.grading.netns import NetNamespace
 
 __all__ = ["Judge", "JudgeProcess", "main"]
 
@@ -167,7 +167,11 @@ class Judge:
 
 
 class JudgeProcess:
-    """Yargıcın tek başlatıcısı: ``--kayit --ilk`` ile bir yargıç alt süreci; kaydını arka planda okur.
+    """Yargıcın tek başlatıcısı: bir yargıç alt süreci; kaydını arka planda okur.
+
+    Notlandırma (``graded=True``, eklenti ve toplu notlandırma) ``--kayit --ilk`` ile başlatır: her
+    alıştırmanın yalnızca ilk kararı sayılır. Çekirdeğin JupyterLab'daki yerel yargıcı
+    (``wskurs.checks.agent.local_judge``) ``graded=False`` ile: öğrenci istediği kadar yeniden dener.
 
     ``address`` çekirdeğe ``WSKURS_JUDGE`` olarak verilir; ``stop()`` yargıcı durdurup kaydı döndürür.
     ``netns`` verilirse yargıç o kapalı ağda çalışır ve ad alanının içinde açılmış soketi dinler
@@ -184,9 +188,11 @@ class JudgeProcess:
         lab: str | None = None,
         max_records: int = 10_000,
         netns: NetNamespace | None = None,
+        graded: bool = True,
     ) -> None:
         token = secrets.token_urlsafe(24)
-        command = [sys.executable, "-m", "wskurs.grading.judge", "--kayit", "--ilk"] + (["--gizli"] if hidden else [])
+        command = [sys.executable, "-m", "wskurs.checks.judge"]
+        command += (["--kayit", "--ilk"] if graded else []) + (["--gizli"] if hidden else [])
         if seed is not None:
             command.append(f"--tohum={seed}")
         if lab is not None:
@@ -283,7 +289,7 @@ async def _serve(args: argparse.Namespace, token: str, out: TextIO) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m wskurs.grading.judge", description="Lab kontrollerinin yargıcı")
+    parser = argparse.ArgumentParser(prog="python -m wskurs.checks.judge", description="Lab kontrollerinin yargıcı")
     parser.add_argument("--gizli", action="store_true", help="öğretmenin gizli durumlarını da dene")
     parser.add_argument("--ilk", action="store_true", help="her alıştırmanın yalnızca ilk kararı sayılsın")
     parser.add_argument("--kayit", action="store_true", help="kararları standart çıktıya JSON satırları olarak yaz")
