@@ -148,16 +148,16 @@ class LabReport:
             return
         if os.environ.get(protocol.ENV) == self.judge.address:
             del os.environ[protocol.ENV]  # sonraki defterler ve aynı oturumdaki testler bu yargıcı görmesin
-        records = self.judge.stop()
+        # Kararları toplu notlandırmayla aynı kural okur (yalnızca ilk karar); yalıtılmış çekirdekte bu yol
+        # çalışmaz, modül burada yüklenir.
+        from wskurs.grading.decide import Died, first_verdicts, parse_records
+
+        records = parse_records(self.judge.stop())
         self.judge = None
-        self.checks = {}
-        for entry in records:
-            if entry.get("type") == "verdict" and str(entry.get("exercise")) not in self.checks:
-                self.checks[str(entry["exercise"])] = _Outcome(
-                    entry.get("passed") is True, str(entry.get("feedback", ""))
-                )
-            elif entry.get("type") == "died":
-                self.checks.setdefault(str(entry.get("exercise")), _Outcome(False, "Kontrol sırasında çekirdek öldü."))
+        self.checks = {ex: _Outcome(v.passed, v.feedback) for ex, v in first_verdicts(records).items()}
+        for record in records:
+            if isinstance(record, Died):
+                self.checks.setdefault(record.exercise, _Outcome(False, "Kontrol sırasında çekirdek öldü."))
 
     def rows(self) -> list[ExerciseResult]:
         return grade_rows(self.lab, self.checks, self.answer_errors)
