@@ -286,3 +286,17 @@ def test_grading_processes_skip_the_slow_iri_parser_but_still_validate_notebooks
     entry = [sys.executable, "-m", "wskurs.grading.lab_pytest", "--version"]
     version = subprocess.run(entry, capture_output=True, text=True, timeout=scaled(60))
     assert version.returncode == 0 and f"pytest {pytest.__version__}" in version.stdout + version.stderr
+
+
+def test_kernels_use_ipc_where_the_network_is_not_sealed(tmp_path: Path) -> None:
+    """Ağ kapatılamadıysa gönderimin çekirdeği IPC ile konuşur (ZMQ kapıları 127.0.0.1'de açılmaz,
+    aynı anda notlandırılan başka bir gönderim dinleyemez); kapalı ağda TCP yeterlidir. Ortamda
+    notlandırıcının vekil sunucusu, token'ı ya da başka değişkenleri yoktur; çekirdek notlandırıcının
+    kendi wskurs'unu yükler."""
+    from wskurs.grading.pytest_plugin import TRANSPORT_ENV
+
+    shared = batch._environment(tmp_path, "ws://127.0.0.1:1#t", sealed=False)
+    sealed = batch._environment(tmp_path, "ws://127.0.0.1:1#t", sealed=True)
+    assert shared[TRANSPORT_ENV] == "ipc" and TRANSPORT_ENV not in sealed
+    assert not any("proxy" in key.lower() for key in shared)
+    assert Path(shared["PYTHONPATH"], "wskurs", "__init__.py").is_file()

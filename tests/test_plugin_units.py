@@ -331,3 +331,24 @@ def test_kernel_start_is_retried_only_when_the_kernel_died_while_starting():
     with pytest.raises(RuntimeError, match="didn't respond"):
         plugin.start_kernel_retrying(flaky(1, RuntimeError("Kernel didn't respond in 60 seconds")))
     assert len(calls) == 1
+
+
+@pytest.mark.kernel
+def test_ipc_transport_keeps_the_kernels_ports_off_loopback(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Ağ kapatılamayan makinede (``WSKURS_KERNEL_TRANSPORT=ipc``) nbval'in çekirdeği TCP yerine Unix
+    soketleriyle konuşur: bağlantı dosyası ``ipc`` der ve soket dosyaları çekirdeğin çalışma
+    klasöründedir; çekirdek yine kod çalıştırır."""
+    import nbval.kernel
+
+    monkeypatch.setattr(nbval.kernel, "KernelManager", nbval.kernel.KernelManager)
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+    plugin._use_ipc_kernels()
+    kernel = nbval.kernel.RunningKernel(nbval.kernel.CURRENT_ENV_KERNEL_NAME, cwd=str(tmp_path), startup_timeout=60)
+    try:
+        info = json.loads(Path(kernel.km.connection_file).read_text(encoding="utf-8"))
+        assert info["transport"] == "ipc" and kernel.km.transport == "ipc"
+        assert any(path.is_socket() for path in tmp_path.rglob("*")), list(tmp_path.rglob("*"))
+        reply = kernel.kc.execute_interactive("x = 6 * 7", timeout=60)
+        assert reply["content"]["status"] == "ok"
+    finally:
+        kernel.stop()

@@ -206,12 +206,23 @@ TRANSPORT_ENV = "WSKURS_KERNEL_TRANSPORT"
 
 def _use_ipc_kernels() -> None:
     """nbval'in çekirdeklerini IPC (Unix soketi) ile başlatır: ZMQ kapıları 127.0.0.1'de açılmaz."""
+    import uuid
+
     import nbval.kernel  # type: ignore[import-untyped]
     from jupyter_client.manager import KernelManager
-    from traitlets import CaselessStrEnum
+    from jupyter_core.paths import jupyter_runtime_dir
+    from traitlets import CaselessStrEnum, default
 
     class IpcKernelManager(KernelManager):
         transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        @default("ip")
+        def _ipc_path(self) -> str:
+            # jupyter_client'ın varsayılanı göreli bir yoldur ("kernel-ipc"): çekirdek kendi çalışma
+            # klasöründe, istemci bizimkinde arar. Soketler çalışma zamanı klasöründe, mutlak yolla.
+            folder = jupyter_runtime_dir()
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+            return os.path.join(folder, f"kernel-{uuid.uuid4().hex[:12]}-ipc")
 
     nbval.kernel.KernelManager = IpcKernelManager
 
