@@ -15,7 +15,9 @@ from browser import browser  # noqa: F401  (fixture: gerçek Chromium)
 # yapar: dosyanın modül kapsamlı fixture'ları bir kez çalışır. Aşağıdaki dosyaların testleri hiçbir şey
 # paylaşmaz (her biri kendi çekirdeğini ya da yargıcını başlatır); onlar test test dağıtılır, böylece
 # uzun bir dosya tek bir sürecin sırtında kalmaz.
-INDEPENDENT_TESTS = frozenset({"test_notebook_rerun.py", "test_checks_edges.py", "test_nbval_modes.py"})
+INDEPENDENT_TESTS = frozenset(
+    {"test_notebook_rerun.py", "test_checks_edges.py", "test_nbval_modes.py", "test_lying_agent.py"}
+)
 
 
 # En uzun iş birimleri önce başlar (en uzun iş önce): sona kalan uzun bir dosya öteki süreçleri boşta
@@ -25,11 +27,13 @@ INDEPENDENT_TESTS = frozenset({"test_notebook_rerun.py", "test_checks_edges.py",
 LONGEST_FIRST = (
     "test_jupyterlab_ui.py",
     "test_attacks.py",
+    "test_attacks_sealed.py",
     "test_labs.py",
     "test_grading_exports.py",
     "test_fresh_clone.py",
     "test_notebook_rerun.py",
     "test_checks_edges.py",
+    "test_lying_agent.py",
 )
 
 

@@ -90,14 +90,22 @@ def converted(file_name: str) -> bool:
     return "await ns." in module.read_text(encoding="utf-8")
 
 
-def grade_batch(lab_file: str, folder: Path, output: Path, *, cell_timeout: float, jobs: int = 2) -> dict[str, Any]:
+def grade_batch(
+    lab_file: str, folder: Path, output: Path, *, cell_timeout: float, jobs: int = 2, canary: bool = False
+) -> dict[str, Any]:
     """Gerçek ``wskurs notlandir`` komutuyla bir klasörü notlandırır.
+
+    Kanarya (lab'ın çözümünü sınıfla birlikte notlandırmak) varsayılan olarak kapalıdır: bu testlerin
+    klasörlerinde çözüm zaten dürüst bir gönderim olarak vardır ve sonucu ayrıca denetlenir; kanaryanın
+    kendisini ``tests/test_attacks_sealed.py`` ve ``test_attacks.py`` dener.
 
     Returns:
         ``{"stdout", "stderr", "returncode", "grades": {gönderim kökü: not (JSON)}}``
     """
     command = [sys.executable, "-m", "wskurs.grading.cli", "notlandir", str(LABS / lab_file), str(folder)]
     command += ["-o", str(output), "-j", str(jobs), "--zaman-asimi", f"{cell_timeout:g}"]
+    if not canary:
+        command.append("--kanaryasiz")
     result = subprocess.run(command, capture_output=True, text=True, timeout=scaled(1800), cwd=output.parent)
     grades: dict[str, Any] = {}
     book = output / "notlar.json"

@@ -237,7 +237,7 @@ def _batch(file_name: str, names: tuple[str, ...] | None, tmp_path_factory, extr
     for name, nb in extra.items():
         nbformat.write(nb, folder / f"{name}.ipynb")
     before = sorted(p.name for p in folder.iterdir())
-    result = grade_batch(file_name, folder, output, cell_timeout=CELL_TIMEOUT)
+    result = grade_batch(file_name, folder, output, cell_timeout=CELL_TIMEOUT, canary=True)
     return result, folder, output, before
 
 
