@@ -281,7 +281,6 @@ def test_attack_earns_nothing_and_gets_a_status(attacked, name):
     [
         ("check_yeniden", SubmissionStatus.SUSPICIOUS),
         ("core_fonksiyonu", SubmissionStatus.SUSPICIOUS),
-        ("sys_modules", SubmissionStatus.SUSPICIOUS),
         ("os_exit", SubmissionStatus.KERNEL_DIED),
     ],
 )
@@ -332,8 +331,16 @@ def test_input_and_output_folders_cannot_be_written(attacked):
     assert all((folder / name).read_text(encoding="utf-8") != "bozuldu" for name in before)
 
 
+def test_replacing_modules_in_sys_modules_changes_nothing(attacked):
+    """`sys.modules`'teki aracıyı ve yargıcı sahtesiyle değiştirmek hiçbir şey değiştirmez: `check` aracının
+    kendi modülündedir, gerçek yargıca gider; çözülmemiş lab gerçek kararlarıyla 0 alır."""
+    grade = attacked[0]["grades"]["sys_modules"]
+    assert grade["status"] == SubmissionStatus.GRADED.value and grade["total"] == 0, grade
+    assert all(row["status"] == "kaldı" for row in grade["exercises"]), grade
+
+
 def test_attacks_on_lab01_too(tmp_path_factory):
-    """Lab 1'de de: `check`'i yeniden tanımlamak ve `sys.modules`'ü değiştirmek şüpheli, `os._exit`
+    """Lab 1'de de: `check`'i yeniden tanımlamak şüpheli, `sys.modules`'ü değiştirmek etkisiz, `os._exit`
     "çekirdek öldü" olur; hiçbiri puan almaz."""
     if not converted(LAB01):
         pytest.skip("lab 1 yargıç API'sinde değil")
@@ -342,7 +349,7 @@ def test_attacks_on_lab01_too(tmp_path_factory):
     grades = result["grades"]
     assert all(grades[name]["total"] == 0 for name in LAB01_ATTACKS), grades
     assert grades["check_yeniden"]["status"] == SubmissionStatus.SUSPICIOUS.value
-    assert grades["sys_modules"]["status"] == SubmissionStatus.SUSPICIOUS.value
+    assert grades["sys_modules"]["status"] == SubmissionStatus.GRADED.value
     assert grades["os_exit"]["status"] == SubmissionStatus.KERNEL_DIED.value
 
 
