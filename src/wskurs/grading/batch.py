@@ -1,16 +1,24 @@
 """Toplu notlandırma: ``wskurs notlandir LAB KLASÖR``.
 
 Her gönderimden yalnızca cevap hücreleri alınır ve asıl lab defterine yerleştirilir; böylece
-kontrol hücrelerini değiştirmek ya da silmek hiçbir şeyi değiştirmez. Her gönderim için:
+kontrol hücrelerini değiştirmek ya da silmek hiçbir şeyi değiştirmez. Her gönderim için
+(``grade_one``, adım adım):
 
-1. notlandırıcı kendi kullanıcısıyla bir **yargıç** başlatır (``wskurs.checks.judge``, gizli durumlar
-   açık, her alıştırmanın yalnızca ilk kararı sayılır);
-2. gönderim kendi çekirdeğinde, pytest + nbval ile (öğrencinin ``make grade`` yolu), yalıtılmış
-   olarak çalışır (``wskurs.grading.sandbox``: ayrı uid, bubblewrap, kaynak sınırları); kontrol
-   hücreleri yargıca bağlanır;
-3. not **yalnızca yargıcın kaydından** gelir (yargıçtan notlandırıcıya giden bir boru); gönderimin
-   yazdığı, gösterdiği ya da çıktısına bastığı hiçbir şey puan getirmez;
-4. gönderimin bütün süreçleri öldürülür, klasörü silinir; hiçbir hata notlandırmayı durdurmaz.
+1. gönderimi oku (bağ izlemeden, boyu sınırlı) ve cevaplarını asıl lab'a yerleştir;
+2. gönderime kapalı bir ağ (``wskurs.engine.netns``) ve tek bir bütçe (``wskurs.grading.cgroup``) aç;
+3. o ağda bir **yargıç** başlat (``wskurs.checks.judge``, gizli durumlar açık, her alıştırmanın
+   yalnızca ilk kararı sayılır);
+4. gönderimi kendi çekirdeğinde, pytest + nbval ile (öğrencinin ``make grade`` yolu), yalıtılmış
+   olarak çalıştır (``wskurs.grading.sandbox``: ayrı uid, bubblewrap, tmpfs); kontrol hücreleri
+   yargıca bağlanır;
+5. gönderimin bütün süreçlerini öldür, ağını, cgroup'unu ve klasörünü sil;
+6. notu **yalnızca yargıcın kaydından** ve notlandırıcının kendi gözlemlerinden çıkar
+   (``wskurs.grading.decide``); gönderimin yazdığı, gösterdiği ya da çıktısına bastığı hiçbir şey
+   puan getirmez. Notlandırıcının kendi hatası ``notlandırılamadı``dır, asla ``şüpheli`` değil.
+
+Bir klasör (``grade_folder``): yalnızca düzenli dosyalar (``intake``), lab'ın çözümü kanarya olarak
+sınıfla birlikte, bir koşucuda (``runners``: yerel havuz ya da Dask); dosyaları ``reports`` ve
+``gradebook`` yazar. Hiçbir gönderim notlandırmayı durdurmaz.
 
 pytest + nbval seçildi çünkü öğrencinin kendi notlandırması (``make grade``) ve hücre zaman aşımı
 sonrası çekirdeği kurtarma (``wskurs.grading.pytest_plugin``) zaten bu yoldan geçiyor: iki yol aynı
@@ -261,8 +269,7 @@ def _run_sandboxed(
     inside = folder / notebook.name if sandbox.uses_bwrap else notebook
     inner = lab_pytest_command(inside, folder, cell_timeout=options.cell_timeout)
     if sandbox.uses_bwrap:
-        homes = [str(folder / sub) for sub in _HOME_DIRS]
-        inner = _with_home(lab_pytest_command(inside, folder, cell_timeout=options.cell_timeout), homes)
+        inner = _with_home(inner, [str(folder / sub) for sub in _HOME_DIRS])
     command = sandbox.command(inner, folder, uid, notebook=notebook if sandbox.uses_bwrap else None)
     fds: tuple[int, ...] = ()
     if group is not None:
