@@ -268,8 +268,6 @@ def _run_sandboxed(
     limit = 60 + options.cell_timeout * (cells + 2)
     inside = folder / notebook.name if sandbox.uses_bwrap else notebook
     inner = lab_pytest_command(inside, folder, cell_timeout=options.cell_timeout)
-    if sandbox.uses_bwrap:
-        inner = _with_home(inner, [str(folder / sub) for sub in _HOME_DIRS])
     command = sandbox.command(inner, folder, uid, notebook=notebook if sandbox.uses_bwrap else None)
     fds: tuple[int, ...] = ()
     if group is not None:
@@ -304,17 +302,6 @@ def _run_sandboxed(
     run.returncode = process.returncode
     run.output = capture.text()
     return run
-
-
-def _with_home(command: list[str], homes: list[str]) -> list[str]:
-    """Komuttan önce ev klasörlerini (gönderimin kullanıcısıyla, tmpfs'te) açan Python satırı."""
-    script = (
-        "import os, sys\n"
-        "n = int(sys.argv[1])\n"
-        "for d in sys.argv[2:2 + n]: os.makedirs(d, mode=0o700, exist_ok=True)\n"
-        "os.execv(sys.argv[2 + n], sys.argv[2 + n:])\n"
-    )
-    return [sys.executable, "-c", script, str(len(homes)), *homes, *command]
 
 
 @functools.lru_cache(maxsize=8)
