@@ -65,6 +65,20 @@ if not _SANDBOX.seals_network or not _SANDBOX.uses_bwrap or _SANDBOX.budget is N
 
 # Saldırılar ---------------------------------------------------------------------------
 
+LISTENING = """
+def _dinleyen(yol):
+    bulunan = set()
+    try:
+        for satir in open(yol).read().splitlines()[1:]:
+            alan = satir.split()
+            if len(alan) > 3 and alan[3] == "0A":
+                bulunan.add(int(alan[1].rsplit(":", 1)[1], 16))
+    except OSError as e:
+        _gozlem.setdefault("hata", []).append(f"{yol}: {e}")
+    return bulunan
+"""
+"""Saldırı kodunda: ``/proc/net/tcp`` benzeri bir dosyadan dinleyen (LISTEN) kapılar."""
+
 _REPORT = """
 import json
 raise RuntimeError("GOZLEM" + json.dumps(_gozlem, ensure_ascii=True) + "GOZLEM")
@@ -87,16 +101,9 @@ try:
 except OSError as _e:
     _gozlem["cozumler"] = type(_e).__name__
 # 1. Sınıf arkadaşları görünmez.
-def _dinleyen(yol):
-    bulunan = set()
-    try:
-        for satir in open(yol).read().splitlines()[1:]:
-            alan = satir.split()
-            if len(alan) > 3 and alan[3] == "0A":
-                bulunan.add(int(alan[1].rsplit(":", 1)[1], 16))
-    except OSError as e:
-        _gozlem.setdefault("hata", []).append(f"{yol}: {e}")
-    return bulunan
+"""
+    + LISTENING
+    + """
 _dinleyenler = _dinleyen("/proc/net/tcp") | _dinleyen("/proc/net/tcp6")
 _gozlem["dinleyen"] = sorted(_dinleyenler)
 def _dene(port, sure=0.05):
@@ -253,16 +260,9 @@ DASK = (
     """
 import json, socket
 _gozlem = {"dask": {}}
-def _dinleyen(yol):
-    bulunan = set()
-    try:
-        for satir in open(yol).read().splitlines()[1:]:
-            alan = satir.split()
-            if len(alan) > 3 and alan[3] == "0A":
-                bulunan.add(int(alan[1].rsplit(":", 1)[1], 16))
-    except OSError:
-        pass
-    return bulunan
+"""
+    + LISTENING
+    + """
 _gozlem["dinleyen"] = sorted(_dinleyen("/proc/net/tcp") | _dinleyen("/proc/net/tcp6"))
 import distributed
 def _yaz():

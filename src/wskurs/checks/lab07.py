@@ -561,10 +561,12 @@ async def split_large(ns: Namespace) -> None:
 # 7.6 ----------------------------------------------------------------------------------------
 
 
-async def _everyone_gets(clients: list[tuple[str, ClientConnection]], text: str) -> dict[str, bool]:
+async def _receivers(clients: list[tuple[str, ClientConnection]], text: str, seconds: float) -> dict[str, bool]:
+    """Her istemci ``seconds`` içinde ``text``'i (yeniden) aldı mı (yargıcın kendi istemcileriyle gözlenir)."""
+
     async def gets(ws: ClientConnection) -> bool:
         try:
-            async with asyncio.timeout(scaled(STEP)):
+            async with asyncio.timeout(seconds):
                 while True:
                     if await ws.recv() == text:
                         return True
@@ -575,21 +577,15 @@ async def _everyone_gets(clients: list[tuple[str, ClientConnection]], text: str)
     return {name: got for (name, _), got in zip(clients, results, strict=True)}
 
 
+async def _everyone_gets(clients: list[tuple[str, ClientConnection]], text: str) -> dict[str, bool]:
+    return await _receivers(clients, text, scaled(STEP))
+
+
 async def _repeated(clients: list[tuple[str, ClientConnection]], text: str) -> list[str]:
-    """Mesajı bir kez aldıktan sonra kısa bir süre içinde ikinci kez alan istemciler (yargıcın kendi
-    istemcileriyle gözlenir: iki "örnek" aslında aynı uygulamaysa her mesaj iki abonelikten iki kez gelir)."""
-
-    async def again(ws: ClientConnection) -> bool:
-        try:
-            async with asyncio.timeout(scaled(0.3)):
-                while True:
-                    if await ws.recv() == text:
-                        return True
-        except (TimeoutError, ConnectionClosed):
-            return False
-
-    results = await asyncio.gather(*(again(ws) for _, ws in clients))
-    return [name for (name, _), repeated in zip(clients, results, strict=True) if repeated]
+    """Mesajı bir kez aldıktan sonra kısa bir süre içinde ikinci kez alan istemciler: iki "örnek" aslında
+    aynı uygulamaysa her mesaj iki abonelikten iki kez gelir."""
+    again = await _receivers(clients, text, scaled(0.3))
+    return [name for name, repeated in again.items() if repeated]
 
 
 async def _channel_messages(pubsub: Any, wanted: str) -> list[str]:
