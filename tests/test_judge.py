@@ -349,3 +349,40 @@ def test_oversized_file_is_not_read_and_is_not_a_notebook(tmp_path):
         handle.truncate(MAX_SUBMISSION_BYTES)
     grade = grade_one(str(edge), lab)
     assert grade.status is SubmissionStatus.NOT_A_NOTEBOOK and "okunamadı" in grade.reason
+
+
+def test_judge_refuses_a_flood_of_connections():
+    """Yargıç gönderimin bütçesinin dışındadır: aynı anda ``MAX_CONNECTIONS``'tan fazla bağlantı 1013 ile
+    kapanır ve kayda geçer (ağ paylaşılıyorsa ``intruder``); bağlantılar kapanınca yeni bağlantı yine kabul
+    edilir."""
+    import io
+
+    from websockets.asyncio.server import serve
+
+    from wskurs.checks.judge import MAX_CONNECTIONS
+
+    record = io.StringIO()
+
+    async def flood() -> int | None:
+        judge = Judge("belirtec", record=record)
+        async with serve(judge.handle, "127.0.0.1", 0) as server:
+            port = next(iter(server.sockets)).getsockname()[1]
+            url = f"ws://127.0.0.1:{port}"
+            idle = [await connect(url, proxy=None) for _ in range(MAX_CONNECTIONS)]
+            extra = await connect(url, proxy=None)
+            with pytest.raises(Exception):  # noqa: B017 - bağlantı 1013 ile kapanır
+                await asyncio.wait_for(extra.recv(), timeout=scaled(5))
+            code = extra.close_code
+            for ws in idle:
+                await ws.close()
+            await asyncio.sleep(0.1)
+            again = await connect(url, proxy=None)
+            await again.send(protocol.dumps({"type": "check", "token": "yanlis", "exercise": "1.1"}))
+            with pytest.raises(Exception):  # noqa: B017 - yanlış token: 1008
+                await asyncio.wait_for(again.recv(), timeout=scaled(5))
+            return code
+
+    assert run(flood) == 1013
+    kinds = [protocol.loads(line) for line in record.getvalue().splitlines()]
+    assert kinds[0]["type"] == "intruder" and "16" in kinds[0]["what"], kinds
+    assert any("token" in entry["what"] for entry in kinds[1:]), kinds

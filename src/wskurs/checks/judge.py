@@ -53,6 +53,10 @@ from wskurs.engine.timing import scaled
 __all__ = ["Judge", "JudgeProcess", "main"]
 
 
+MAX_CONNECTIONS = 16
+"""Yargıca aynı anda açık olabilecek en çok bağlantı (aracı her kontrolde bir tane açar)."""
+
+
 class Judge:
     """Bir yargıç: bağlanan aracıların kontrollerini sırayla çalıştırır ve kaydeder.
 
@@ -82,6 +86,7 @@ class Judge:
         self.record = record
         self.verdicts: dict[str, dict[str, Any]] = {}
         self._lock = asyncio.Lock()
+        self._open = 0
 
     def write(self, **entry: Any) -> None:
         if self.record is None:
@@ -91,6 +96,19 @@ class Judge:
         self.record.flush()
 
     async def handle(self, ws: ServerConnection) -> None:
+        # Yargıç gönderimin bütçesinin dışındadır: açık bağlantı sayısı sınırlı, bir gönderim binlerce
+        # bağlantıyla (her biri 8 MB'a dek mesaj) yargıcın belleğini dolduramaz.
+        if self._open >= MAX_CONNECTIONS:
+            self._stranger(f"aynı anda {MAX_CONNECTIONS}'dan fazla bağlantı")
+            await ws.close(code=1013, reason="çok fazla bağlantı")
+            return
+        self._open += 1
+        try:
+            await self._handle(ws)
+        finally:
+            self._open -= 1
+
+    async def _handle(self, ws: ServerConnection) -> None:
         try:
             first = protocol.loads(await asyncio.wait_for(ws.recv(), timeout=scaled(10)))
         except (TimeoutError, ConnectionClosed, protocol.ProtocolError) as exc:
@@ -127,7 +145,9 @@ class Judge:
             await self._check(ws, ex)
 
     def _stranger(self, what: str) -> None:
-        """Kimliğini kanıtlamayan bir bağlantı. Kapalı ağda bu yalnızca gönderimin kendisi olabilir."""
+        """Kimliğini kanıtlamayan ya da kural dışı bir bağlantı. Kapalı ağda bu yalnızca gönderimin kendisi
+        olabilir (``violation``); ağ paylaşılıyorsa başkası da olabilir (``intruder``: kimsenin durumu
+        değişmez)."""
         self.write(type="violation" if self.sealed else "intruder", what=what)
 
     async def _check(self, ws: ServerConnection, ex: Exercise) -> None:
