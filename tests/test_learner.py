@@ -61,6 +61,14 @@ def expand(line: str, course: Course, **values: str) -> list[str]:
     return shlex.split(line)
 
 
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def run_kurs(*args: str, timeout: float, **kwargs) -> subprocess.CompletedProcess[str]:
     """``kurs.py``'yi site-packages'sız (``-I -S``) bir Python'la çalıştırır: paket kurulmamış gibi."""
     return subprocess.run(
@@ -151,7 +159,7 @@ def test_kurs_py_lab_grade_runs_a_real_kernel_and_prints_the_table():
 def test_kurs_py_lab_serves_the_course_in_turkish(tmp_path):
     """`kurs.py lab` (site-packages'sız Python'la) JupyterLab'ı 127.0.0.1'de başlatır: kursun
     defterleri sunulur, kök adres 00_baslarken'e gider, Türkçe dil paketi yüklüdür ve arayüz dilinin
-    varsayılanı tr_TR'dir; süreç durdurulunca JupyterLab da kapanır."""
+    varsayılanı tr_TR'dir; yalnızca kurs.py'ye SIGTERM gönderilince JupyterLab da kapanır (geride kalmaz)."""
     port = free_port()
     env = {
         **os.environ,
@@ -192,12 +200,12 @@ def test_kurs_py_lab_serves_the_course_in_turkish(tmp_path):
         assert "tr_TR" in get("/lab/api/translations/")["data"]
         setting = get("/lab/api/settings/@jupyterlab/translation-extension:plugin")
         assert setting["schema"]["properties"]["locale"]["default"] == "tr_TR"
+        process.terminate()  # yalnızca kurs.py'ye: JupyterLab'a kendisi iletir
+        process.wait(timeout=scaled(30))
+        with pytest.raises(OSError):
+            get("/api/status")
+        assert not _group_alive(process.pid), "kurs.py durunca JupyterLab geride kaldı"
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=scaled(15))
-        except subprocess.TimeoutExpired:
+        if _group_alive(process.pid):
             os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    with pytest.raises(OSError):
-        get("/api/status")
+        process.wait()

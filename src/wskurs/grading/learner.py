@@ -25,6 +25,7 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -232,6 +233,8 @@ def _lab(args: argparse.Namespace) -> int:
     if not course.bin("jupyter").exists():
         raise SetupError(f"JupyterLab bulunamadı: {course.bin('jupyter')}. Önce kurun: python kurs.py kur")
     process = subprocess.Popen(command, cwd=course.root)
+    # kurs.py durdurulursa (SIGTERM) JupyterLab geride kalmasın: ona iletilir (Windows'ta da vardır).
+    signal.signal(signal.SIGTERM, lambda *_: process.terminate())
     try:
         return process.wait()
     except KeyboardInterrupt:  # Ctrl+C JupyterLab'a da gider; onun kapanmasını bekle
