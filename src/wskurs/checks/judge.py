@@ -38,7 +38,7 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
@@ -47,8 +47,11 @@ from wskurs.checks import protocol
 from wskurs.checks.core import Exercise, exercises_of, find_exercise, format_feedback, run_exercise
 from wskurs.checks.errors import AgentGone
 from wskurs.checks.remote import Channel, RemoteNamespace
-from wskurs.engine.netns import NetNamespace
 from wskurs.engine.timing import scaled
+
+if TYPE_CHECKING:
+    # Yalnızca tür: ad alanı Linux'a özgüdür, yargıç Windows'ta da içe aktarılabilsin.
+    from wskurs.engine.netns import NetNamespace
 
 __all__ = ["Judge", "JudgeProcess", "main"]
 
@@ -217,19 +220,26 @@ class JudgeProcess:
             command.append(f"--tohum={seed}")
         if lab is not None:
             command.append(f"--lab={lab}")
+        listener: socket.socket | None = None
         if netns is not None:
             listener = netns.listener.dup()
             command.append("--kapali")
-        else:
+        elif os.name != "nt":
             listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             listener.bind(("127.0.0.1", 0))
             listener.listen(16)
-        command.append(f"--soket={listener.fileno()}")
-        fds = [listener.fileno()]
+        # Windows'ta dosya tanıtıcısı devredilemez (pass_fds): yargıç kendi soketini açar, kapısını hazır
+        # satırında bildirir.
+        fds = [] if listener is None else [listener.fileno()]
+        if listener is not None:
+            command.append(f"--soket={listener.fileno()}")
         if netns is not None:
             command = netns.enter(command)
             fds.append(netns.fd)
         self.max_records = max_records
+        self.records: list[dict[str, Any]] = []
+        self.ready = False
+        """Yargıç dinlemeye başladığını bildirdi mi (başlamadıysa notlandırıcının hatasıdır)."""
         try:
             self.process = subprocess.Popen(
                 command,
@@ -238,21 +248,32 @@ class JudgeProcess:
                 stderr=subprocess.DEVNULL,
                 text=True,
                 encoding="utf-8",
-                start_new_session=True,
+                start_new_session=os.name != "nt",
                 pass_fds=tuple(fds),
             )
-            port = listener.getsockname()[1]
+            port = listener.getsockname()[1] if listener is not None else 0
         finally:
-            listener.close()
+            if listener is not None:
+                listener.close()
         assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.write(token + "\n")
         self.process.stdin.flush()
+        if listener is None:
+            port = self._ready_port()
         self.address = protocol.judge_address(port, token)
-        self.records: list[dict[str, Any]] = []
-        self.ready = False
-        """Yargıç dinlemeye başladığını bildirdi mi (başlamadıysa notlandırıcının hatasıdır)."""
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
+
+    def _ready_port(self) -> int:
+        """Yargıcın hazır satırındaki kapı (soketi kendisi açtığında)."""
+        assert self.process.stdout is not None
+        try:
+            port = int(protocol.loads(self.process.stdout.readline())["port"])
+        except (protocol.ProtocolError, KeyError, TypeError, ValueError):
+            self.process.kill()
+            raise RuntimeError("Yargıç başlatılamadı (kapısını bildirmedi).") from None
+        self.ready = True
+        return port
 
     def _read(self) -> None:
         assert self.process.stdout is not None

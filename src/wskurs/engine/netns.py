@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import os
 import shutil
 import socket
@@ -55,6 +54,8 @@ class NetNamespace:
 
 
 def _bring_loopback_up() -> None:
+    import fcntl  # yalnızca Linux: modül Windows'ta da içe aktarılabilsin
+
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as handle:
         request = struct.pack("16sh", b"lo", 0)
         flags = struct.unpack("16sh", fcntl.ioctl(handle, _SIOCGIFFLAGS, request))[1]

@@ -23,7 +23,9 @@ from dataclasses import dataclass
 
 __all__ = ["LoopBlocked", "WatchdogReport", "keep_interruptible", "loop_watchdog"]
 
-_SIGNAL = signal.SIGUSR1
+# Windows'ta SIGUSR1 ve pthread_kill yok: orada bekçi kilitleyen kodu kesemez, yalnızca blok süresince
+# hiçbir şey yapmadan çalışır (kurs Linux'ta, WSL2'de ve macOS'ta sınanır).
+_SIGNAL = getattr(signal, "SIGUSR1", None)
 _TICK = 0.05
 
 
@@ -47,7 +49,7 @@ async def loop_watchdog(limit: float) -> AsyncIterator[WatchdogReport]:
     yapmadan çalışır.
     """
     report = WatchdogReport()
-    if threading.current_thread() is not threading.main_thread():
+    if _SIGNAL is None or threading.current_thread() is not threading.main_thread():
         yield report
         return
     last = time.monotonic()

@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import collections
 import contextlib
-import resource
 import sys
 from collections.abc import Sequence
 
@@ -42,6 +41,8 @@ def raise_fd_limit(wanted: int) -> tuple[int, int]:
     Returns:
         Yeni ``(yumuşak, sert)`` sınırlar.
     """
+    import resource  # yalnızca POSIX: modül Windows'ta da içe aktarılabilsin
+
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < wanted:
         target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
