@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -22,24 +21,7 @@ from wskurs.engine.proxy import LOOPBACK, bypass_loopback, proxy_hint, proxy_set
 from wskurs.engine.timing import scaled
 from wskurs.lessons.load_client import _open as open_load_clients
 
-from labtools import ROOT
-
-PROXY_NAMES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
-
-
-def dead_port() -> int:
-    """Az önce bağlanıp kapatılmış (dinleyeni olmayan) bir port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def dead_proxy_env() -> dict[str, str]:
-    """Bu sürecin ortamı: altı proxy değişkeni ölü bir porta gösterir, ``NO_PROXY`` yok."""
-    env = {key: value for key, value in os.environ.items() if key not in ("NO_PROXY", "no_proxy")}
-    proxy = f"http://127.0.0.1:{dead_port()}"
-    env.update(dict.fromkeys(PROXY_NAMES, proxy))
-    return env
+from labtools import PROXY_NAMES, ROOT, dead_port, dead_proxy_env
 
 
 @pytest.fixture
