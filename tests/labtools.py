@@ -37,7 +37,7 @@ def dead_port() -> int:
 
 
 def dead_proxy_env() -> dict[str, str]:
-    """Bu sürecin ortamı, okul ağındaymış gibi: altı proxy değişkeni dinleyeni olmayan bir porta gösterir,
+    """Bu sürecin ortamı, okul ağındaymış gibi: altı proxy değişkeni dinleyeni olmayan bir portu gösterir,
     ``NO_PROXY``/``no_proxy`` yok (bu süreçte ``import wskurs`` eklediği yerel adresler de gider)."""
     env = {key: value for key, value in os.environ.items() if key not in ("NO_PROXY", "no_proxy")}
     env.update(dict.fromkeys(PROXY_NAMES, f"http://127.0.0.1:{dead_port()}"))

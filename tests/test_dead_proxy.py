@@ -1,5 +1,5 @@
 """Okul ya da şirket ağındaki öğrencinin ve öğretmenin yolu: ortamda altı proxy değişkeni
-(``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``; büyük ve küçük harfle) her şeyi reddeden bir porta
+(``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``; büyük ve küçük harfle) her şeyi reddeden bir portu
 gösterir ve ``NO_PROXY`` yoktur. Kursun yerel bağlantılarının hiçbiri proxy'ye gitmediği için her lab'ın
 çözümü ``make grade`` yolunda, 1. ve 3. bölümün defterleri nbval'de ve toplu notlandırma (yargıç ve
 kanarya dahil) yine geçer.
