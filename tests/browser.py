@@ -20,6 +20,7 @@ INSTALL_HINT = "Tarayıcı testleri için Chromium gerekli: sudo apt-get install
 """Chromium yokken tarayıcı testlerinin atlanma nedeni."""
 ARGS = [
     "--no-sandbox",
+    "--no-proxy-server",  # sayfalar 127.0.0.1'de: ortamdaki HTTP_PROXY'ye gitmesin
     "--disable-gpu",
     "--disable-quic",
     "--no-first-run",

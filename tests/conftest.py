@@ -16,7 +16,13 @@ from browser import browser  # noqa: F401  (fixture: gerçek Chromium)
 # paylaşmaz (her biri kendi çekirdeğini ya da yargıcını başlatır); onlar test test dağıtılır, böylece
 # uzun bir dosya tek bir sürecin sırtında kalmaz.
 INDEPENDENT_TESTS = frozenset(
-    {"test_notebook_rerun.py", "test_checks_edges.py", "test_nbval_modes.py", "test_lying_agent.py"}
+    {
+        "test_notebook_rerun.py",
+        "test_checks_edges.py",
+        "test_nbval_modes.py",
+        "test_lying_agent.py",
+        "test_dead_proxy.py",
+    }
 )
 
 
@@ -30,6 +36,7 @@ LONGEST_FIRST = (
     "test_attacks_sealed.py",
     "test_labs.py",
     "test_grading_exports.py",
+    "test_dead_proxy.py",
     "test_fresh_clone.py",
     "test_notebook_rerun.py",
     "test_checks_edges.py",

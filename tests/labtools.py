@@ -6,6 +6,7 @@ import copy
 import importlib
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,26 @@ ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
 LABS = ROOT / "labs"
 LAB_FILES = sorted(p.name for p in SOLUTIONS.glob("lab*.ipynb"))
+
+
+PROXY_NAMES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
+"""Okul ve şirket ağlarında tanımlı olan proxy değişkenleri (büyük ve küçük harfle)."""
+
+
+def dead_port() -> int:
+    """Az önce bağlanıp kapatılmış (dinleyeni olmayan) bir port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def dead_proxy_env() -> dict[str, str]:
+    """Bu sürecin ortamı, okul ağındaymış gibi: altı proxy değişkeni dinleyeni olmayan bir portu gösterir,
+    ``NO_PROXY``/``no_proxy`` yok (bu süreçte ``import wskurs`` eklediği yerel adresler de gider)."""
+    env = {key: value for key, value in os.environ.items() if key not in ("NO_PROXY", "no_proxy")}
+    env.update(dict.fromkeys(PROXY_NAMES, f"http://127.0.0.1:{dead_port()}"))
+    return env
 
 
 def read(path: Path) -> Any:
@@ -91,13 +112,21 @@ def converted(file_name: str) -> bool:
 
 
 def grade_batch(
-    lab_file: str, folder: Path, output: Path, *, cell_timeout: float, jobs: int = 2, canary: bool = False
+    lab_file: str,
+    folder: Path,
+    output: Path,
+    *,
+    cell_timeout: float,
+    jobs: int = 2,
+    canary: bool = False,
+    env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Gerçek ``wskurs notlandir`` komutuyla bir klasörü notlandırır.
 
     Kanarya (lab'ın çözümünü sınıfla birlikte notlandırmak) varsayılan olarak kapalıdır: bu testlerin
     klasörlerinde çözüm zaten dürüst bir gönderim olarak vardır ve sonucu ayrıca denetlenir; kanaryanın
-    kendisini ``tests/test_attacks_sealed.py`` ve ``test_attacks.py`` dener.
+    kendisini ``tests/test_attacks_sealed.py`` ve ``test_attacks.py`` dener. ``env`` verilirse
+    komut o ortamla (öğretmenin ortamı) çalışır, yoksa bu sürecinkiyle.
 
     Returns:
         ``{"stdout", "stderr", "returncode", "grades": {gönderim kökü: not (JSON)}}``
@@ -106,7 +135,7 @@ def grade_batch(
     command += ["-o", str(output), "-j", str(jobs), "--zaman-asimi", f"{cell_timeout:g}"]
     if not canary:
         command.append("--kanaryasiz")
-    result = subprocess.run(command, capture_output=True, text=True, timeout=scaled(1800), cwd=output.parent)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=scaled(1800), cwd=output.parent, env=env)
     grades: dict[str, Any] = {}
     book = output / "notlar.json"
     if book.exists():
@@ -115,8 +144,13 @@ def grade_batch(
     return {"stdout": result.stdout, "stderr": result.stderr, "returncode": result.returncode, "grades": grades}
 
 
-def self_check_run(notebook: Path, workdir: Path, *, timeout: float = 900) -> tuple[str, dict[str, str]]:
+def self_check_run(
+    notebook: Path, workdir: Path, *, timeout: float = 900, env: dict[str, str] | None = None
+) -> tuple[str, dict[str, str]]:
     """Öğrencinin yolu (``make grade``: pytest --nbval-lax, eklenti yargıcı kendisi başlatır).
+
+    ``env`` verilirse pytest o ortamla (öğrencinin ortamı) çalışır, yoksa bu sürecinkiyle; ikisinde de
+    ``WSKURS_JUDGE`` çıkarılır (eklenti yargıcı kendisi başlatsın).
 
     Returns:
         (pytest çıktısı, alıştırma kimliği → ``"geçti"``/``"kaldı"``/``"çalışmadı"``)
@@ -124,7 +158,7 @@ def self_check_run(notebook: Path, workdir: Path, *, timeout: float = 900) -> tu
     from wskurs.grading.batch import lab_pytest_command
 
     result_file = workdir / "sonuc.json"
-    env = {key: value for key, value in os.environ.items() if key != "WSKURS_JUDGE"}
+    env = {key: value for key, value in (os.environ if env is None else env).items() if key != "WSKURS_JUDGE"}
     result = subprocess.run(
         lab_pytest_command(notebook, workdir, cell_timeout=60, result=result_file),
         cwd=workdir,

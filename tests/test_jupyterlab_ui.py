@@ -136,7 +136,9 @@ def lab(tmp_path_factory) -> Iterator[Lab]:
         info = json.loads(info_file.read_text())
         assert info["base_url"] == BASE_URL
         running = Lab(f"http://127.0.0.1:{info['port']}", token, course, process, log)
-        status = httpx.get(running.url("api/status"), headers={"Authorization": f"token {token}"}, timeout=scaled(10))
+        status = httpx.get(
+            running.url("api/status"), headers={"Authorization": f"token {token}"}, timeout=scaled(10), trust_env=False
+        )
         assert status.status_code == 200, status.text
         yield running
     finally:
@@ -390,9 +392,11 @@ def _chapter3_page_through_proxy(ui, lab: Lab) -> None:
     src, frame = _frame_of(page, cell["index"])
     assert _proxy_port(lab, src, "/") == port
     # Proxy kimlik doğrulaması ister: çerezsiz/token'sız istek sayfayı alamaz, token'lı alır.
-    anonymous = httpx.get(f"{lab.origin}{src}", follow_redirects=False, timeout=scaled(10))
+    anonymous = httpx.get(f"{lab.origin}{src}", follow_redirects=False, timeout=scaled(10), trust_env=False)
     assert anonymous.status_code in (302, 403), anonymous.status_code
-    signed = httpx.get(f"{lab.origin}{src}", headers={"Authorization": f"token {lab.token}"}, timeout=scaled(10))
+    signed = httpx.get(
+        f"{lab.origin}{src}", headers={"Authorization": f"token {lab.token}"}, timeout=scaled(10), trust_env=False
+    )
     assert signed.status_code == 200 and "WebSocket İstemcisi" in signed.text
     frame.wait_for_function("() => window.wsLog && wsLog.some(e => e.type === 'open')", timeout=scaled(15) * 1000)
     ws_url = frame.evaluate("() => wsLog.find(e => e.type === 'connecting').url")

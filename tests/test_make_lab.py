@@ -28,6 +28,10 @@ TURKISH_MENUS = ["Dosya", "Düzenle", "Görünüm", "Çalıştır", "Çekirdek"]
 ENGLISH_MENUS = ["File", "Edit", "View", "Run", "Kernel"]
 
 
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+"""Ortamdaki proxy'yi (HTTP_PROXY…) kullanmayan açıcı: JupyterLab 127.0.0.1'de."""
+
+
 @dataclass
 class Lab:
     """`make lab` ile başlamış bir JupyterLab: adresi ve kullanıcı ayarları klasörü."""
@@ -36,7 +40,7 @@ class Lab:
     settings_dir: Path
 
     def get(self, path: str) -> object:
-        with urllib.request.urlopen(f"{self.url}{path}?token={TOKEN}", timeout=scaled(10)) as response:
+        with DIRECT.open(f"{self.url}{path}?token={TOKEN}", timeout=scaled(10)) as response:
             return json.load(response)
 
 
@@ -89,7 +93,7 @@ def test_make_lab_serves_the_course(lab):
     """`make lab` JupyterLab'ı 127.0.0.1'de başlatır, kursun defterlerini sunar ve 00_baslarken ile açar."""
     names = [item["name"] for item in lab.get("/api/contents/notebooks")["content"]]
     assert "00_baslarken.ipynb" in names and "01_websocket_nedir.ipynb" in names
-    with urllib.request.urlopen(f"{lab.url}/?token={TOKEN}", timeout=scaled(10)) as response:
+    with DIRECT.open(f"{lab.url}/?token={TOKEN}", timeout=scaled(10)) as response:
         assert "/lab/tree/notebooks/00_baslarken.ipynb" in response.url, response.url
 
 

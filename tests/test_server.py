@@ -41,7 +41,7 @@ def test_serve_gives_real_addresses_and_stops():
         async with serve(make_app()) as server:
             assert server.host == "127.0.0.1" and server.port > 0
             assert server.ws_url("/ws") == f"ws://127.0.0.1:{server.port}/ws"
-            async with httpx.AsyncClient() as client:
+            async with httpx.AsyncClient(trust_env=False) as client:
                 assert (await client.get(server.url("/"))).json() == {"ok": True}
             async with connect(server.ws_url("/ws")) as ws:
                 await ws.send("merhaba")
@@ -73,7 +73,7 @@ def test_print_and_access_log_go_to_the_server_log(capsys):
 
     async def main():
         async with serve(make_app()) as server:
-            async with httpx.AsyncClient() as client:
+            async with httpx.AsyncClient(trust_env=False) as client:
                 await client.get(server.url("/"))
             return server.log
 
@@ -162,7 +162,7 @@ def test_failing_lifespan_is_reported_with_the_log_tail():
 def test_serve_in_thread_for_synchronous_code():
     """`serve_in_thread` senkron kodun (ör. tarayıcı testleri) bir sunucuya bağlanmasını sağlar."""
     with serve_in_thread(make_app()) as server:
-        assert httpx.get(server.url("/"), timeout=scaled(5)).json() == {"ok": True}
+        assert httpx.get(server.url("/"), timeout=scaled(5), trust_env=False).json() == {"ok": True}
     assert not server.running
 
 
@@ -197,7 +197,7 @@ def test_browser_url_is_direct_without_a_jupyter_server(browser_env):
     assert page == f"http://127.0.0.1:{port}/sayfa/"
 
     async def fetch():
-        async with serve(make_app()) as server, httpx.AsyncClient() as client:
+        async with serve(make_app()) as server, httpx.AsyncClient(trust_env=False) as client:
             return (await client.get(server.browser_url("/"))).json()
 
     assert asyncio.run(fetch()) == {"ok": True}

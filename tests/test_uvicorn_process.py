@@ -69,7 +69,7 @@ def test_two_workers_serve_and_stop_by_pid(tmp_path):
             environments: set[str | None] = set()
 
             async def both_workers_answered() -> bool:
-                async with httpx.AsyncClient(timeout=scaled(5)) as http:  # her istekte yeni bağlantı
+                async with httpx.AsyncClient(timeout=scaled(5), trust_env=False) as http:  # her istekte yeni bağlantı
                     answer = (await http.get(p.url("/pid"))).json()
                 environments.add(answer["ortam"])
                 seen.add(answer["pid"])

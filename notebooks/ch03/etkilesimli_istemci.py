@@ -82,7 +82,7 @@ async def send_messages(websocket, lines: asyncio.Queue[str | None]) -> None:
 async def websocket_client(uri: str) -> None:
     lines: asyncio.Queue[str | None] = asyncio.Queue()
     start_stdin_reader(asyncio.get_running_loop(), lines)
-    async with connect(uri) as websocket:
+    async with connect(uri, proxy=None) as websocket:  # yerel sunucu: ortamdaki proxy atlanır (3.2)
         print(f"Bağlandı: {uri}")
         print("Yazın ve Enter'a basın; çıkmak için 'exit' ya da Ctrl-D.")
         listener_task = asyncio.create_task(listen_for_messages(websocket))

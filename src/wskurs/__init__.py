@@ -4,10 +4,15 @@ Derslerin *kullandığı* (öğretmediği) kod burada durur: ``engine`` (çekird
 süreçler), ``lessons`` (bölüm yardımcıları), ``checks`` (lab kontrolleri), ``grading`` (lab
 üretimi, yargıç, notlandırma) ve ``labformat`` (lab biçimi ve not türleri). Katmanlar ve
 içe aktarmaların yönü: ``ARCHITECTURE.md``.
+
+İçe aktarılınca ``NO_PROXY``/``no_proxy``'ye yerel adresleri (``127.0.0.1,localhost,::1``) ekler:
+ortamda bir proxy tanımlı olsa da (okul, şirket ağı) çekirdekteki ``connect(url)`` yerel sunucuya
+doğrudan gider (``wskurs.engine.proxy``).
 """
 
 from __future__ import annotations
 
+from wskurs.engine.proxy import bypass_loopback
 from wskurs.engine.server import (
     RunningServer,
     ServerStartError,
@@ -31,3 +36,5 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+bypass_loopback()

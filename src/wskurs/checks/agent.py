@@ -32,6 +32,7 @@ from websockets.exceptions import ConnectionClosed
 from wskurs.checks import protocol
 from wskurs.checks.client import short
 from wskurs.checks.errors import CheckFailed
+from wskurs.engine.proxy import proxy_hint
 from wskurs.engine.server import RunningServer, start_server
 from wskurs.engine.timing import scaled
 from wskurs.engine.watchdog import WatchdogReport, keep_interruptible, loop_watchdog
@@ -351,11 +352,12 @@ async def ask_judge(exercise_id: str, values: dict[str, Any]) -> Verdict:
         try:
             try:
                 ws = await asyncio.wait_for(
-                    connect(url, max_size=protocol.MAX_MESSAGE, open_timeout=None, ping_interval=None),
+                    connect(url, proxy=None, max_size=protocol.MAX_MESSAGE, open_timeout=None, ping_interval=None),
                     timeout=scaled(10),
                 )
             except (OSError, TimeoutError) as exc:
-                raise AgentError(f"Yargıca bağlanılamadı ({type(exc).__name__}).") from None
+                hint = proxy_hint(url)
+                raise AgentError(f"Yargıca bağlanılamadı ({type(exc).__name__}).{' ' + hint if hint else ''}") from None
             async with ws:
                 await ws.send(protocol.dumps({"type": "check", "token": token, "exercise": exercise_id}))
                 async for raw in ws:

@@ -9,6 +9,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from wskurs.checks.errors import Mismatch
+from wskurs.engine.proxy import proxy_hint
 from wskurs.engine.timing import scaled
 
 __all__ = ["STEP", "close_all", "close_code", "open_ws", "receive", "send", "short", "wait_closed"]
@@ -25,6 +26,7 @@ async def open_ws(url: str, **options: Any) -> ClientConnection:
     """
     options.setdefault("close_timeout", scaled(1))
     options.setdefault("open_timeout", None)
+    options.setdefault("proxy", None)
     try:
         return await asyncio.wait_for(connect(url, **options), timeout=scaled(STEP))
     except InvalidStatus as exc:
@@ -39,7 +41,7 @@ async def open_ws(url: str, **options: Any) -> ClientConnection:
             "WebSocket bağlantısı kurulamadı.",
             expected="el sıkışmanın bitmesi",
             got="yanıt gelmedi" if isinstance(exc, TimeoutError) else f"{type(exc).__name__}: {exc}",
-            hint="Handler `await websocket.accept()` çağırıyor mu?",
+            hint=" ".join(filter(None, ["Handler `await websocket.accept()` çağırıyor mu?", proxy_hint(url)])),
         ) from None
 
 

@@ -153,7 +153,7 @@ async def connected_count(ns: Namespace) -> None:
         "Ayrılan istemciyi ortak kümeden çıkarın; bunu `finally:` bloğunda yapın ki her çıkış yolunda "
         "(`WebSocketDisconnect` ya da başka bir hata) çalışsın."
     )
-    async with run_app(app) as server, httpx.AsyncClient(timeout=scaled(STEP)) as http:
+    async with run_app(app) as server, httpx.AsyncClient(timeout=scaled(STEP), trust_env=False) as http:
         base = await _count(http, server)
         first = await open_ws(server.ws_url("/ws"))
         second: ClientConnection | None = None

@@ -632,7 +632,7 @@ async def _expect_echo(http: httpx.AsyncClient, server: Any, message: str, situa
 async def bridge(ns: Namespace) -> None:
     factory = await ns.function("kopru_uygulamasi", is_async=False, params=1)
     message, decoy = _phrase(ns), _phrase(ns)
-    async with serve(_target_app(decoy)) as target, httpx.AsyncClient(timeout=scaled(3)) as http:
+    async with serve(_target_app(decoy)) as target, httpx.AsyncClient(timeout=scaled(3), trust_env=False) as http:
 
         async def bridge_to(path: str) -> Any:
             app = await factory.new(target.ws_url(path) if path.startswith("/") else path)

@@ -287,7 +287,7 @@ def _echo_latency(url: str, connected: threading.Event, go: threading.Event, del
     loop'taki bir istemci gecikmeyi hiç göremez. Bu yüzden ölçen istemci başka bir iş parçacığında,
     senkron istemciyle çalışır.
     """
-    with sync_connect(url, open_timeout=scaled(STEP), close_timeout=scaled(1)) as ws:
+    with sync_connect(url, proxy=None, open_timeout=scaled(STEP), close_timeout=scaled(1)) as ws:
         connected.set()
         if not go.wait(scaled(5)):
             raise TimeoutError("başlama işareti gelmedi")

@@ -514,7 +514,7 @@ async def cleanup(ns: Namespace) -> None:
     bagli = await ns.get("bagli", set, what="bağlı istemcilerin kümesi (set)")
     await bagli.method("clear")
     text = ns.rng.choice(["merhaba", "selam", "günaydın", "çay", "şeker"]) + f" {ns.rng.randint(1, 99)}"
-    async with run_app(app) as server, httpx.AsyncClient(timeout=scaled(STEP)) as http:
+    async with run_app(app) as server, httpx.AsyncClient(timeout=scaled(STEP), trust_env=False) as http:
         count_url = server.url("/sayi")
         a = await open_ws(server.ws_url("/ws"))
         b = await open_ws(server.ws_url("/ws"))

@@ -61,7 +61,7 @@ async def _nothing_arrives(ws: ClientConnection) -> str | None:
 
 
 async def _get(server: RunningServer, path: str) -> Any:
-    async with httpx.AsyncClient(timeout=scaled(STEP)) as http:
+    async with httpx.AsyncClient(timeout=scaled(STEP), trust_env=False) as http:
         try:
             response = await http.get(server.url(path))
         except httpx.HTTPError as exc:

@@ -19,6 +19,7 @@ from wskurs.checks.errors import RemoteError
 from wskurs.checks.remote import RemoteServer as RunningServer
 from wskurs.checks.remote import Rendezvous, not_concurrent
 from wskurs.engine.clients import wait_until
+from wskurs.engine.proxy import proxy_hint
 from wskurs.engine.redis_server import INSTALL_HINT, RedisNotFound, redis_server, require_redis
 from wskurs.engine.server import serve
 from wskurs.engine.timing import scaled
@@ -39,6 +40,7 @@ async def _handshake(url: str, **options: Any) -> ClientConnection | InvalidStat
     """Bağlanır; el sıkışma bir HTTP yanıtıyla reddedilirse o yanıtı (``InvalidStatus``) döndürür."""
     options.setdefault("close_timeout", scaled(1))
     options.setdefault("open_timeout", None)
+    options.setdefault("proxy", None)
     try:
         return await asyncio.wait_for(connect(url, **options), timeout=scaled(STEP))
     except InvalidStatus as exc:
@@ -48,7 +50,15 @@ async def _handshake(url: str, **options: Any) -> ClientConnection | InvalidStat
             "WebSocket el sıkışması bitmedi.",
             expected="101 ya da bir HTTP yanıtı",
             got="yanıt gelmedi" if isinstance(exc, TimeoutError) else f"{type(exc).__name__}: {exc}",
-            hint="Handler ya `accept()`, ya `close()`, ya da `send_denial_response(...)` çağırmalı.",
+            hint=" ".join(
+                filter(
+                    None,
+                    [
+                        "Handler ya `accept()`, ya `close()`, ya da `send_denial_response(...)` çağırmalı.",
+                        proxy_hint(url),
+                    ],
+                )
+            ),
         ) from None
 
 

@@ -61,7 +61,9 @@ async def _open(url: str, count: int, parallel: int) -> tuple[list[ClientConnect
     async def one() -> ClientConnection | None:
         async with gate:
             try:
-                return await connect(url, compression=None, open_timeout=10, close_timeout=5, ping_interval=None)
+                return await connect(
+                    url, proxy=None, compression=None, open_timeout=10, close_timeout=5, ping_interval=None
+                )
             except Exception as exc:
                 errors.append(f"{type(exc).__name__}: {exc}")
                 return None
