@@ -111,7 +111,8 @@ def test_generator_never_touches_solutions(tmp_path):
     çözüm defterlerinin hiçbir baytını değiştirmez, yanlarına dosya da eklemez (çözümlerin bir
     kopyasıyla çalışılır: bozuk bir üretici depodaki çözümlere dokunamaz)."""
     solutions = tmp_path / "solutions"
-    shutil.copytree(SOLUTIONS, solutions)
+    # __pycache__ (solutions/conftest.py'yi yükleyen başka bir test süreci açmış olabilir) kopyalanmaz.
+    shutil.copytree(SOLUTIONS, solutions, ignore=shutil.ignore_patterns("__pycache__"))
     before = {p.name: p.read_bytes() for p in solutions.iterdir()}
     report = write_labs(solutions, tmp_path / "labs", check=False)
     written = sorted(p.name for p in (tmp_path / "labs").glob("lab*.ipynb"))
