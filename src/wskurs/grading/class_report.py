@@ -399,7 +399,7 @@ def class_report_html(grades: Sequence[SubmissionGrade], lab: str, specs: Sequen
     out.append("<h2>Notlandırma süresi</h2>")
     out.append(
         f"<p>Toplam <b>{_seconds(timing.total)}</b>; gönderim başına ortanca <b>{_seconds(timing.median)}</b>. "
-        '<span class="muted">(Paralel notlandırmada toplam, duvar saatinden uzundur.)</span></p>'
+        '<span class="muted">(Gönderimler paralel notlandırıldıysa toplam, geçen gerçek süreden uzundur.)</span></p>'
     )
     if timing.slowest:
         out.append("<table><tr><th>en yavaş gönderimler</th><th>süre</th></tr>")
