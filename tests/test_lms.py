@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import stat
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from wskurs.grading.gradebook import match_lms, write_canvas
 from wskurs.grading.lms import (
     LmsError,
     LmsKind,
@@ -17,6 +20,8 @@ from wskurs.grading.lms import (
     read_lms_zip,
     write_lms_report,
 )
+from wskurs.grading.reports import write_reports
+from wskurs.labformat import ExerciseOutcome, ExerciseResult, ExerciseSpec, SubmissionGrade, SubmissionStatus
 
 NOTEBOOK = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
 
@@ -216,3 +221,52 @@ def test_unknown_zip_layout_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "bozuk.zip").write_bytes(b"zip degil")
     with pytest.raises(LmsError, match="Zip okunamadı"):
         read_lms_zip(tmp_path / "bozuk.zip", tmp_path / "b")
+
+
+def _graded(name: str, total: int) -> SubmissionGrade:
+    spec = ExerciseSpec("1.1", "Yankı", 4)
+    row = ExerciseResult("1.1", "Yankı", 4, total, ExerciseOutcome.PASSED if total else ExerciseOutcome.FAILED, "")
+    return SubmissionGrade(name, "lab01", (row,), SubmissionStatus.GRADED, "").checked([spec])
+
+
+def test_identity_columns_reach_notlar_csv_and_json(tmp_path: Path) -> None:
+    """Kimlikler verilince ``notlar.csv`` gönderim adından sonra ``katilimci`` ve ``ad`` sütunlarını,
+    ``notlar.json`` aynı alanları taşır; kimliği bilinmeyen gönderimde ikisi boştur; ad hücresi formül
+    olamaz."""
+    grades = [_graded("moodle_12345.ipynb", 4), _graded("yabanci.ipynb", 0)]
+    identities = {"moodle_12345.ipynb": ("12345", "=Ayşe Yılmaz")}
+    write_reports(grades, "lab01", [ExerciseSpec("1.1", "Yankı", 4)], tmp_path, identities)
+    with (tmp_path / "notlar.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0])[:3] == ["gonderim", "katilimci", "ad"]
+    assert [(r["katilimci"], r["ad"]) for r in rows] == [("12345", "'=Ayşe Yılmaz"), ("", "")]
+    data = json.loads((tmp_path / "notlar.json").read_text(encoding="utf-8"))
+    assert [(s["katilimci"], s["ad"]) for s in data["submissions"]] == [("12345", "=Ayşe Yılmaz"), ("", "")]
+
+
+def test_without_identities_notlar_csv_is_unchanged(tmp_path: Path) -> None:
+    """Kimlik verilmeyen (klasörden) notlandırmada ``notlar.csv``'nin sütunları eskisi gibidir."""
+    write_reports([_graded("ayse.ipynb", 4)], "lab01", [ExerciseSpec("1.1", "Yankı", 4)], tmp_path)
+    header = (tmp_path / "notlar.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith('"gonderim","1.1"')
+
+
+def test_lms_matching_gives_canvas_ids_and_leaves_multi_notebook_students_ungraded(tmp_path: Path) -> None:
+    """Canvas zip'inden eşleşmede ``canvas.csv``'nin ``ID`` sütunu Canvas kullanıcı numarasıdır (SIS
+    sütunları boş); iki defter gönderen katılımcının notu boştur (0 değil) ve belirsiz listelenir."""
+    archive = _zip(
+        tmp_path / "canvas.zip",
+        {
+            "yilmazayse_12345_1_lab01.ipynb": NOTEBOOK,
+            "sahinmert_LATE_222_2_lab01.ipynb": NOTEBOOK,
+            "sahinmert_LATE_222_3_lab01-1.ipynb": NOTEBOOK,
+        },
+    )
+    intake = read_lms_zip(archive, tmp_path / "acilan")
+    grades = [_graded("canvas_12345.ipynb", 4), _graded("canvas_222.ipynb", 4), _graded("canvas_222_2.ipynb", 0)]
+    matching = match_lms(intake.records, grades)
+    assert [s.number for s, _ in matching.ambiguous] == ["222"]
+    write_canvas(tmp_path / "canvas.csv", matching, "Lab 01", 4)
+    with (tmp_path / "canvas.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[2:] == [["yilmazayse", "12345", "", "", "", "4"], ["sahinmert", "222", "", "", "", ""]]
