@@ -37,27 +37,34 @@ Güvenlik (zip güvenilmezdir; ``zipfile``'ın açma yollarına bırakılmaz):
 
 from __future__ import annotations
 
+import math
 import re
 import stat
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
 from pathlib import Path, PurePosixPath
+from zoneinfo import ZoneInfo
 
 from wskurs.grading.intake import Skipped
 from wskurs.grading.reports import display_name, markdown_text
 
 __all__ = [
+    "LatePolicy",
     "LmsError",
     "LmsIntake",
     "LmsKind",
+    "Penalty",
     "SubmissionRecord",
     "ZipLimits",
     "check_zip",
+    "late_penalty",
     "lms_summary",
     "parse_canvas",
     "parse_moodle",
+    "parse_moodle_date",
     "read_lms_zip",
     "write_lms_report",
 ]
@@ -377,3 +384,123 @@ def write_lms_report(path: Path, intake: LmsIntake) -> None:
     lines += ["", f"## Açılmayan girdiler ({len(intake.skipped)})", ""]
     lines += [f"- {markdown_text(item.name)}: {item.reason}" for item in intake.skipped] or ["- yok"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# Geç teslim ----------------------------------------------------------------------------
+
+_MONTHS = {
+    name: index
+    for index, name in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+         "november", "december"),
+        start=1,
+    )
+}  # fmt: skip
+_MOODLE_DATE = re.compile(
+    r"^\s*(?:[A-Za-z]+,\s*)?(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\s+(?P<year>\d{4}),\s*"
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})\s*(?P<ampm>[AaPp][Mm])?\s*$"
+)
+
+
+def parse_moodle_date(text: str, zone: str = "Europe/Istanbul") -> datetime | None:
+    """Moodle'ın İngilizce tarih biçimini (``strftimedatetime``: "Monday, 1 December 2026, 11:59 PM")
+    ``zone`` saat diliminde bir ana çevirir. Boş ya da "-" ise ``None`` (gönderim zamanı yok).
+
+    Moodle tarihi öğretmenin profilindeki saat diliminde yazar ve dilimi yazmaz: ``zone`` bu varsayımdır
+    (``--saat-dilimi``). Başka bir dilin ay adları tahmin edilmez.
+
+    Raises:
+        LmsError: Biçim tanınmıyorsa (Türkçe).
+    """
+    if not text.strip() or text.strip() == "-":
+        return None
+    found = _MOODLE_DATE.match(text)
+    month = _MONTHS.get(found["month"].lower()) if found else None
+    if found is None or month is None:
+        raise LmsError(
+            f"Moodle tarihi tanınmadı: {display_name(text)!r}. Beklenen biçim: 'Monday, 1 December 2026, "
+            "11:59 PM' (Moodle'ın dili İngilizce olmalı)."
+        )
+    hour = int(found["hour"])
+    if found["ampm"]:
+        if not 1 <= hour <= 12:
+            raise LmsError(f"Moodle tarihinde saat geçersiz: {display_name(text)!r}.")
+        hour = hour % 12 + (12 if found["ampm"].lower() == "pm" else 0)
+    try:
+        return datetime(int(found["year"]), month, int(found["day"]), hour, int(found["minute"]), tzinfo=ZoneInfo(zone))
+    except ValueError:
+        raise LmsError(f"Moodle tarihi geçersiz: {display_name(text)!r}.") from None
+
+
+@dataclass(frozen=True)
+class LatePolicy:
+    """Geç teslim kuralı.
+
+    Attributes:
+        deadline: Son tarih (saat dilimli).
+        percent_per_day: Başlayan her gün için yüzde ceza (``--gec-ceza-gun``).
+        percent_per_hour: Başlayan her saat için yüzde ceza (``--gec-ceza-saat``); ikisi birlikte verilmez.
+        cap: En çok yüzde ceza (``--gec-ceza-tavan``).
+        cutoff: Bu andan sonraki gönderim 0 alır (``--gec-kesim``).
+    """
+
+    deadline: datetime
+    percent_per_day: float = 0.0
+    percent_per_hour: float = 0.0
+    cap: float = 100.0
+    cutoff: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """Bir gönderimin geç teslim cezası: yüzde (0–100) ve Türkçe nedeni."""
+
+    percent: float
+    reason: str
+
+    def apply(self, raw: float) -> float:
+        """Ham nottan cezalı not."""
+        return raw * (100.0 - self.percent) / 100.0
+
+
+def late_penalty(submitted: datetime | None, policy: LatePolicy, *, late_marker: bool | None = None) -> Penalty:
+    """Bir gönderimin cezası, LMS'in bildirdiği gönderim anından.
+
+    Son tarihte tam olarak gönderilen geç değildir; bir saniye sonrası birinci gün (ya da saat) başlar.
+    Kesimden sonrası %100'dür (tavan kesimi sınırlamaz). Gönderim anı bilinmiyorsa tahmin edilmez (dosya
+    zamanlarından da): Canvas'ın geç işareti varsa yalnızca "geç" bilinir, ne kadar geç olduğu bilinmez;
+    ceza verilmez ve neden bunu söyler.
+
+    Args:
+        submitted: LMS'teki gönderim anı (saat dilimli) ya da ``None``.
+        policy: Geç teslim kuralı.
+        late_marker: Canvas'ın geç işareti (Moodle zip'i için ``None``).
+    """
+    if submitted is None:
+        if late_marker:
+            return Penalty(
+                0.0,
+                "Canvas geç işaretliyor ama gönderim anını vermiyor: ne kadar geç olduğu bilinmiyor, ceza "
+                "uygulanmadı (öğretmen karar verecek).",
+            )
+        return Penalty(0.0, "LMS gönderim anını vermedi: geç teslim denetlenemedi (dosya zamanına bakılmaz).")
+    if policy.cutoff is not None and submitted > policy.cutoff:
+        return Penalty(100.0, f"Kesimden ({_moment(policy.cutoff)}) sonra gönderildi: not 0.")
+    late = (submitted - policy.deadline).total_seconds()
+    if late <= 0:
+        return Penalty(0.0, "")
+    if policy.percent_per_hour:
+        started, unit, rate = math.ceil(late / 3600), "saat", policy.percent_per_hour
+    else:
+        started, unit, rate = math.ceil(late / 86400), "gün", policy.percent_per_day
+    percent = min(started * rate, policy.cap, 100.0)
+    capped = " (tavan)" if started * rate > percent else ""
+    return Penalty(
+        percent,
+        f"Son tarihten ({_moment(policy.deadline)}) {started} {unit} geç (başlayan her {unit} %{rate:g}): "
+        f"%{percent:g} ceza{capped}.",
+    )
+
+
+def _moment(when: datetime) -> str:
+    return when.strftime("%Y-%m-%d %H:%M")
