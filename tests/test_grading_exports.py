@@ -112,3 +112,29 @@ def test_dask_cluster_gives_the_same_gradebook(classroom: Path) -> None:
     assert strip == [{k: v for k, v in row.items() if k != "sorun"} for row in expected]
     assert [r["toplam"] for r in remote] == ["10", "0", "10"]
     assert local["returncode"] == 0
+
+
+def test_moodle_zip_is_graded_directly_with_participants(tmp_path: Path) -> None:
+    """Moodle'ın "Tüm gönderimleri indir" zip'i doğrudan notlandırılır: çözen katılımcı tam puan, çözmeyen
+    0 alır; ``notlar.csv`` katılımcı no ve adı taşır; defter olmayan dosya atlanmaz, ``lms.md``'de
+    nedeniyle listelenir."""
+    import zipfile
+
+    archive = tmp_path / "moodle.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as handle:
+        handle.writestr("Ayşe Yılmaz_12345_assignsubmission_file_/lab01.ipynb", nbformat.writes(submission(LAB)))
+        handle.writestr("Mert Şahin_678_assignsubmission_file_/lab01.ipynb", nbformat.writes(read(LABS / LAB)))
+        handle.writestr("Mert Şahin_678_assignsubmission_file_/notlar.pdf", b"%PDF")
+    output = tmp_path / "notlar"
+    command = [sys.executable, "-m", "wskurs.grading.cli", "notlandir", str(LABS / LAB), str(archive)]
+    command += ["-o", str(output), "--kanaryasiz", "-j", "2", "--zaman-asimi", "20"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=scaled(900), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = _rows(output / "notlar.csv")
+    maximum = rows[0]["en_yuksek"]
+    assert [(r["katilimci"], r["ad"], r["toplam"]) for r in rows] == [
+        ("12345", "Ayşe Yılmaz", maximum),
+        ("678", "Mert Şahin", "0"),
+    ]
+    assert "notlar.pdf" in (output / "lms.md").read_text(encoding="utf-8")
+    assert "notlar.pdf" in result.stdout and "--calisma-sayfasi" in result.stdout

@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -475,6 +475,7 @@ def grade_folder(
     runner: Runner | None = None,
     canary: bool = True,
     on_warning: Callable[[str], None] | None = None,
+    identities: Mapping[str, tuple[str, str]] | None = None,
 ) -> list[SubmissionGrade]:
     """Bir klasördeki bütün gönderimleri notlandırır, CSV ve geri bildirim dosyalarını yazar.
 
@@ -493,6 +494,8 @@ def grade_folder(
         runner: Gönderimlerin notlandırılacağı yer; verilmezse ``LocalRunner(jobs)``.
         canary: Lab'ın çözümü kanarya olarak notlandırılsın mı.
         on_warning: Bir öğrencinin dosyası yazılamadığında Türkçe uyarıyla çağrılır.
+        identities: Gönderim adı → (katılımcı no, ad) (LMS zip'inden, ``wskurs.grading.lms``);
+            verilirse ``notlar.csv`` ve ``notlar.json`` ``katilimci`` ve ``ad`` taşır.
 
     Returns:
         Gönderim adına göre sıralı notlar.
@@ -534,7 +537,7 @@ def grade_folder(
             if close is not None:
                 close()
     grades = sorted((g.checked(specs) for g in grades), key=lambda g: g.submission)
-    warnings = write_reports(grades, lab, specs, output)
+    warnings = write_reports(grades, lab, specs, output, identities)
     if on_warning is not None:
         for line in warnings:
             on_warning(line)

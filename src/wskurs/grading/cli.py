@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,18 +57,37 @@ class _Exports:
     students: list[Any] | None
     decimal_comma: bool
     scale: float | None
+    lms: Any = None
     summary: list[str] = field(default_factory=list)
 
     def write(self, grades: list[Any], output: Path) -> None:
         from wskurs.checks.core import specs_of
         from wskurs.grading.gradebook import (
+            match_lms,
             match_roster,
             matching_summary,
             write_canvas,
             write_matching_report,
             write_moodle,
         )
+        from wskurs.grading.lms import LmsKind, write_lms_report
 
+        if self.lms is not None:
+            maximum = sum(spec.points for spec in specs_of(self.lab))
+            matching = match_lms(self.lms.records, grades)
+            write_lms_report(output / "lms.md", self.lms)
+            write_matching_report(output / "eslesme.md", matching)
+            if self.lms.kind is LmsKind.CANVAS:
+                write_canvas(output / "canvas.csv", matching, self.item, maximum, scale=self.scale)
+                self.summary.append(f"Canvas: {output / 'canvas.csv'} (öğrenciler Canvas'ın ID sütunuyla eşleşir)")
+            else:
+                self.summary.append(
+                    "Moodle'a notlar katılımcı numarasıyla yalnızca not çalışma sayfasından yüklenir: "
+                    "ödevin 'Not çalışma sayfasını indir' dosyasını --calisma-sayfasi ile verin."
+                )
+            self.summary += matching_summary(matching)
+            self.summary.append(f"Zip'in ayrıntısı (kim hangi dosya, açılmayanlar): {output / 'lms.md'}")
+            return
         if self.students is None:
             self.summary.append("Moodle/Canvas dosyaları için sınıf listesini verin: --liste liste.csv")
             return
@@ -85,6 +106,33 @@ class _Exports:
 
 
 def _grade(args: argparse.Namespace) -> int:
+    lab_path = Path(args.lab)
+    folder = Path(args.klasor)
+    if not lab_path.is_file():
+        raise CliError(f"lab defteri bulunamadı: {lab_path}")
+    if folder.is_file() and zipfile.is_zipfile(folder):
+        with tempfile.TemporaryDirectory(prefix="wskurs-lms-") as tmp:
+            return _grade_zip(args, lab_path, folder, Path(tmp) / "gonderimler")
+    if not folder.is_dir():
+        raise CliError(f"gönderim klasörü bulunamadı: {folder}")
+    return _grade_folder(args, lab_path, folder)
+
+
+def _grade_zip(args: argparse.Namespace, lab_path: Path, archive: Path, folder: Path) -> int:
+    from wskurs.grading.lms import LmsError, lms_summary, read_lms_zip
+
+    try:
+        intake = read_lms_zip(archive, folder)
+    except LmsError as exc:
+        raise CliError(str(exc)) from None
+    for line in lms_summary(intake):
+        print(line)
+    if args.liste:
+        print("Not: gönderimler LMS zip'indeki katılımcılara eşlendi; --liste kullanılmadı.")
+    return _grade_folder(args, lab_path, folder, intake)
+
+
+def _grade_folder(args: argparse.Namespace, lab_path: Path, folder: Path, lms: Any = None) -> int:
     import nbformat
     from tqdm import tqdm
 
@@ -96,12 +144,6 @@ def _grade(args: argparse.Namespace) -> int:
     from wskurs.grading.sandbox import detect
     from wskurs.labformat import SubmissionGrade, SubmissionStatus, lab_of
 
-    lab_path = Path(args.lab)
-    folder = Path(args.klasor)
-    if not lab_path.is_file():
-        raise CliError(f"lab defteri bulunamadı: {lab_path}")
-    if not folder.is_dir():
-        raise CliError(f"gönderim klasörü bulunamadı: {folder}")
     output = Path(args.cikti)
     try:
         lab = lab_of(nbformat.read(lab_path, as_version=4).metadata) or ""
@@ -110,11 +152,11 @@ def _grade(args: argparse.Namespace) -> int:
     if not lab:
         raise CliError(f"{lab_path} bir lab defteri değil (meta veride 'wskurs.lab' yok).")
     try:
-        students = read_roster(Path(args.liste)) if args.liste else None
+        students = read_roster(Path(args.liste)) if args.liste and lms is None else None
     except RosterError as exc:
         raise CliError(str(exc)) from None
     exports = _Exports(
-        lab, args.not_ogesi or f"Lab {lab.removeprefix('lab')}", students, args.ondalik_virgul, args.olcek
+        lab, args.not_ogesi or f"Lab {lab.removeprefix('lab')}", students, args.ondalik_virgul, args.olcek, lms
     )
     options = GradingOptions(cell_timeout=args.zaman_asimi, hidden=not args.gizlisiz, isolation=not args.yalitimsiz)
     runner = DaskRunner(args.dask) if args.dask else None
@@ -152,6 +194,7 @@ def _grade(args: argparse.Namespace) -> int:
                 runner=runner,
                 canary=not args.kanaryasiz,
                 on_warning=warnings.append,
+                identities=lms.identities() if lms is not None else None,
             )
         except (SubmissionError, DaskUnavailable, CanaryFailed) as exc:
             raise CliError(str(exc)) from None
@@ -170,7 +213,7 @@ def _add_grading_parser(commands: Any) -> None:
 
     parser = commands.add_parser("notlandir", help="bir klasördeki lab gönderimlerini notlandırır")
     parser.add_argument("lab", help="asıl lab defteri, ör. labs/lab01_websocket_nedir.ipynb")
-    parser.add_argument("klasor", help="gönderimlerin klasörü")
+    parser.add_argument("klasor", help="gönderimlerin klasörü ya da Moodle/Canvas'ın 'Tüm gönderimleri indir' zip'i")
     parser.add_argument("-o", "--cikti", default="notlar", help="sonuç klasörü (varsayılan: notlar)")
     parser.add_argument(
         "-j", type=int, default=max(1, (os.cpu_count() or 2) // 2), help="aynı anda notlandırılan gönderim sayısı"

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wskurs.grading.lms import SubmissionRecord
 from wskurs.grading.reports import csv_writer, display_name, markdown_text
 from wskurs.labformat import SubmissionGrade
 
@@ -41,6 +42,7 @@ __all__ = [
     "Matching",
     "RosterError",
     "Student",
+    "match_lms",
     "match_roster",
     "matching_summary",
     "read_roster",
@@ -69,6 +71,8 @@ class Student:
     name: str
     email: str
     submission: str
+    lms_id: str = ""
+    """LMS'in kendi kullanıcı numarası (Canvas ``ID``; Moodle katılımcı no); sınıf listesinde boş."""
 
     @property
     def username(self) -> str:
@@ -187,6 +191,28 @@ def match_roster(students: Iterable[Student], grades: Iterable[SubmissionGrade])
     return matching
 
 
+def match_lms(records: Iterable[SubmissionRecord], grades: Iterable[SubmissionGrade]) -> Matching:
+    """LMS zip'inin kayıtlarından eşleşme: her katılımcı bir öğrencidir (zip'teki sırayla), defteri
+    gönderim dosyasıyla eşleşir. Birden çok defter gönderen katılımcı belirsizdir: not verilmez,
+    ``Matching.ambiguous``'a yazılır (sınıf listesindeki belirsiz eşleşme gibi)."""
+    by_name = {grade.submission: grade for grade in grades}
+    participants: dict[str, list[SubmissionRecord]] = {}
+    for record in records:
+        participants.setdefault(record.participant, []).append(record)
+    matching = Matching()
+    for participant, found in participants.items():
+        student = Student(participant, found[0].name, "", found[0].file, lms_id=participant)
+        graded = [by_name[record.file] for record in found if record.file in by_name]
+        if len(found) > 1:
+            matching.ambiguous.append((student, graded))
+            matching.pairs.append((student, None))
+        else:
+            matching.pairs.append((student, graded[0] if graded else None))
+    known = {record.file for found in participants.values() for record in found}
+    matching.unknown = [grade for name, grade in sorted(by_name.items()) if name not in known]
+    return matching
+
+
 def _score(grade: SubmissionGrade | None, maximum: int, scale: float | None) -> float:
     if grade is None or maximum <= 0:
         return 0.0
@@ -250,7 +276,9 @@ def write_canvas(path: Path, matching: Matching, item: str, maximum: int, *, sca
     """Canvas'ın not defteri içe aktarımının beklediği CSV dosyasını yazar.
 
     Öğrenciler ``SIS User ID`` (öğrenci no) ve ``SIS Login ID`` (e-posta) ile eşleşir; Canvas'ın
-    kendi ``ID`` sütunu boş bırakılır. Belirsiz eşleşen öğrencinin not hücresi boştur.
+    kendi ``ID`` sütunu boş bırakılır. Eşleşme bir Canvas zip'inden geliyorsa (``Student.lms_id``)
+    ``ID`` Canvas'ın kullanıcı numarasıdır ve SIS sütunları boştur. Belirsiz eşleşen öğrencinin not
+    hücresi boştur.
     """
     possible = scale if scale else maximum
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -259,7 +287,10 @@ def write_canvas(path: Path, matching: Matching, item: str, maximum: int, *, sca
         writer.writerow(["Points Possible", "", "", "", "", _number(possible, False)])
         for student, grade in matching.pairs:
             score = "" if matching.candidates(student) else _number(_score(grade, maximum, scale), False)
-            writer.writerow([student.name, "", student.number, student.email, "", score])
+            if student.lms_id:
+                writer.writerow([student.name, student.lms_id, "", "", "", score])
+            else:
+                writer.writerow([student.name, "", student.number, student.email, "", score])
 
 
 def _student_line(student: Student) -> str:

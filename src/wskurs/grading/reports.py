@@ -26,7 +26,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -305,7 +305,11 @@ def _problem(exc: BaseException) -> str:
 
 
 def write_reports(
-    grades: Sequence[SubmissionGrade], lab: str, specs: Sequence[ExerciseSpec], output: Path
+    grades: Sequence[SubmissionGrade],
+    lab: str,
+    specs: Sequence[ExerciseSpec],
+    output: Path,
+    identities: Mapping[str, tuple[str, str]] | None = None,
 ) -> list[str]:
     """``notlar.csv``, ``notlar.json``, ``geri_bildirim/<ad>.md`` ve ``gunluk/<ad>.txt`` dosyalarını yazar.
 
@@ -313,6 +317,10 @@ def write_reports(
     ``notlar.csv``'nin son sütunu geri bildirim dosyasının yoludur. Önce iki not dosyası yazılır ve
     her gönderim bir satır alır; ardından her öğrencinin dosyaları ayrı ayrı: biri yazılamazsa bu
     Türkçe bir uyarı olur, ötekiler yazılır.
+
+    ``identities`` verilirse (gönderim adı → (katılımcı no, ad); bir LMS zip'inden) ``notlar.csv``
+    gönderim adından sonra ``katilimci`` ve ``ad`` sütunlarını, ``notlar.json`` aynı adlı alanları
+    alır; kimliği bilinmeyen gönderimde ikisi de boştur.
 
     Returns:
         Türkçe uyarılar (terminalde gösterilebilir, temiz).
@@ -330,12 +338,15 @@ def write_reports(
     ids = [spec.id for spec in specs]
     with (output / "notlar.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv_writer(handle)
-        writer.writerow(["gonderim", *ids, "toplam", "en_yuksek", "durum", "sorun", "geri_bildirim"])
+        who = ["katilimci", "ad"] if identities is not None else []
+        writer.writerow(["gonderim", *who, *ids, "toplam", "en_yuksek", "durum", "sorun", "geri_bildirim"])
         for grade in grades:
             scores = grade.scores
+            known = list(identities.get(grade.submission, ("", ""))) if identities is not None else []
             writer.writerow(
                 [
                     display_name(grade.submission),
+                    *known,
                     *(scores.get(i, 0) for i in ids),
                     grade.total,
                     grade.maximum,
@@ -344,10 +355,11 @@ def write_reports(
                     f"geri_bildirim/{stems[grade.submission]}.md",
                 ]
             )
-    data = {
-        "lab": lab,
-        "submissions": [{**grade.as_json(), "output_stem": stems[grade.submission]} for grade in grades],
-    }
+    entries = [{**grade.as_json(), "output_stem": stems[grade.submission]} for grade in grades]
+    if identities is not None:
+        for entry, grade in zip(entries, grades, strict=True):
+            entry["katilimci"], entry["ad"] = identities.get(grade.submission, ("", ""))
+    data = {"lab": lab, "submissions": entries}
     (output / "notlar.json").write_text(_json_text(data), encoding="utf-8")
 
     folders: dict[str, Path | None] = {}
