@@ -201,6 +201,10 @@ SMALL_FLOOD = "import os\nfor _ in range(4):\n    os.write(1, b'A' * 500_000)\n 
 """Dürüst bir çözümün başında, hücre zaman aşımına yetmeyecek kadar stdout/stderr gürültüsü."""
 
 
+GRADER_FILES = ["benzerlik.html", "geri_bildirim", "gunluk", "notlar.csv", "notlar.json", "sinif_raporu.html"]
+"""Notlandırıcının sonuç klasörüne yazdığı her şey (sınıf listesi olmadan)."""
+
+
 def _inject(file_name: str, code: str) -> object:
     lab = read(LABS / file_name)
     first = next(cell for cell in lab.cells if cell.metadata.get("wskurs", {}).get("role") == "answer")
@@ -301,7 +305,7 @@ def test_what_a_submission_writes_never_reaches_the_grader(attacked):
     result, _, output, _ = attacked
     for name in ("sembolik_bag", "sonuc_yazan_surec"):
         assert result["grades"][name]["total"] == 0
-    assert sorted(p.name for p in output.iterdir()) == ["geri_bildirim", "gunluk", "notlar.csv", "notlar.json"]
+    assert sorted(p.name for p in output.iterdir()) == GRADER_FILES
     leftovers = [path for folder in Path("/tmp").glob("wskurs-not-*") for path in folder.rglob("sonuc.json")]
     assert leftovers == []
 
@@ -327,7 +331,7 @@ def test_input_and_output_folders_cannot_be_written(attacked):
         rows = list(csv.DictReader(handle))
     assert {row["gonderim"] for row in rows} == set(before)
     assert all(0 <= int(row["toplam"]) <= int(row["en_yuksek"]) == LAB02_MAX for row in rows), rows
-    assert sorted(p.name for p in output.iterdir()) == ["geri_bildirim", "gunluk", "notlar.csv", "notlar.json"]
+    assert sorted(p.name for p in output.iterdir()) == GRADER_FILES
     assert all((folder / name).read_text(encoding="utf-8") != "bozuldu" for name in before)
 
 

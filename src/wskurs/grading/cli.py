@@ -198,14 +198,47 @@ def _grade_folder(args: argparse.Namespace, lab_path: Path, folder: Path, lms: A
             )
         except (SubmissionError, DaskUnavailable, CanaryFailed) as exc:
             raise CliError(str(exc)) from None
+    warnings += _class_reports(grades, lab, lab_path, folder, output)
     for line in warnings:
         print(line)
     print(f"{len(grades)} gönderim notlandırıldı → {output / 'notlar.csv'}")
     print(f"Geri bildirimler: {output / 'geri_bildirim'}/")
     print(f"Gönderimlerin pytest çıktıları (zaman aşımı, çöken çekirdek…): {output / 'gunluk'}/")
+    print(f"Sınıf raporu: {output / 'sinif_raporu.html'}")
+    print(f"Benzerlik raporu (not değil, öğretmen için kanıt): {output / 'benzerlik.html'}")
     for line in exports.summary:
         print(line)
     return 0
+
+
+def _class_reports(grades: list[Any], lab: str, lab_path: Path, folder: Path, output: Path) -> list[str]:
+    """Sınıf raporu ve benzerlik raporu; biri yazılamazsa Türkçe bir uyarı olur, notlar yine yazılmıştır."""
+    import nbformat
+
+    from wskurs.checks.core import specs_of
+    from wskurs.grading.batch import MAX_SUBMISSION_BYTES
+    from wskurs.grading.class_report import write_class_report
+    from wskurs.grading.intake import list_submissions, read_submission
+    from wskurs.grading.reports import display_name
+    from wskurs.grading.similarity import similarity_report
+
+    warnings: list[str] = []
+    try:
+        write_class_report(grades, lab, specs_of(lab), output)
+    except Exception as exc:  # rapor notları değiştirmez; yazılamaması notlandırmayı durdurmaz
+        warnings.append(f"Uyarı: sınıf raporu yazılamadı ({display_name(f'{type(exc).__name__}: {exc}')}).")
+    submissions: dict[str, Any] = {}
+    for path in list_submissions(folder).files:
+        try:
+            data = read_submission(path, MAX_SUBMISSION_BYTES).decode("utf-8")
+            submissions[path.name] = nbformat.reads(data, as_version=4)
+        except Exception:
+            continue  # defter olmayan gönderimin durumu notlarda zaten yazılı
+    try:
+        similarity_report(submissions, nbformat.read(lab_path, as_version=4), output)
+    except Exception as exc:
+        warnings.append(f"Uyarı: benzerlik raporu yazılamadı ({display_name(f'{type(exc).__name__}: {exc}')}).")
+    return warnings
 
 
 def _add_grading_parser(commands: Any) -> None:
