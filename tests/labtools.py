@@ -171,6 +171,6 @@ def self_check_run(
     return result.stdout, {row["exercise"]: row["status"] for row in data["exercises"]}
 
 
-def self_check(notebook: Path, workdir: Path) -> dict[str, str]:
+def self_check(notebook: Path, workdir: Path, env: dict[str, str] | None = None) -> dict[str, str]:
     """``self_check_run``'ın yalnızca kararları."""
-    return self_check_run(notebook, workdir)[1]
+    return self_check_run(notebook, workdir, env=env)[1]

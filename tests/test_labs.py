@@ -29,6 +29,7 @@ from labtools import (
     LABS,
     answer_cells,
     converted,
+    dead_proxy_env,
     edge_answers,
     grade_batch,
     read,
@@ -131,11 +132,14 @@ class _LabSuite:
         nbformat.write(nbformat.v4.new_notebook(), folder / "cevapsiz.ipynb")
         output = tmp_path_factory.mktemp("notlar") / "cikti"
         # Kontroller çoğunlukla bekler (gerçek sunucular, zaman aşımları; çözüm çalışmasının ancak üçte biri
-        # işlemci süresidir): toplu notlandırma ve üç öz denetim birlikte çalışır.
+        # işlemci süresidir): toplu notlandırma ve üç öz denetim birlikte çalışır. Öz denetimler okul ağındaki
+        # öğrencinin ortamında: altı proxy değişkeni her şeyi reddeden bir portu gösterir, NO_PROXY yoktur.
         with ThreadPoolExecutor(max_workers=1 + len(AGREEMENT) + 1) as pool:
             batch = pool.submit(grade_batch, file_name, folder, output, cell_timeout=CELL_TIMEOUT)
             own = {
-                name: pool.submit(self_check, folder / f"{name}.ipynb", tmp_path_factory.mktemp(f"kendi_{name}"))
+                name: pool.submit(
+                    self_check, folder / f"{name}.ipynb", tmp_path_factory.mktemp(f"kendi_{name}"), dead_proxy_env()
+                )
                 for name in AGREEMENT
             }
             unsolved = pool.submit(_unsolved_run, file_name, tmp_path_factory.mktemp("kendi_bos"))
@@ -191,7 +195,8 @@ class _LabSuite:
 
     def test_self_check_agrees_with_the_batch_grader(self, graded: dict[str, Any]) -> None:
         """Öğrencinin kendi kontrolü (pytest --nbval-lax, yerel yargıç) çözümde, taslakta ve yanlış
-        cevaplarda her alıştırma için toplu notlandırmayla aynı kararı verir."""
+        cevaplarda her alıştırma için toplu notlandırmayla aynı kararı verir; çözümde ve yanlış cevapta
+        öğrencinin ortamında her şeyi reddeden bir proxy tanımlıdır (yerel bağlantılar ona gitmez)."""
         for name, own in graded["selfs"].items():
             batch = {row["exercise"]: row["status"] for row in graded["grades"][name]["exercises"]}
             assert own == batch, (name, own, batch, _unpassed(graded["grades"][name], graded["output"]))
