@@ -775,7 +775,9 @@ def dask_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         port = int(address.rsplit(":", 1)[1])
         nbformat.write(_attack(LAB04, _fill(DASK, SCHEDULER_PORT=port)), folder / "dask_saldiri.ipynb")
         output = root / "cikti"
-        result = _notlandir(LAB04, folder, output, "--dask", address, "--zaman-asimi", "20", jobs=2)
+        # Kanarya bu testin konusu değil (kapalı sınıf çalışması ve bozuk bubblewrap denemesi onu sınar); iki
+        # işçili kümede üçüncü bir lab 4 notlandırması süreyi ikiye katlardı.
+        result = _notlandir(LAB04, folder, output, "--dask", address, "--zaman-asimi", "20", "--kanaryasiz", jobs=2)
     result.update(output=output)
     return result
 
