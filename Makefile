@@ -9,13 +9,14 @@ PYTEST := $(PY) -m pytest
 CELL_TIMEOUT ?= 120
 # Testler paralel süreçlerde (pytest-xdist, --dist loadscope): her test dosyası (sınıfı olan dosyada her
 # sınıf; tests/conftest.py'deki bağımsız dosyalarda her test) ve her defter tek bir süreçte kalır
-# (defterin çekirdeği ve modül kapsamlı fixture'lar paylaşılmaz). Süreç sayısı çekirdek sayısından bir
-# fazladır: testlerin çoğu gerçek sunucuları ve zaman aşımlarını bekler, işlemciyi boş bırakır.
+# (defterin çekirdeği ve modül kapsamlı fixture'lar paylaşılmaz). Süreç sayısı çekirdek sayısından iki
+# fazladır: testlerin çoğu gerçek sunucuları ve zaman aşımlarını bekler, işlemciyi boş bırakır (2 çekirdekte
+# 3 süreçle 380 sn'de ortalama 1,0 çekirdek kullanılıyordu; 4 süreçle 324 sn, 1,15 çekirdek).
 # tests/ dosyaları tests/conftest.py'deki sırayla (en uzunlar önce) dağıtılır: --no-loadscope-reorder.
 # make test defterleri de aynı oturumda çalıştırır, süreçler boş kalmaz: notebooks/ kayıtlı çıktılarıyla
 # karşılaştırılır (--nbval), solutions/ lab'lar gibi --nbval-lax kipindedir (solutions/conftest.py).
 # Sırayla çalıştırmak için: XDIST=
-JOBS   := $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$((n + 1)))
+JOBS   := $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$((n + 2)))
 XDIST  ?= -n $(JOBS)
 NBVAL  := --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/sanitize.cfg
 
