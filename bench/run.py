@@ -14,7 +14,6 @@ arasında, ``--tekrar`` tur iç içe ölçer ve HEAD/REF oranını yazar (``benc
 from __future__ import annotations
 
 import argparse
-import copy
 import csv
 import json
 import shutil
@@ -30,8 +29,7 @@ import grading_compare  # bench/ klasörü (python bench/run.py ile sys.path[0])
 import nbformat
 
 from wskurs.engine.notebooks import execute_notebook
-from wskurs.grading.batch import lab_pytest_command
-from wskurs.labformat import BEGIN, END, CellRole, cell_role
+from wskurs.grading.batch import lab_pytest_command, solved_lab
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"05": 20.0, "06": 20.0, "07": 20.0}  # 5. bölüm: tam boyutlu yayın ve bellek ölçümü bench/broadcast.py'de
@@ -54,17 +52,12 @@ def time_grading(lab: Path) -> float:
 
 
 def _solved_submission(name: str, root: Path = ROOT) -> object:
-    """Üretilen lab'ın cevap hücrelerine çözümü koyar (öğrencinin teslim edeceği biçim); lab ve çözüm
-    ``root`` ağacındandır (``bench/grading_compare.py`` önceki bir commit'in ağacını verir)."""
-    lab = nbformat.read(root / "labs" / name, as_version=4)
-    solution = {cell.id: cell.source for cell in nbformat.read(root / "solutions" / name, as_version=4).cells}
-    result = copy.deepcopy(lab)
-    for cell in result.cells:
-        role = cell_role(cell)
-        if role and role.role is CellRole.ANSWER:
-            lines = solution[cell.id].splitlines()
-            cell.source = "\n".join(line for line in lines if BEGIN not in line and END not in line)
-    return result
+    """Üretilen lab'ın cevap hücrelerine çözümü koyar (öğrencinin teslim edeceği biçim, kanaryanın aynısı);
+    lab ve çözüm ``root`` ağacındandır (``bench/grading_compare.py`` önceki bir commit'in ağacını verir)."""
+    solved = solved_lab(root / "labs" / name)
+    if solved is None:
+        raise SystemExit(f"{root / 'solutions' / name} bulunamadı.")
+    return solved
 
 
 def time_class(count: int, jobs: int) -> float:

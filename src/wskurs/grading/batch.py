@@ -27,6 +27,7 @@ sonrası çekirdeği kurtarma (``wskurs.grading.pytest_plugin``) zaten bu yoldan
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -75,12 +76,15 @@ from wskurs.labformat import (
 )
 
 __all__ = [
+    "CanaryFailed",
     "GradingOptions",
     "SubmissionError",
+    "canary_notebook",
     "grade_folder",
     "grade_one",
     "lab_pytest_command",
     "merge_answers",
+    "solved_lab",
 ]
 
 
@@ -232,15 +236,12 @@ def _environment(folder: Path, judge_address: str, *, sealed: bool) -> dict[str,
     return env
 
 
-_HOME_DIRS = ("ev", "tmp", "ev/runtime", "ev/data", "ev/config", "ev/ipython", "ev/mpl")
-
-
-def _prepare(folder: Path, uid: int | None) -> None:
-    for sub in _HOME_DIRS:
-        (folder / sub).mkdir(parents=True, exist_ok=True)
+def _prepare(folder: Path, notebook: Path, uid: int | None) -> None:
+    """bubblewrap'sız yol: gönderimin klasörü (diskte) yalnızca ona açık; ev ve Jupyter klasörlerini
+    gönderimin kendi kullanıcısıyla ``wskurs.grading.lab_pytest`` açar."""
     os.chmod(folder, 0o700)
     if uid is not None:
-        for path in [folder, *folder.rglob("*")]:
+        for path in (folder, notebook):
             os.lchown(path, uid, uid)
 
 
@@ -255,6 +256,7 @@ class _Run:
 
 def _run_sandboxed(
     notebook: Path,
+    cells: int,
     folder: Path,
     sandbox: Sandbox,
     uid: int | None,
@@ -264,7 +266,6 @@ def _run_sandboxed(
     netns: NetNamespace | None,
     group: Cgroup | None,
 ) -> _Run:
-    cells = len(nbformat.read(notebook, as_version=4).cells)
     limit = 60 + options.cell_timeout * (cells + 2)
     inside = folder / notebook.name if sandbox.uses_bwrap else notebook
     inner = lab_pytest_command(inside, folder, cell_timeout=options.cell_timeout)
@@ -384,15 +385,11 @@ def _grade(path: Path, canonical: Any, lab: str, specs: list[ExerciseSpec], opti
                 raise _GraderError(f"gönderimin cgroup'u açılamadı ({exc.strerror or exc})") from None
         judge = JudgeProcess(hidden=options.hidden, seed=options.seed, lab=lab, netns=netns)
         try:
-            if sandbox.separate_uid:
-                with uid_slot() as uid:
-                    if not sandbox.uses_bwrap:
-                        _prepare(folder, uid)
-                    run = _run_sandboxed(notebook, folder, sandbox, uid, judge, options, netns=netns, group=group)
-            else:
+            with uid_slot() if sandbox.separate_uid else contextlib.nullcontext(None) as uid:
                 if not sandbox.uses_bwrap:
-                    _prepare(folder, None)
-                run = _run_sandboxed(notebook, folder, sandbox, None, judge, options, netns=netns, group=group)
+                    _prepare(folder, notebook, uid)
+                cells = len(merged.cells)
+                run = _run_sandboxed(notebook, cells, folder, sandbox, uid, judge, options, netns=netns, group=group)
         finally:
             records = judge.stop()
     except _GraderError as exc:
@@ -442,11 +439,12 @@ class CanaryFailed(RuntimeError):
     """Bilinen doğru gönderim (lab'ın çözümü) bu yalıtımda tam puan almadı: notlandırıcı bozuk."""
 
 
-def canary_notebook(lab_path: Path, folder: Path) -> Path | None:
-    """Lab'ın çözümünden (``solutions/<aynı ad>``) öğrencinin teslim edeceği biçimde bir gönderim yazar.
+def solved_lab(lab_path: Path) -> Any | None:
+    """Lab'ın cevap hücrelerine çözümün cevapları (işaret satırları olmadan): öğrencinin teslim edeceği
+    biçimde bilinen doğru bir gönderim. Çözüm ``lab_path``'in iki üstündeki ``solutions/<aynı ad>``'dır.
 
     Returns:
-        Yazılan dosya ya da çözüm bulunamazsa ``None``.
+        Defter ya da çözüm bulunamazsa ``None``.
     """
     solution_path = lab_path.resolve().parent.parent / "solutions" / lab_path.name
     if not solution_path.is_file():
@@ -458,6 +456,18 @@ def canary_notebook(lab_path: Path, folder: Path) -> Path | None:
         if role is not None and role.role is CellRole.ANSWER and cell.get("id") in solution:
             lines = str(solution[cell.get("id")]).splitlines()
             cell.source = "\n".join(line for line in lines if BEGIN not in line and END not in line)
+    return submission
+
+
+def canary_notebook(lab_path: Path, folder: Path) -> Path | None:
+    """Kanarya: ``solved_lab``'ı ``folder/kanarya.ipynb``'ye yazar.
+
+    Returns:
+        Yazılan dosya ya da çözüm bulunamazsa ``None``.
+    """
+    submission = solved_lab(lab_path)
+    if submission is None:
+        return None
     path = folder / "kanarya.ipynb"
     nbformat.write(submission, path)
     return path

@@ -61,7 +61,8 @@ _DEAD = pytest.StashKey["list[int]"]()
 
 # Çekirdeğin yaşadığına bakmadan önce yanıt için en çok bu kadar saniye beklenir.
 _DEATH_POLL = 0.5
-# Toplu notlandırma (grading.batch._DEAD) çekirdeğin ölümünü gönderimin çıktısında bu sözcüklerle tanır.
+# Ölen çekirdekte hücrenin hatası (öğrencinin ``make grade`` çıktısında görünür); toplu notlandırma ölümü
+# çıktıdan değil eklentinin yargıca gönderdiği ``dead`` notundan öğrenir.
 KERNEL_DIED = "Kernel died: çekirdek hücre çalışırken öldü (süreç sona erdi)."
 
 
