@@ -41,12 +41,12 @@ import math
 import re
 import stat
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from pathlib import Path, PurePosixPath
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wskurs.grading.intake import Skipped
 from wskurs.grading.reports import display_name, markdown_text
@@ -60,12 +60,16 @@ __all__ = [
     "SubmissionRecord",
     "ZipLimits",
     "check_zip",
+    "late_penalties",
     "late_penalty",
     "lms_summary",
+    "make_policy",
     "parse_canvas",
+    "parse_deadline",
     "parse_moodle",
     "parse_moodle_date",
     "read_lms_zip",
+    "time_zone",
     "write_lms_report",
 ]
 
@@ -426,8 +430,9 @@ def parse_moodle_date(text: str, zone: str = "Europe/Istanbul") -> datetime | No
         if not 1 <= hour <= 12:
             raise LmsError(f"Moodle tarihinde saat geçersiz: {display_name(text)!r}.")
         hour = hour % 12 + (12 if found["ampm"].lower() == "pm" else 0)
+    where = time_zone(zone)
     try:
-        return datetime(int(found["year"]), month, int(found["day"]), hour, int(found["minute"]), tzinfo=ZoneInfo(zone))
+        return datetime(int(found["year"]), month, int(found["day"]), hour, int(found["minute"]), tzinfo=where)
     except ValueError:
         raise LmsError(f"Moodle tarihi geçersiz: {display_name(text)!r}.") from None
 
@@ -483,7 +488,7 @@ def late_penalty(submitted: datetime | None, policy: LatePolicy, *, late_marker:
                 "Canvas geç işaretliyor ama gönderim anını vermiyor: ne kadar geç olduğu bilinmiyor, ceza "
                 "uygulanmadı (öğretmen karar verecek).",
             )
-        return Penalty(0.0, "LMS gönderim anını vermedi: geç teslim denetlenemedi (dosya zamanına bakılmaz).")
+        return Penalty(0.0, NO_POLICY_TIME)
     if policy.cutoff is not None and submitted > policy.cutoff:
         return Penalty(100.0, f"Kesimden ({_moment(policy.cutoff)}) sonra gönderildi: not 0.")
     late = (submitted - policy.deadline).total_seconds()
@@ -504,3 +509,92 @@ def late_penalty(submitted: datetime | None, policy: LatePolicy, *, late_marker:
 
 def _moment(when: datetime) -> str:
     return when.strftime("%Y-%m-%d %H:%M")
+
+
+# Son tarih ve geç teslim kuralı (komut satırından) ------------------------------------------
+
+_DEADLINE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y %H:%M")
+
+
+def time_zone(name: str) -> ZoneInfo:
+    """``--saat-dilimi``: IANA saat dilimi (``Europe/Istanbul``).
+
+    Raises:
+        LmsError: Dilim bilinmiyorsa (Türkçe).
+    """
+    try:
+        return ZoneInfo(name)
+    except (ValueError, OSError, ZoneInfoNotFoundError):
+        raise LmsError(
+            f"Bilinmeyen saat dilimi: {display_name(name)!r}. IANA adını verin, ör. 'Europe/Istanbul' ya da 'UTC'."
+        ) from None
+
+
+def parse_deadline(text: str, zone: str = "Europe/Istanbul") -> datetime:
+    """``--son-tarih`` / ``--gec-kesim``: ``2026-12-01 23:59`` (ya da ``…T23:59``, ``01.12.2026 23:59``);
+    dilimi yazılmamışsa ``zone``'dadır, yazılmışsa (``2026-12-01T23:59+03:00``) o geçerlidir.
+
+    Raises:
+        LmsError: Tarih tanınmıyorsa ya da dilim bilinmiyorsa (Türkçe).
+    """
+    where = time_zone(zone)
+    value = text.strip()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+        for pattern in _DEADLINE_FORMATS:
+            try:
+                moment = datetime.strptime(value, pattern)
+                break
+            except ValueError:
+                continue
+    if moment is None or (moment.tzinfo is None and not re.search(r"\d{1,2}:\d{2}", value)):
+        raise LmsError(
+            f"Tarih tanınmadı: {display_name(text)!r}. Beklenen biçim: '2026-12-01 23:59' (saat dahil; "
+            "dilimi --saat-dilimi söyler) ya da '01.12.2026 23:59'."
+        )
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=where)
+
+
+def make_policy(
+    deadline: str,
+    zone: str = "Europe/Istanbul",
+    *,
+    per_day: float | None = None,
+    per_hour: float | None = None,
+    cap: float | None = None,
+    cutoff: str | None = None,
+) -> LatePolicy:
+    """Komut satırının geç teslim kuralı (``--son-tarih``, ``--gec-ceza-gun``/``--gec-ceza-saat``,
+    ``--gec-ceza-tavan``, ``--gec-kesim``).
+
+    Raises:
+        LmsError: Tarih ya da dilim tanınmıyorsa, yüzdeler 0–100 dışındaysa, günlük ve saatlik ceza
+            birlikte verildiyse ya da kesim son tarihten önceyse (Türkçe).
+    """
+    if per_day and per_hour:
+        raise LmsError("--gec-ceza-gun ve --gec-ceza-saat birlikte verilmez: cezayı ya günle ya saatle sayın.")
+    for flag, value in (("--gec-ceza-gun", per_day), ("--gec-ceza-saat", per_hour), ("--gec-ceza-tavan", cap)):
+        if value is not None and not (0 <= value <= 100 and math.isfinite(value)):
+            raise LmsError(f"{flag} bir yüzde olmalı (0–100): {value:g}.")
+    due = parse_deadline(deadline, zone)
+    last = parse_deadline(cutoff, zone) if cutoff else None
+    if last is not None and last < due:
+        raise LmsError(f"--gec-kesim ({_moment(last)}) son tarihten ({_moment(due)}) önce olamaz.")
+    return LatePolicy(due, per_day or 0.0, per_hour or 0.0, 100.0 if cap is None else cap, last)
+
+
+NO_POLICY_TIME = "LMS gönderim anını vermedi: geç teslim denetlenemedi (dosya zamanına bakılmaz)."
+
+
+def late_penalties(
+    records: Sequence[SubmissionRecord],
+    policy: LatePolicy,
+    submitted: Callable[[str], datetime | None],
+) -> dict[str, Penalty]:
+    """Her açılan defterin (``SubmissionRecord.file``) cezası; gönderim anı ``submitted(katılımcı no)``'dan
+    (Moodle: çalışma sayfasının ``Last modified (submission)``'ı), Canvas'ta yalnızca geç işareti vardır."""
+    return {
+        record.file: late_penalty(submitted(record.participant), policy, late_marker=record.late) for record in records
+    }

@@ -28,9 +28,12 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from wskurs.labformat import ExerciseSpec, SubmissionGrade
+
+if TYPE_CHECKING:
+    from wskurs.grading.lms import Penalty
 
 __all__ = [
     "MAX_DISPLAY",
@@ -41,6 +44,7 @@ __all__ = [
     "feedback_markdown",
     "markdown_text",
     "output_names",
+    "penalized_total",
     "write_reports",
 ]
 
@@ -128,14 +132,16 @@ def csv_cell(value: object) -> str | int | float:
     return text
 
 
-def csv_writer(handle: IO[str], *, delimiter: str = ",") -> _CellWriter:
+def csv_writer(handle: IO[str], *, delimiter: str = ",", lineterminator: str = "\r\n") -> _CellWriter:
     """``csv.writer`` gibi; her hücre ``csv_cell``'den geçer, metin hücreleri tırnaklıdır."""
-    return _CellWriter(handle, delimiter)
+    return _CellWriter(handle, delimiter, lineterminator)
 
 
 class _CellWriter:
-    def __init__(self, handle: IO[str], delimiter: str) -> None:
-        self._writer = csv.writer(handle, delimiter=delimiter, quoting=csv.QUOTE_NONNUMERIC)
+    def __init__(self, handle: IO[str], delimiter: str, lineterminator: str) -> None:
+        self._writer = csv.writer(
+            handle, delimiter=delimiter, quoting=csv.QUOTE_NONNUMERIC, lineterminator=lineterminator
+        )
 
     def writerow(self, row: Sequence[object]) -> None:
         self._writer.writerow([csv_cell(value) for value in row])
@@ -170,7 +176,7 @@ def _code_block(text: str) -> list[str]:
     return [fence, *body.splitlines(), fence]
 
 
-def feedback_markdown(grade: SubmissionGrade) -> str:
+def feedback_markdown(grade: SubmissionGrade, penalty: Penalty | None = None) -> str:
     """Öğrencinin geri bildirim sayfası (``geri_bildirim/<ad>.md``): başlık, toplam, durum, varsa neden
     ve notlar, her alıştırma için puanlı bir bölüm ve kod bloğunda kontrolün geri bildirimi.
 
@@ -180,6 +186,10 @@ def feedback_markdown(grade: SubmissionGrade) -> str:
     title = markdown_text(display_name(grade.submission))
     lines = [f"# {markdown_text(grade.lab)} — {title}", ""]
     lines += [f"**Toplam: {grade.total}/{grade.maximum} puan**", ""]
+    if penalty is not None:
+        lines += [f"Geç teslim: {markdown_text(penalty.reason or 'zamanında')}", ""]
+        if penalty.percent:
+            lines += [f"**Cezalı toplam: {penalized_total(grade, penalty):g}/{grade.maximum} puan**", ""]
     lines += [f"Durum: {markdown_text(grade.status.value)}", ""]
     if grade.reason:
         lines += [f"Neden: {markdown_text(grade.reason)}", ""]
@@ -304,12 +314,25 @@ def _problem(exc: BaseException) -> str:
     return display_name(f"{type(exc).__name__}: {detail}")
 
 
+def penalized_total(grade: SubmissionGrade, penalty: Penalty | None) -> int | float:
+    """Geç teslim cezasından sonraki toplam (iki ondalık; tam sayıysa ``int``)."""
+    if penalty is None:
+        return grade.total
+    value = round(penalty.apply(grade.total), 2)
+    return int(value) if value.is_integer() else value
+
+
+def _whole(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
 def write_reports(
     grades: Sequence[SubmissionGrade],
     lab: str,
     specs: Sequence[ExerciseSpec],
     output: Path,
     identities: Mapping[str, tuple[str, str]] | None = None,
+    penalties: Mapping[str, Penalty] | None = None,
 ) -> list[str]:
     """``notlar.csv``, ``notlar.json``, ``geri_bildirim/<ad>.md`` ve ``gunluk/<ad>.txt`` dosyalarını yazar.
 
@@ -321,6 +344,10 @@ def write_reports(
     ``identities`` verilirse (gönderim adı → (katılımcı no, ad); bir LMS zip'inden) ``notlar.csv``
     gönderim adından sonra ``katilimci`` ve ``ad`` sütunlarını, ``notlar.json`` aynı adlı alanları
     alır; kimliği bilinmeyen gönderimde ikisi de boştur.
+
+    ``penalties`` verilirse (gönderim adı → geç teslim cezası; ``--son-tarih``) ``toplam`` ham puan
+    kalır, ``en_yuksek``'ten sonra ``gec_ceza_yuzde``, ``cezali_toplam`` ve ``gec_ceza_nedeni`` gelir
+    (``notlar.json``'da ``late``); cezası bilinmeyen gönderimde ceza 0'dır ve nedeni yazılıdır.
 
     Returns:
         Türkçe uyarılar (terminalde gösterilebilir, temiz).
@@ -339,10 +366,12 @@ def write_reports(
     with (output / "notlar.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv_writer(handle)
         who = ["katilimci", "ad"] if identities is not None else []
-        writer.writerow(["gonderim", *who, *ids, "toplam", "en_yuksek", "durum", "sorun", "geri_bildirim"])
+        late = ["gec_ceza_yuzde", "cezali_toplam", "gec_ceza_nedeni"] if penalties is not None else []
+        writer.writerow(["gonderim", *who, *ids, "toplam", "en_yuksek", *late, "durum", "sorun", "geri_bildirim"])
         for grade in grades:
             scores = grade.scores
             known = list(identities.get(grade.submission, ("", ""))) if identities is not None else []
+            penalty = _penalty_of(penalties, grade.submission)
             writer.writerow(
                 [
                     display_name(grade.submission),
@@ -350,6 +379,7 @@ def write_reports(
                     *(scores.get(i, 0) for i in ids),
                     grade.total,
                     grade.maximum,
+                    *([_whole(penalty.percent), penalized_total(grade, penalty), penalty.reason] if penalty else []),
                     grade.status.value,
                     grade.reason,
                     f"geri_bildirim/{stems[grade.submission]}.md",
@@ -359,6 +389,15 @@ def write_reports(
     if identities is not None:
         for entry, grade in zip(entries, grades, strict=True):
             entry["katilimci"], entry["ad"] = identities.get(grade.submission, ("", ""))
+    if penalties is not None:
+        for entry, grade in zip(entries, grades, strict=True):
+            penalty = _penalty_of(penalties, grade.submission)
+            assert penalty is not None
+            entry["late"] = {
+                "percent": _whole(penalty.percent),
+                "total": penalized_total(grade, penalty),
+                "reason": penalty.reason,
+            }
     data = {"lab": lab, "submissions": entries}
     (output / "notlar.json").write_text(_json_text(data), encoding="utf-8")
 
@@ -373,7 +412,12 @@ def write_reports(
     for grade in grades:
         stem = stems[grade.submission]
         files: list[tuple[str, Path | None, str, str]] = [
-            ("geri bildirim", folders["geri_bildirim"], f"{stem}.md", feedback_markdown(grade))
+            (
+                "geri bildirim",
+                folders["geri_bildirim"],
+                f"{stem}.md",
+                feedback_markdown(grade, _penalty_of(penalties, grade.submission)),
+            )
         ]
         if grade.log:
             files.append(("günlük", folders["gunluk"], f"{stem}.txt", clean_text(grade.log)))
@@ -388,3 +432,15 @@ def write_reports(
                     f"({folder_path.name}/{file_name}: {_problem(exc)})."
                 )
     return warnings
+
+
+def _penalty_of(penalties: Mapping[str, Penalty] | None, submission: str) -> Penalty | None:
+    """Gönderimin cezası; kural varken cezası bilinmeyen (LMS zip'inden gelmeyen) gönderim 0 ve nedenli."""
+    if penalties is None:
+        return None
+    found = penalties.get(submission)
+    if found is not None:
+        return found
+    from wskurs.grading.lms import NO_POLICY_TIME, Penalty
+
+    return Penalty(0.0, NO_POLICY_TIME)
