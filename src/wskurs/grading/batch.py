@@ -50,6 +50,7 @@ from wskurs.engine.netns import NetNamespace, open_namespace
 from wskurs.grading.cgroup import Cgroup
 from wskurs.grading.decide import RunFacts, decide, parse_records, sandbox_started
 from wskurs.grading.intake import list_submissions, read_submission
+from wskurs.grading.lms import Penalty
 from wskurs.grading.pytest_plugin import TRANSPORT_ENV
 from wskurs.grading.reports import write_reports
 from wskurs.grading.runners import LocalRunner, Runner
@@ -79,6 +80,7 @@ __all__ = [
     "CanaryFailed",
     "GradingOptions",
     "SubmissionError",
+    "answer_sources",
     "canary_notebook",
     "grade_folder",
     "grade_one",
@@ -140,7 +142,8 @@ class GradingOptions:
 # Defterler ----------------------------------------------------------------------------
 
 
-def _answers(nb: Any) -> dict[str, list[str]]:
+def answer_sources(nb: Any) -> dict[str, list[str]]:
+    """Defterin cevap hücrelerinin kaynakları: alıştırma → sırayla hücrelerin kaynağı."""
     found: dict[str, list[str]] = {}
     for cell in nb.cells:
         role = cell_role(cell)
@@ -159,7 +162,7 @@ def merge_answers(canonical: Any, submission: Any) -> tuple[Any, list[str]]:
     Raises:
         SubmissionError: Gönderimde hiç cevap hücresi yoksa.
     """
-    answers = _answers(submission)
+    answers = answer_sources(submission)
     if not answers:
         raise SubmissionError(
             "Gönderimde cevap hücresi bulunamadı (lab'ın hücre meta verisi silinmiş olabilir).",
@@ -486,6 +489,8 @@ def grade_folder(
     canary: bool = True,
     on_warning: Callable[[str], None] | None = None,
     identities: Mapping[str, tuple[str, str]] | None = None,
+    penalties: Mapping[str, Penalty] | None = None,
+    reuse: Mapping[str, SubmissionGrade] | None = None,
 ) -> list[SubmissionGrade]:
     """Bir klasördeki bütün gönderimleri notlandırır, CSV ve geri bildirim dosyalarını yazar.
 
@@ -506,6 +511,11 @@ def grade_folder(
         on_warning: Bir öğrencinin dosyası yazılamadığında Türkçe uyarıyla çağrılır.
         identities: Gönderim adı → (katılımcı no, ad) (LMS zip'inden, ``wskurs.grading.lms``);
             verilirse ``notlar.csv`` ve ``notlar.json`` ``katilimci`` ve ``ad`` taşır.
+        penalties: Gönderim adı → geç teslim cezası (``--son-tarih``); verilirse not defterleri ham puanı,
+            cezayı ve nedenini gösterir.
+        reuse: Gönderim adı → önceki notu (``--yalnizca-yeni``: cevapları değişmemiş gönderimler); bunlar
+            notlandırılmaz, ``on_grade`` da çağrılmaz. Notlandırılacak gönderim kalmadıysa kanarya da
+            çalışmaz.
 
     Returns:
         Gönderim adına göre sıralı notlar.
@@ -523,7 +533,11 @@ def grade_folder(
     grades = [SubmissionGrade.zero(item.name, lab, specs, SubmissionStatus.NOT_A_NOTEBOOK, item.reason)
               for item in intake.skipped]  # fmt: skip
     submissions: list[str] = []
+    reused = reuse or {}
     for path in intake.files:
+        if path.name in reused:
+            grades.append(reused[path.name])
+            continue
         try:
             check_size(path)
             submissions.append(str(path))
@@ -531,7 +545,7 @@ def grade_folder(
             status = exc.status if isinstance(exc, SubmissionError) else SubmissionStatus.NOT_A_NOTEBOOK
             grades.append(SubmissionGrade.zero(path.name, lab, specs, status, str(exc)))
     with tempfile.TemporaryDirectory(prefix="wskurs-kanarya-") as tmp:
-        known_good = canary_notebook(lab_path, Path(tmp)) if canary else None
+        known_good = canary_notebook(lab_path, Path(tmp)) if canary and submissions else None
         paths = ([str(known_good)] if known_good else []) + submissions
         stream = (runner or LocalRunner(jobs)).grade(grade_one, paths, str(lab_path), options)
         try:
@@ -547,7 +561,7 @@ def grade_folder(
             if close is not None:
                 close()
     grades = sorted((g.checked(specs) for g in grades), key=lambda g: g.submission)
-    warnings = write_reports(grades, lab, specs, output, identities)
+    warnings = write_reports(grades, lab, specs, output, identities, penalties)
     if on_warning is not None:
         for line in warnings:
             on_warning(line)

@@ -50,7 +50,7 @@ def _labs(args: argparse.Namespace) -> int:
 
 @dataclass
 class _Exports:
-    """Sınıf listesi verildiyse Moodle/Canvas dosyaları ve eşleşme raporu."""
+    """Sınıf listesi ya da LMS zip'i verildiyse Moodle/Canvas dosyaları ve eşleşme raporu."""
 
     lab: str
     item: str
@@ -58,6 +58,8 @@ class _Exports:
     decimal_comma: bool
     scale: float | None
     lms: Any = None
+    sheet: Any = None
+    penalties: dict[str, Any] | None = None
     summary: list[str] = field(default_factory=list)
 
     def write(self, grades: list[Any], output: Path) -> None:
@@ -72,31 +74,35 @@ class _Exports:
         )
         from wskurs.grading.lms import LmsKind, write_lms_report
 
+        maximum = sum(spec.points for spec in specs_of(self.lab))
         if self.lms is not None:
-            maximum = sum(spec.points for spec in specs_of(self.lab))
             matching = match_lms(self.lms.records, grades)
             write_lms_report(output / "lms.md", self.lms)
             write_matching_report(output / "eslesme.md", matching)
             if self.lms.kind is LmsKind.CANVAS:
-                write_canvas(output / "canvas.csv", matching, self.item, maximum, scale=self.scale)
+                write_canvas(
+                    output / "canvas.csv", matching, self.item, maximum, scale=self.scale, penalties=self.penalties
+                )
                 self.summary.append(f"Canvas: {output / 'canvas.csv'} (öğrenciler Canvas'ın ID sütunuyla eşleşir)")
             else:
-                self.summary.append(
-                    "Moodle'a notlar katılımcı numarasıyla yalnızca not çalışma sayfasından yüklenir: "
-                    "ödevin 'Not çalışma sayfasını indir' dosyasını --calisma-sayfasi ile verin."
-                )
+                self._moodle_files(matching, maximum, output)
             self.summary += matching_summary(matching)
             self.summary.append(f"Zip'in ayrıntısı (kim hangi dosya, açılmayanlar): {output / 'lms.md'}")
             return
         if self.students is None:
             self.summary.append("Moodle/Canvas dosyaları için sınıf listesini verin: --liste liste.csv")
             return
-        maximum = sum(spec.points for spec in specs_of(self.lab))
         matching = match_roster(self.students, grades)
         write_moodle(
-            output / "moodle.csv", matching, self.item, maximum, decimal_comma=self.decimal_comma, scale=self.scale
+            output / "moodle.csv",
+            matching,
+            self.item,
+            maximum,
+            decimal_comma=self.decimal_comma,
+            scale=self.scale,
+            penalties=self.penalties,
         )
-        write_canvas(output / "canvas.csv", matching, self.item, maximum, scale=self.scale)
+        write_canvas(output / "canvas.csv", matching, self.item, maximum, scale=self.scale, penalties=self.penalties)
         write_matching_report(output / "eslesme.md", matching)
         self.summary.append(f"Moodle: {output / 'moodle.csv'}   Canvas: {output / 'canvas.csv'}")
         problems = matching_summary(matching)
@@ -104,40 +110,190 @@ class _Exports:
         if problems:
             self.summary.append(f"Ayrıntı: {output / 'eslesme.md'}")
 
+    def _moodle_files(self, matching: Any, maximum: int, output: Path) -> None:
+        """Moodle zip'inden: geri bildirim dosyaları zip'i ve (verildiyse) doldurulmuş not çalışma sayfası."""
+        from wskurs.grading.gradebook import feedback_summary, score
+        from wskurs.grading.reports import feedback_markdown
+        from wskurs.grading.worksheet import (
+            Mark,
+            feedback_html,
+            worksheet_summary,
+            write_feedback_zip,
+            write_worksheet,
+            write_worksheet_report,
+        )
+
+        penalties = self.penalties or {}
+        unclear = {student.lms_id for student, _ in matching.ambiguous}
+        scale = self.scale or (self.sheet.maximum if self.sheet is not None else None)
+        marks: dict[str, Any] = {}
+        files: list[tuple[str, str, str]] = []
+        for student, grade in matching.pairs:
+            if grade is None or student.lms_id in unclear:
+                continue
+            penalty = penalties.get(grade.submission)
+            lines = feedback_summary(grade).splitlines()
+            if penalty is not None and penalty.reason:
+                lines.append(f"Geç teslim: {penalty.reason}")
+            marks[student.lms_id] = Mark(score(grade, maximum, scale, penalty), feedback_html(lines))
+            files.append((student.lms_id, student.name, feedback_markdown(grade, penalty)))
+        write_feedback_zip(output / "moodle_geri_bildirim.zip", files)
+        self.summary.append(
+            f"Moodle geri bildirim dosyaları: {output / 'moodle_geri_bildirim.zip'} ('Birden çok geri bildirim "
+            "dosyasını zip olarak yükle')"
+        )
+        if self.sheet is None:
+            self.summary.append(
+                "Moodle'a notlar katılımcı numarasıyla yalnızca not çalışma sayfasından yüklenir: "
+                "ödevin 'Not çalışma sayfasını indir' dosyasını --calisma-sayfasi ile verin."
+            )
+            return
+        withheld = {who: "birden çok defter gönderdi: not verilmedi (öğretmen karar verecek)" for who in unclear}
+        names = {record.participant: record.name for record in self.lms.records}
+        report = write_worksheet(
+            output / "calisma_sayfasi.csv",
+            self.sheet,
+            marks,
+            withheld,
+            names,
+            decimal_comma=self.decimal_comma or self.sheet.decimal_comma,
+        )
+        write_worksheet_report(output / "calisma_sayfasi.md", report)
+        self.summary.append(
+            f"Moodle not çalışma sayfası: {output / 'calisma_sayfasi.csv'} ('Not çalışma sayfasını yükle')"
+        )
+        self.summary += worksheet_summary(report)
+        self.summary.append(f"Çalışma sayfasının ayrıntısı: {output / 'calisma_sayfasi.md'}")
+
+
+@dataclass
+class _Lms:
+    """Zip'ten önce okunan ve denetlenen LMS seçenekleri: çalışma sayfası ve geç teslim kuralı."""
+
+    sheet: Any = None
+    policy: Any = None
+
+
+def _lms_options(args: argparse.Namespace) -> _Lms:
+    """``--calisma-sayfasi`` ve ``--son-tarih`` ailesi notlandırmadan önce denetlenir (Türkçe hata)."""
+    from wskurs.grading.lms import LmsError, make_policy, time_zone
+    from wskurs.grading.worksheet import WorksheetError, read_worksheet
+
+    options = _Lms()
+    late_flags = [args.gec_ceza_gun, args.gec_ceza_saat, args.gec_ceza_tavan, args.gec_kesim]
+    try:
+        time_zone(args.saat_dilimi)
+        if args.son_tarih:
+            options.policy = make_policy(
+                args.son_tarih,
+                args.saat_dilimi,
+                per_day=args.gec_ceza_gun,
+                per_hour=args.gec_ceza_saat,
+                cap=args.gec_ceza_tavan,
+                cutoff=args.gec_kesim,
+            )
+        elif any(flag is not None for flag in late_flags):
+            raise CliError("Geç teslim cezası için son tarihi verin: --son-tarih '2026-12-01 23:59'.")
+        if args.calisma_sayfasi:
+            options.sheet = read_worksheet(Path(args.calisma_sayfasi))
+    except (LmsError, WorksheetError) as exc:
+        raise CliError(str(exc)) from None
+    maximum = options.sheet.maximum if options.sheet is not None else None
+    if args.olcek and maximum is not None and args.olcek > maximum:
+        raise CliError(
+            f"--olcek {args.olcek:g}, çalışma sayfasındaki en yüksek puandan ({maximum:g}) büyük: Moodle bu "
+            "notları yüklemez. --olcek'i kaldırın (notlar çalışma sayfasının ölçeğine çevrilir)."
+        )
+    return options
+
+
+def _penalties(args: argparse.Namespace, options: _Lms, lms: Any) -> dict[str, Any] | None:
+    """Her gönderimin geç teslim cezası (LMS'in bildirdiği andan); kural yoksa ``None``."""
+    from wskurs.grading.lms import LmsError, LmsKind, late_penalties
+
+    if options.policy is None:
+        return None
+    if lms is None:
+        return {}
+    sheet = options.sheet if lms.kind is LmsKind.MOODLE else None
+    try:
+        return late_penalties(
+            lms.records,
+            options.policy,
+            lambda who: sheet.submitted(who, args.saat_dilimi) if sheet is not None else None,
+        )
+    except LmsError as exc:
+        raise CliError(f"Çalışma sayfasındaki gönderim anı okunamadı: {exc}") from None
+
 
 def _grade(args: argparse.Namespace) -> int:
     lab_path = Path(args.lab)
     folder = Path(args.klasor)
     if not lab_path.is_file():
         raise CliError(f"lab defteri bulunamadı: {lab_path}")
+    options = _lms_options(args)
     if folder.is_file() and zipfile.is_zipfile(folder):
         with tempfile.TemporaryDirectory(prefix="wskurs-lms-") as tmp:
-            return _grade_zip(args, lab_path, folder, Path(tmp) / "gonderimler")
+            return _grade_zip(args, lab_path, folder, Path(tmp) / "gonderimler", options)
     if not folder.is_dir():
         raise CliError(f"gönderim klasörü bulunamadı: {folder}")
-    return _grade_folder(args, lab_path, folder)
+    if options.sheet is not None:
+        raise CliError(
+            "--calisma-sayfasi yalnızca Moodle'ın 'Tüm gönderimleri indir' zip'iyle kullanılır: katılımcı "
+            "numaraları zip'teki klasör adlarından gelir. Zip'i açmadan verin."
+        )
+    return _grade_folder(args, lab_path, folder, None, options)
 
 
-def _grade_zip(args: argparse.Namespace, lab_path: Path, archive: Path, folder: Path) -> int:
-    from wskurs.grading.lms import LmsError, lms_summary, read_lms_zip
+def _grade_zip(args: argparse.Namespace, lab_path: Path, archive: Path, folder: Path, options: _Lms) -> int:
+    from wskurs.grading.lms import LmsError, LmsKind, lms_summary, read_lms_zip
 
     try:
         intake = read_lms_zip(archive, folder)
     except LmsError as exc:
         raise CliError(str(exc)) from None
+    if options.sheet is not None and intake.kind is not LmsKind.MOODLE:
+        raise CliError("--calisma-sayfasi Moodle'ın not çalışma sayfasıdır; bu zip Canvas'tan.")
     for line in lms_summary(intake):
         print(line)
     if args.liste:
         print("Not: gönderimler LMS zip'indeki katılımcılara eşlendi; --liste kullanılmadı.")
-    return _grade_folder(args, lab_path, folder, intake)
+    return _grade_folder(args, lab_path, folder, intake, options)
 
 
-def _grade_folder(args: argparse.Namespace, lab_path: Path, folder: Path, lms: Any = None) -> int:
+def _incremental(args: argparse.Namespace, lab_path: Path, folder: Path, output: Path) -> tuple[Any, Any, Any]:
+    """Notlandırmanın anahtarı, gönderimlerin cevap özetleri ve (``--yalnizca-yeni``) önceki notlar."""
+    from wskurs.grading.batch import MAX_SUBMISSION_BYTES
+    from wskurs.grading.incremental import RunKey, answers_hash, load_state, previous_seed, reusable
+    from wskurs.grading.intake import list_submissions
+
+    seed = args.tohum
+    if seed is None and args.yalnizca_yeni:
+        seed = previous_seed(output)
+    settings = {"cell_timeout": args.zaman_asimi, "hidden": not args.gizlisiz, "isolation": not args.yalitimsiz}
+    key = RunKey.of(lab_path, seed, **settings)
+    hashes = {path.name: answers_hash(path, MAX_SUBMISSION_BYTES) for path in list_submissions(folder).files}
+    reuse: dict[str, Any] = {}
+    if args.yalnizca_yeni:
+        previous, note = load_state(output, key)
+        print(note)
+        reuse = reusable(previous, hashes)
+        print(
+            f"Yalnızca yeni: {len(hashes) - len(reuse)} gönderim notlandırılacak, {len(reuse)} gönderimin "
+            "cevapları değişmedi (önceki notu kullanılıyor)."
+        )
+    return key, hashes, reuse
+
+
+def _grade_folder(
+    args: argparse.Namespace, lab_path: Path, folder: Path, lms: Any = None, lms_options: _Lms | None = None
+) -> int:
     import nbformat
     from tqdm import tqdm
 
     from wskurs.grading.batch import CanaryFailed, GradingOptions, SubmissionError, grade_folder
     from wskurs.grading.gradebook import RosterError, read_roster
+    from wskurs.grading.incremental import STATE_FILE, save_state
     from wskurs.grading.intake import list_submissions
     from wskurs.grading.reports import display_name
     from wskurs.grading.runners import DaskRunner, DaskUnavailable
@@ -155,10 +311,22 @@ def _grade_folder(args: argparse.Namespace, lab_path: Path, folder: Path, lms: A
         students = read_roster(Path(args.liste)) if args.liste and lms is None else None
     except RosterError as exc:
         raise CliError(str(exc)) from None
+    lms_options = lms_options or _Lms()
+    penalties = _penalties(args, lms_options, lms)
     exports = _Exports(
-        lab, args.not_ogesi or f"Lab {lab.removeprefix('lab')}", students, args.ondalik_virgul, args.olcek, lms
+        lab,
+        args.not_ogesi or f"Lab {lab.removeprefix('lab')}",
+        students,
+        args.ondalik_virgul,
+        args.olcek,
+        lms,
+        lms_options.sheet,
+        penalties,
     )
-    options = GradingOptions(cell_timeout=args.zaman_asimi, hidden=not args.gizlisiz, isolation=not args.yalitimsiz)
+    key, hashes, reuse = _incremental(args, lab_path, folder, output)
+    options = GradingOptions(
+        cell_timeout=args.zaman_asimi, hidden=not args.gizlisiz, isolation=not args.yalitimsiz, seed=key.seed
+    )
     runner = DaskRunner(args.dask) if args.dask else None
     if args.dask:
         print(f"Gönderimler Dask kümesinde notlandırılıyor: {args.dask}")
@@ -171,7 +339,7 @@ def _grade_folder(args: argparse.Namespace, lab_path: Path, folder: Path, lms: A
         print("⚠️  Kanarya kapalı (--kanaryasiz): notlandırıcının bozuk olup olmadığı denenmez.")
     else:
         print("Kanarya: lab'ın çözümü de aynı yalıtımda notlandırılır; tam puan almazsa kimse notlandırılmaz.")
-    total = len(list_submissions(folder).files)
+    total = len(list_submissions(folder).files) - len(reuse)
     warnings: list[str] = []
     with tqdm(total=total, unit="gönderim", desc="Notlandırma", file=sys.stderr, ascii=False) as bar:
 
@@ -195,9 +363,12 @@ def _grade_folder(args: argparse.Namespace, lab_path: Path, folder: Path, lms: A
                 canary=not args.kanaryasiz,
                 on_warning=warnings.append,
                 identities=lms.identities() if lms is not None else None,
+                penalties=penalties,
+                reuse=reuse,
             )
         except (SubmissionError, DaskUnavailable, CanaryFailed) as exc:
             raise CliError(str(exc)) from None
+    save_state(output, key, hashes, grades)
     warnings += _class_reports(grades, lab, lab_path, folder, output)
     for line in warnings:
         print(line)
@@ -206,6 +377,20 @@ def _grade_folder(args: argparse.Namespace, lab_path: Path, folder: Path, lms: A
     print(f"Gönderimlerin pytest çıktıları (zaman aşımı, çöken çekirdek…): {output / 'gunluk'}/")
     print(f"Sınıf raporu: {output / 'sinif_raporu.html'}")
     print(f"Benzerlik raporu (not değil, öğretmen için kanıt): {output / 'benzerlik.html'}")
+    if penalties is not None:
+        late = sum(1 for penalty in penalties.values() if penalty.percent)
+        print(
+            f"Geç teslim: {late} gönderime ceza uygulandı (notlar.csv: gec_ceza_yuzde, cezali_toplam, gec_ceza_nedeni)."
+        )
+        unknown = sum(
+            1 for grade in grades if grade.submission not in penalties or not penalties[grade.submission].known
+        )
+        if unknown:
+            print(
+                f"⚠️  {unknown} gönderimin LMS'teki gönderim anı bilinmiyor: ceza uygulanmadı (dosya zamanına "
+                "bakılmaz). Moodle için --calisma-sayfasi ile not çalışma sayfasını verin."
+            )
+    print(f"Notlandırma durumu (--yalnizca-yeni için): {output / STATE_FILE}")
     for line in exports.summary:
         print(line)
     return 0
@@ -273,6 +458,28 @@ def _add_grading_parser(commands: Any) -> None:
     )
     parser.add_argument("--olcek", type=float, help="notları bu en yüksek puana ölçekle (ör. 100)")
     parser.add_argument("--dask", metavar="ADRES", help="gönderimleri bu Dask kümesinde notlandır (tcp://…:8786)")
+    parser.add_argument(
+        "--calisma-sayfasi",
+        metavar="CSV",
+        help="Moodle ödevinin 'Not çalışma sayfasını indir' dosyası: notlar ve geri bildirimle doldurulup "
+        "calisma_sayfasi.csv olarak yazılır (yalnızca Moodle zip'iyle)",
+    )
+    parser.add_argument("--son-tarih", metavar="TARİH", help="son teslim tarihi, ör. '2026-12-01 23:59'")
+    parser.add_argument(
+        "--saat-dilimi", default="Europe/Istanbul", help="tarihlerin saat dilimi (varsayılan: Europe/Istanbul)"
+    )
+    parser.add_argument("--gec-ceza-gun", type=float, metavar="YÜZDE", help="başlayan her geç gün için yüzde ceza")
+    parser.add_argument("--gec-ceza-saat", type=float, metavar="YÜZDE", help="başlayan her geç saat için yüzde ceza")
+    parser.add_argument("--gec-ceza-tavan", type=float, metavar="YÜZDE", help="en çok yüzde ceza (varsayılan: 100)")
+    parser.add_argument("--gec-kesim", metavar="TARİH", help="bu andan sonraki gönderim 0 alır")
+    parser.add_argument(
+        "--yalnizca-yeni",
+        action="store_true",
+        help="aynı çıktı klasöründeki önceki notlandırmadan bu yana cevapları değişmeyenleri yeniden notlandırma",
+    )
+    parser.add_argument(
+        "--tohum", type=int, help="yargıcın rastgele girdi tohumu (aynı tohum aynı not defterini verir)"
+    )
     parser.set_defaults(run=_grade)
 
 

@@ -30,11 +30,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wskurs.grading.lms import SubmissionRecord
+from wskurs.grading.lms import Penalty, SubmissionRecord
 from wskurs.grading.reports import csv_writer, display_name, markdown_text
 from wskurs.labformat import SubmissionGrade
 
@@ -46,6 +46,7 @@ __all__ = [
     "match_roster",
     "matching_summary",
     "read_roster",
+    "score",
     "write_canvas",
     "write_matching_report",
     "write_moodle",
@@ -213,10 +214,18 @@ def match_lms(records: Iterable[SubmissionRecord], grades: Iterable[SubmissionGr
     return matching
 
 
-def _score(grade: SubmissionGrade | None, maximum: int, scale: float | None) -> float:
+def score(grade: SubmissionGrade | None, maximum: int, scale: float | None, penalty: Penalty | None = None) -> float:
+    """Dışa aktarılan puan: ``scale`` verilirse ona ölçekli, ``penalty`` verilirse geç teslim cezası düşülmüş."""
     if grade is None or maximum <= 0:
         return 0.0
-    return grade.total * (scale / maximum) if scale else float(grade.total)
+    raw = grade.total * (scale / maximum) if scale else float(grade.total)
+    return penalty.apply(raw) if penalty is not None else raw
+
+
+def _penalty(penalties: Mapping[str, Penalty] | None, grade: SubmissionGrade | None) -> Penalty | None:
+    if penalties is None or grade is None:
+        return None
+    return penalties.get(grade.submission)
 
 
 def _number(value: float, decimal_comma: bool) -> str:
@@ -250,6 +259,7 @@ def write_moodle(
     *,
     decimal_comma: bool = False,
     scale: float | None = None,
+    penalties: Mapping[str, Penalty] | None = None,
 ) -> None:
     """Moodle'ın CSV not içe aktarımının olduğu gibi aldığı dosyayı yazar.
 
@@ -260,6 +270,7 @@ def write_moodle(
         maximum: Lab'ın en yüksek puanı.
         decimal_comma: Sayılar ``8,5`` biçiminde ve ayraç ``;`` olsun.
         scale: Verilirse notlar bu en yüksek puana ölçeklenir (ör. 100).
+        penalties: Gönderim adı → geç teslim cezası; verilirse not cezalıdır, geri bildirim nedenini söyler.
     """
     delimiter = ";" if decimal_comma else ","
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -267,18 +278,29 @@ def write_moodle(
         writer.writerow(["ID number", "Full name", "Email address", "Username", item, "Feedback"])
         for student, grade in matching.pairs:
             candidates = matching.candidates(student)
-            score = "" if candidates else _number(_score(grade, maximum, scale), decimal_comma)
+            penalty = _penalty(penalties, grade)
+            points = "" if candidates else _number(score(grade, maximum, scale, penalty), decimal_comma)
             feedback = _ambiguous_feedback(candidates) if candidates else feedback_summary(grade)
-            writer.writerow([student.number, student.name, student.email, student.username, score, feedback])
+            if penalty is not None and penalty.reason and not candidates:
+                feedback += f"\nGeç teslim: {penalty.reason}"
+            writer.writerow([student.number, student.name, student.email, student.username, points, feedback])
 
 
-def write_canvas(path: Path, matching: Matching, item: str, maximum: int, *, scale: float | None = None) -> None:
+def write_canvas(
+    path: Path,
+    matching: Matching,
+    item: str,
+    maximum: int,
+    *,
+    scale: float | None = None,
+    penalties: Mapping[str, Penalty] | None = None,
+) -> None:
     """Canvas'ın not defteri içe aktarımının beklediği CSV dosyasını yazar.
 
     Öğrenciler ``SIS User ID`` (öğrenci no) ve ``SIS Login ID`` (e-posta) ile eşleşir; Canvas'ın
     kendi ``ID`` sütunu boş bırakılır. Eşleşme bir Canvas zip'inden geliyorsa (``Student.lms_id``)
     ``ID`` Canvas'ın kullanıcı numarasıdır ve SIS sütunları boştur. Belirsiz eşleşen öğrencinin not
-    hücresi boştur.
+    hücresi boştur. ``penalties`` verilirse not geç teslim cezası düşülmüştür.
     """
     possible = scale if scale else maximum
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -286,11 +308,12 @@ def write_canvas(path: Path, matching: Matching, item: str, maximum: int, *, sca
         writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", item])
         writer.writerow(["Points Possible", "", "", "", "", _number(possible, False)])
         for student, grade in matching.pairs:
-            score = "" if matching.candidates(student) else _number(_score(grade, maximum, scale), False)
+            unclear = bool(matching.candidates(student))
+            points = "" if unclear else _number(score(grade, maximum, scale, _penalty(penalties, grade)), False)
             if student.lms_id:
-                writer.writerow([student.name, student.lms_id, "", "", "", score])
+                writer.writerow([student.name, student.lms_id, "", "", "", points])
             else:
-                writer.writerow([student.name, "", student.number, student.email, "", score])
+                writer.writerow([student.name, "", student.number, student.email, "", points])
 
 
 def _student_line(student: Student) -> str:

@@ -458,10 +458,11 @@ class LatePolicy:
 
 @dataclass(frozen=True)
 class Penalty:
-    """Bir gönderimin geç teslim cezası: yüzde (0–100) ve Türkçe nedeni."""
+    """Bir gönderimin geç teslim cezası: yüzde (0–100), Türkçe nedeni ve gönderim anının bilinip bilinmediği."""
 
     percent: float
     reason: str
+    known: bool = True
 
     def apply(self, raw: float) -> float:
         """Ham nottan cezalı not."""
@@ -487,8 +488,9 @@ def late_penalty(submitted: datetime | None, policy: LatePolicy, *, late_marker:
                 0.0,
                 "Canvas geç işaretliyor ama gönderim anını vermiyor: ne kadar geç olduğu bilinmiyor, ceza "
                 "uygulanmadı (öğretmen karar verecek).",
+                known=False,
             )
-        return Penalty(0.0, NO_POLICY_TIME)
+        return Penalty(0.0, NO_POLICY_TIME, known=False)
     if policy.cutoff is not None and submitted > policy.cutoff:
         return Penalty(100.0, f"Kesimden ({_moment(policy.cutoff)}) sonra gönderildi: not 0.")
     late = (submitted - policy.deadline).total_seconds()

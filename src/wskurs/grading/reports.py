@@ -443,4 +443,4 @@ def _penalty_of(penalties: Mapping[str, Penalty] | None, submission: str) -> Pen
         return found
     from wskurs.grading.lms import NO_POLICY_TIME, Penalty
 
-    return Penalty(0.0, NO_POLICY_TIME)
+    return Penalty(0.0, NO_POLICY_TIME, known=False)
