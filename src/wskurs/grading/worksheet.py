@@ -9,7 +9,8 @@ worksheet) onu olduğu gibi alır.
 Biçim (Moodle'ın kendi kodundan: ``mod/assign/gradingtable.php`` indirirken,
 ``mod/assign/feedback/offline/importgradeslib.php`` ve ``locallib.php`` yüklerken):
 
-- sütunlar ``Identifier`` (``Participant 12345``: zip klasörlerindeki katılımcı no), ``Full name``,
+- sütunlar (Moodle'ın dili Türkçeyse Türkçe adlarıyla da tanınır: ``Tanımlayıcı``, ``Son düzenleme (not)``…)
+  ``Identifier`` (``Participant 12345``: zip klasörlerindeki katılımcı no), ``Full name``,
   kimlik sütunları (``Email address``…), ``Status``, ``Grade``, puanlı ödevde ``Maximum Grade``
   (ölçekli ödevde ``Scale``), ``Grade can be changed`` (``Yes``/``No``), ``Last modified
   (submission)``, çevrimiçi metin, ``Last modified (grade)``, ``Feedback comments``; sıra ve bir kısmı
@@ -83,6 +84,19 @@ FEEDBACK_FILE = "geri_bildirim.md"
 """Geri bildirim zip'inde her katılımcının klasöründeki dosyanın adı."""
 
 _REQUIRED = (IDENTIFIER, GRADE, GRADE_MODIFIED)
+# Moodle'ın Türkçe dil paketindeki başlıklar (``lang/tr/assign.php``: recordid, lastmodifiedgrade,
+# lastmodifiedsubmission, maxgrade, gradecanbechanged, scale, status) → İngilizce adları.
+_ALIASES = {
+    "tanımlayıcı": IDENTIFIER,
+    "not": GRADE,
+    "son düzenleme (not)": GRADE_MODIFIED,
+    "son düzenleme (gönderim)": SUBMITTED,
+    "enyüksek not": MAXIMUM,
+    "not değiştirilebilir": CAN_CHANGE,
+    "ölçek": SCALE,
+    "durum": STATUS,
+}
+_NO = frozenset({"no", "hayır"})
 _PARTICIPANT = re.compile(r"^\D*?(\d+)\s*$")
 
 
@@ -190,7 +204,8 @@ def read_worksheet(path: Path) -> Worksheet:
     header = rows[0]
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
-        columns.setdefault(name.strip().lower(), index)
+        key = name.strip().lower()
+        columns.setdefault(_ALIASES.get(key, key), index)
     missing = [name for name in _REQUIRED if name not in columns]
     if missing:
         titles = {IDENTIFIER: "Identifier", GRADE: "Grade", GRADE_MODIFIED: "Last modified (grade)"}
@@ -225,11 +240,13 @@ class WorksheetReport:
         filled: Notu yazılan katılımcılar.
         untouched: Dokunulmayan satırlar: (katılımcı no ya da ``Identifier``, ad, Türkçe neden).
         unmatched: Zip'te gönderimi olup çalışma sayfasında satırı olmayan katılımcılar: (no, ad, neden).
+        notes: Bütün sayfayı ilgilendiren Türkçe uyarılar (ör. geri bildirim sütunu yok).
     """
 
     filled: list[str] = field(default_factory=list)
     untouched: list[tuple[str, str, str]] = field(default_factory=list)
     unmatched: list[tuple[str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def _number(value: float, decimal_comma: bool) -> str:
@@ -269,6 +286,11 @@ def write_worksheet(
     grade_index = sheet.columns[GRADE]
     feedback_index = sheet.columns.get(FEEDBACK)
     rows: list[list[str | int | float]] = []
+    if feedback_index is None:
+        report.notes.append(
+            "Çalışma sayfasında 'Feedback comments' sütunu yok (ödevde 'Geri bildirim yorumları' kapalı ya da "
+            "Moodle'ın dili İngilizce değil): yalnızca notlar yazıldı; geri bildirimi zip'le yükleyin."
+        )
     for row in sheet.rows:
         out: list[str | int | float] = [_sheet_cell(value) for value in row]
         rows.append(out)
@@ -290,7 +312,7 @@ def write_worksheet(
         if mark is None:
             report.untouched.append((who, name, "zip'te defteri yok: satıra dokunulmadı"))
             continue
-        if sheet.cell(row, CAN_CHANGE).strip().lower() == "no":
+        if sheet.cell(row, CAN_CHANGE).strip().lower() in _NO:
             reason = "Moodle'da not değiştirilemez ('Grade can be changed: No'): dokunulmadı"
             report.untouched.append((who, name, reason))
             continue
@@ -346,6 +368,7 @@ def write_feedback_zip(path: Path, files: Sequence[tuple[str, str, str]]) -> Non
 def write_worksheet_report(path: Path, report: WorksheetReport) -> None:
     """``calisma_sayfasi.md``: doldurulan satır sayısı, dokunulmayanlar ve satırı olmayanlar nedenleriyle."""
     lines = ["# Moodle not çalışma sayfası", "", f"Notu yazılan katılımcılar: {len(report.filled)}", ""]
+    lines += [f"- {note}" for note in report.notes] + ([""] if report.notes else [])
     lines += [f"## Dokunulmayan satırlar ({len(report.untouched)})", ""]
     lines += [f"- {markdown_text(who)} {markdown_text(name)}: {reason}" for who, name, reason in report.untouched] or [
         "- yok"
@@ -359,7 +382,7 @@ def write_worksheet_report(path: Path, report: WorksheetReport) -> None:
 
 def worksheet_summary(report: WorksheetReport) -> list[str]:
     """Terminalde gösterilecek Türkçe özet (adlar temiz, tek satır)."""
-    lines = [f"Çalışma sayfasına {len(report.filled)} katılımcının notu yazıldı."]
+    lines = [f"Çalışma sayfasına {len(report.filled)} katılımcının notu yazıldı.", *report.notes]
     skipped = [item for item in report.untouched if "zip'te defteri yok" not in item[2]]
     empty = len(report.untouched) - len(skipped)
     if empty:
