@@ -52,7 +52,7 @@ from datetime import datetime
 from pathlib import Path
 
 from wskurs.grading.lms import parse_moodle_date
-from wskurs.grading.reports import clean_text, csv_cell, csv_writer, display_name, markdown_text
+from wskurs.grading.reports import clean_text, csv_cell, display_name, markdown_text
 
 __all__ = [
     "FEEDBACK_FILE",
@@ -327,8 +327,9 @@ def write_worksheet(
             reason = "çalışma sayfasında satırı yok (başka bir grup ya da ödev mi?): not yazılmadı"
             report.unmatched.append((who, name, reason))
     text = io.StringIO(newline="")
-    writer = csv_writer(text, delimiter=sheet.delimiter, lineterminator=sheet.newline)
-    writer.writerow(sheet.header)
+    # Hücreler yukarıda ``_sheet_cell``/``csv_cell``'den geçti; ``csv_writer`` "-"yi yeniden kaçırırdı.
+    writer = csv.writer(text, delimiter=sheet.delimiter, lineterminator=sheet.newline, quoting=csv.QUOTE_NONNUMERIC)
+    writer.writerow([_sheet_cell(name) for name in sheet.header])
     for out in rows:
         writer.writerow(out)
     path.write_bytes((b"\xef\xbb\xbf" if sheet.bom else b"") + text.getvalue().encode("utf-8"))
@@ -348,7 +349,7 @@ def feedback_folder(participant: str, name: str) -> str:
 
     Moodle klasör adını ``_`` ile böler; addaki ``_``, ``/`` ve ``\\`` boşluk olur.
     """
-    clean = _NOT_IN_FOLDER.sub(" ", display_name(name)).strip() or "Participant"
+    clean = _NOT_IN_FOLDER.sub(" ", clean_text(name, keep_newlines=False)).strip()[:100].strip() or "Participant"
     return f"{clean}_{participant}_assignsubmission_file_"
 
 
