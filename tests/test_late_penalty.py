@@ -7,7 +7,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from wskurs.grading.lms import LatePolicy, LmsError, late_penalty, parse_moodle_date
+from wskurs.grading.lms import (
+    LatePolicy,
+    LmsError,
+    LmsKind,
+    SubmissionRecord,
+    late_penalties,
+    late_penalty,
+    make_policy,
+    parse_deadline,
+    parse_moodle_date,
+    time_zone,
+)
 
 IST = ZoneInfo("Europe/Istanbul")
 DEADLINE = datetime(2026, 12, 1, 23, 59, tzinfo=IST)
@@ -73,3 +84,66 @@ def test_unknown_moodle_date_is_a_clear_error() -> None:
         parse_moodle_date("Salı, 1 Aralık 2026, 23:59")
     with pytest.raises(LmsError, match="geçersiz"):
         parse_moodle_date("Monday, 31 February 2026, 10:00 AM")
+
+
+# Komut satırının son tarihi ve kuralı ----------------------------------------------------------
+
+
+def test_deadline_formats_are_read_in_the_given_zone() -> None:
+    """``--son-tarih`` ISO biçiminde ya da gün.ay.yıl biçiminde, ``--saat-dilimi`` diliminde okunur;
+    tarihe yazılmış dilim (``+00:00``) önceliklidir."""
+    assert parse_deadline("2026-12-01 23:59") == DEADLINE
+    assert parse_deadline("2026-12-01T23:59") == DEADLINE
+    assert parse_deadline("01.12.2026 23:59") == DEADLINE
+    assert parse_deadline("2026-12-01 20:59", "UTC") == DEADLINE
+    assert parse_deadline("2026-12-01T20:59+00:00", "Asia/Tokyo") == DEADLINE
+
+
+@pytest.mark.parametrize("text", ["yarın", "2026-12-01", "2026-13-01 10:00", "1 Aralık 2026 23:59"])
+def test_bad_deadline_is_a_clear_error(text: str) -> None:
+    """Tanınmayan ya da saati yazılmamış son tarih Türkçe bir hatadır (gün sonu tahmin edilmez)."""
+    with pytest.raises(LmsError, match="Tarih tanınmadı"):
+        parse_deadline(text)
+
+
+def test_unknown_time_zone_is_a_clear_error() -> None:
+    """Bilinmeyen saat dilimi (``Europe/Istanbull``) hem son tarihte hem Moodle tarihinde Türkçe hatadır."""
+    with pytest.raises(LmsError, match="Bilinmeyen saat dilimi"):
+        time_zone("Europe/Istanbull")
+    with pytest.raises(LmsError, match="Bilinmeyen saat dilimi"):
+        parse_deadline("2026-12-01 23:59", "Türkiye")
+    with pytest.raises(LmsError, match="Bilinmeyen saat dilimi"):
+        parse_moodle_date("Tuesday, 1 December 2026, 11:59 PM", "../../etc/passwd")
+
+
+def test_policy_from_flags_and_its_errors() -> None:
+    """Komut satırının kuralı: son tarih, günlük yüzde, tavan ve kesim; günlük ve saatlik ceza birlikte,
+    0–100 dışı yüzde ve son tarihten önceki kesim Türkçe hatadır."""
+    policy = make_policy("2026-12-01 23:59", per_day=10, cap=50, cutoff="2026-12-05 23:59")
+    assert policy == DAILY
+    assert make_policy("2026-12-01 23:59").cap == 100
+    with pytest.raises(LmsError, match="birlikte verilmez"):
+        make_policy("2026-12-01 23:59", per_day=10, per_hour=1)
+    with pytest.raises(LmsError, match="0–100"):
+        make_policy("2026-12-01 23:59", per_day=150)
+    with pytest.raises(LmsError, match="0–100"):
+        make_policy("2026-12-01 23:59", cap=-1)
+    with pytest.raises(LmsError, match="önce olamaz"):
+        make_policy("2026-12-01 23:59", cutoff="2026-11-30 23:59")
+
+
+def test_penalties_come_from_the_lms_time_never_from_files() -> None:
+    """Her defterin cezası LMS'in bildirdiği andandır: Moodle'da çalışma sayfasındaki an (iki gün geç:
+    %20), anı bilinmeyen katılımcıda ceza yoktur ve neden söylenir; Canvas'ın geç işareti yalnızca
+    "geç" der."""
+    records = [
+        SubmissionRecord("moodle_1.ipynb", "1", "Ayşe", "a.ipynb", LmsKind.MOODLE),
+        SubmissionRecord("moodle_2.ipynb", "2", "Mert", "m.ipynb", LmsKind.MOODLE),
+        SubmissionRecord("canvas_3.ipynb", "3", "cagla", "c.ipynb", LmsKind.CANVAS, late=True),
+    ]
+    times = {"1": DEADLINE + timedelta(days=1, hours=1)}
+    found = late_penalties(records, DAILY, times.get)
+    assert found["moodle_1.ipynb"].percent == 20 and found["moodle_1.ipynb"].known
+    assert found["moodle_2.ipynb"].percent == 0 and not found["moodle_2.ipynb"].known
+    assert "denetlenemedi" in found["moodle_2.ipynb"].reason
+    assert found["canvas_3.ipynb"].percent == 0 and "ne kadar geç" in found["canvas_3.ipynb"].reason
