@@ -270,3 +270,46 @@ def test_lms_matching_gives_canvas_ids_and_leaves_multi_notebook_students_ungrad
     with (tmp_path / "canvas.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[2:] == [["yilmazayse", "12345", "", "", "", "4"], ["sahinmert", "222", "", "", "", ""]]
+
+
+# Komut satırı: notlandırmadan önce denetlenen seçenekler ----------------------------------------
+
+
+LAB01 = Path(__file__).resolve().parents[1] / "labs" / "lab01_websocket_nedir.ipynb"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--son-tarih", "yarın akşam"], "Tarih tanınmadı"),
+        (["--son-tarih", "2026-12-01 23:59", "--saat-dilimi", "Europe/Istanbull"], "Bilinmeyen saat dilimi"),
+        (["--gec-ceza-gun", "10"], "son tarihi verin"),
+        (["--son-tarih", "2026-12-01 23:59", "--gec-ceza-gun", "10", "--gec-ceza-saat", "1"], "birlikte verilmez"),
+        (["--son-tarih", "2026-12-01 23:59", "--gec-kesim", "2026-11-01 10:00"], "önce olamaz"),
+        (["--calisma-sayfasi", "yok.csv"], "Çalışma sayfası okunamadı"),
+        (["--calisma-sayfasi", "liste.csv"], "not çalışma sayfası değil"),
+        (["--calisma-sayfasi", "sayfa.csv"], "yalnızca Moodle'ın"),
+        (["--calisma-sayfasi", "sayfa.csv", "--olcek", "200"], "en yüksek puandan"),
+    ],
+    ids=["tarih", "dilim", "tarihsiz-ceza", "gun-ve-saat", "kesim", "sayfa-yok", "sayfa-degil", "klasorle", "olcek"],
+)
+def test_bad_lms_options_stop_before_grading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    """Yanlış son tarih, bilinmeyen saat dilimi, kuralsız ceza, çelişen ceza seçenekleri, okunamayan ya da
+    Moodle'ın olmayan çalışma sayfası, klasörle verilen çalışma sayfası ve sayfanın en yüksek notundan
+    büyük ölçek, hiçbir gönderim notlandırılmadan Türkçe bir hatadır (çıkış kodu 2)."""
+    from wskurs.grading.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "gonderimler").mkdir()
+    (tmp_path / "liste.csv").write_text("ogrenci_no,ad,eposta,dosya\n1,Ayşe,a@b,a.ipynb\n", encoding="utf-8")
+    (tmp_path / "sayfa.csv").write_text(
+        '"Identifier","Full name","Grade","Maximum Grade","Last modified (grade)"\n'
+        '"Participant 1","Ayşe",,"100,00",-\n',
+        encoding="utf-8-sig",
+    )
+    code = main(["notlandir", str(LAB01), "gonderimler", "-o", "notlar", *extra])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "notlar").exists()
