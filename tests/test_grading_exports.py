@@ -4,6 +4,7 @@ eşleşmeyenlerin listesi ve aynı notlandırmanın bir Dask kümesinde (iki iş
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -138,3 +139,87 @@ def test_moodle_zip_is_graded_directly_with_participants(tmp_path: Path) -> None
     ]
     assert "notlar.pdf" in (output / "lms.md").read_text(encoding="utf-8")
     assert "notlar.pdf" in result.stdout and "--calisma-sayfasi" in result.stdout
+
+
+WORKSHEET = (
+    '"Identifier","Full name","Email address","Status","Grade","Maximum Grade","Grade can be changed",'
+    '"Last modified (submission)","Online text","Last modified (grade)","Feedback comments"\n'
+    '"Participant 12345","Ayşe Yılmaz",ayse@okul.edu.tr,"Submitted for grading",,"100,00",Yes,'
+    '"Thursday, 3 December 2026, 2:00 AM",,-,\n'
+    '"Participant 678","Mert Şahin",mert@okul.edu.tr,"Submitted for grading",,"100,00",Yes,'
+    '"Tuesday, 1 December 2026, 11:50 PM",,-,\n'
+    '"Participant 999","Çağla Öz",cagla@okul.edu.tr,"No submission",,"100,00",Yes,-,,-,\n'
+)
+
+
+def _moodle_zip(path: Path, mert: object) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as handle:
+        handle.writestr("Ayşe Yılmaz_12345_assignsubmission_file_/lab01.ipynb", nbformat.writes(submission(LAB)))
+        handle.writestr("Mert Şahin_678_assignsubmission_file_/lab01.ipynb", nbformat.writes(mert))
+    return path
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_worksheet_late_penalty_and_only_new_regrading(tmp_path: Path) -> None:
+    """Moodle zip'i çalışma sayfası, son tarih ve ``--yalnizca-yeni`` ile: çalışma sayfası aynı biçimde
+    dolar (iki gün geç çözen katılımcı 100 yerine 80 alır, nedeni yazılı; gönderimi olmayan satıra
+    dokunulmaz), geri bildirim zip'i Moodle'ın adlandırmasındadır. Aynı tohumla ikinci çalışma hiçbir
+    gönderimi notlandırmaz ve bütün dosyalar bayt bayt aynıdır; bir cevap değişince yalnızca o gönderim
+    yeniden notlandırılır."""
+    import zipfile
+
+    (tmp_path / "sayfa.csv").write_bytes(b"\xef\xbb\xbf" + WORKSHEET.encode("utf-8"))
+    output = tmp_path / "notlar"
+    archive = _moodle_zip(tmp_path / "moodle.zip", read(LABS / LAB))
+    command = [sys.executable, "-m", "wskurs.grading.cli", "notlandir", str(LABS / LAB), str(archive)]
+    command += ["-o", str(output), "--kanaryasiz", "-j", "2", "--zaman-asimi", "20", "--tohum", "7"]
+    command += ["--calisma-sayfasi", "sayfa.csv", "--son-tarih", "2026-12-01 23:59", "--gec-ceza-gun", "10"]
+    command += ["--yalnizca-yeni"]
+
+    def run() -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=scaled(900), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result
+
+    first = run()
+    assert "2 gönderim notlandırılacak" in first.stdout
+    sheet = list(csv.DictReader((output / "calisma_sayfasi.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert [(r["Identifier"], r["Grade"]) for r in sheet] == [
+        ("Participant 12345", "80"),
+        ("Participant 678", "0"),
+        ("Participant 999", ""),
+    ]
+    assert "Geç teslim: Son tarihten" in sheet[0]["Feedback comments"] and sheet[2]["Feedback comments"] == ""
+    assert (output / "calisma_sayfasi.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = _rows(output / "notlar.csv")
+    maximum = int(rows[0]["en_yuksek"])
+    assert [(r["katilimci"], r["toplam"], r["gec_ceza_yuzde"]) for r in rows] == [
+        ("12345", str(maximum), "20"),
+        ("678", "0", "0"),
+    ]
+    assert float(rows[0]["cezali_toplam"]) == maximum * 0.8
+    with zipfile.ZipFile(output / "moodle_geri_bildirim.zip") as feedback:
+        assert feedback.namelist() == [
+            "Ayşe Yılmaz_12345_assignsubmission_file_/geri_bildirim.md",
+            "Mert Şahin_678_assignsubmission_file_/geri_bildirim.md",
+        ]
+    before = _snapshot(output)
+
+    second = run()
+    assert "0 gönderim notlandırılacak, 2 gönderimin cevapları değişmedi" in second.stdout
+    after = _snapshot(output)
+    assert sorted(after) == sorted(before)
+    assert [name for name in before if before[name] != after[name]] == []
+
+    _moodle_zip(archive, submission(LAB))  # Mert artık çözdü
+    third = run()
+    assert "1 gönderim notlandırılacak, 1 gönderimin cevapları değişmedi" in third.stdout
+    old = json.loads(before["notlar.json"])["submissions"]
+    new = json.loads((output / "notlar.json").read_text(encoding="utf-8"))["submissions"]
+    assert new[0] == old[0]  # Ayşe yeniden notlandırılmadı (süresi bile aynı)
+    assert new[1]["total"] == maximum and old[1]["total"] == 0

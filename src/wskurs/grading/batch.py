@@ -50,7 +50,7 @@ from wskurs.engine.netns import NetNamespace, open_namespace
 from wskurs.grading.cgroup import Cgroup
 from wskurs.grading.decide import RunFacts, decide, parse_records, sandbox_started
 from wskurs.grading.intake import list_submissions, read_submission
-from wskurs.grading.lms import Penalty
+from wskurs.grading.penalty import Penalty
 from wskurs.grading.pytest_plugin import TRANSPORT_ENV
 from wskurs.grading.reports import write_reports
 from wskurs.grading.runners import LocalRunner, Runner

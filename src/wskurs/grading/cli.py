@@ -386,9 +386,16 @@ def _grade_folder(
             1 for grade in grades if grade.submission not in penalties or not penalties[grade.submission].known
         )
         if unknown:
+            from wskurs.grading.lms import LmsKind
+
+            hint = (
+                " Moodle için --calisma-sayfasi ile not çalışma sayfasını verin."
+                if lms is not None and lms.kind is LmsKind.MOODLE and lms_options.sheet is None
+                else " Nedeni notlar.csv'nin gec_ceza_nedeni sütununda."
+            )
             print(
                 f"⚠️  {unknown} gönderimin LMS'teki gönderim anı bilinmiyor: ceza uygulanmadı (dosya zamanına "
-                "bakılmaz). Moodle için --calisma-sayfasi ile not çalışma sayfasını verin."
+                f"bakılmaz).{hint}"
             )
     print(f"Notlandırma durumu (--yalnizca-yeni için): {output / STATE_FILE}")
     for line in exports.summary:

@@ -34,7 +34,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wskurs.grading.lms import Penalty, SubmissionRecord
+from wskurs.grading.lms import SubmissionRecord
+from wskurs.grading.penalty import Penalty
 from wskurs.grading.reports import csv_writer, display_name, markdown_text
 from wskurs.labformat import SubmissionGrade
 

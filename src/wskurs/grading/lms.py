@@ -49,9 +49,11 @@ from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wskurs.grading.intake import Skipped
+from wskurs.grading.penalty import NO_POLICY_TIME, Penalty
 from wskurs.grading.reports import display_name, markdown_text
 
 __all__ = [
+    "NO_POLICY_TIME",
     "LatePolicy",
     "LmsError",
     "LmsIntake",
@@ -456,19 +458,6 @@ class LatePolicy:
     cutoff: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Penalty:
-    """Bir gönderimin geç teslim cezası: yüzde (0–100), Türkçe nedeni ve gönderim anının bilinip bilinmediği."""
-
-    percent: float
-    reason: str
-    known: bool = True
-
-    def apply(self, raw: float) -> float:
-        """Ham nottan cezalı not."""
-        return raw * (100.0 - self.percent) / 100.0
-
-
 def late_penalty(submitted: datetime | None, policy: LatePolicy, *, late_marker: bool | None = None) -> Penalty:
     """Bir gönderimin cezası, LMS'in bildirdiği gönderim anından.
 
@@ -585,9 +574,6 @@ def make_policy(
     if last is not None and last < due:
         raise LmsError(f"--gec-kesim ({_moment(last)}) son tarihten ({_moment(due)}) önce olamaz.")
     return LatePolicy(due, per_day or 0.0, per_hour or 0.0, 100.0 if cap is None else cap, last)
-
-
-NO_POLICY_TIME = "LMS gönderim anını vermedi: geç teslim denetlenemedi (dosya zamanına bakılmaz)."
 
 
 def late_penalties(

@@ -28,12 +28,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
+from wskurs.grading.penalty import NO_POLICY_TIME, Penalty
 from wskurs.labformat import ExerciseSpec, SubmissionGrade
-
-if TYPE_CHECKING:
-    from wskurs.grading.lms import Penalty
 
 __all__ = [
     "MAX_DISPLAY",
@@ -441,6 +439,4 @@ def _penalty_of(penalties: Mapping[str, Penalty] | None, submission: str) -> Pen
     found = penalties.get(submission)
     if found is not None:
         return found
-    from wskurs.grading.lms import NO_POLICY_TIME, Penalty
-
     return Penalty(0.0, NO_POLICY_TIME, known=False)

@@ -338,7 +338,7 @@ def write_worksheet(
 
 def feedback_html(lines: Sequence[str]) -> str:
     """Moodle'ın geri bildirim yorumu (HTML olarak saklanır): her satır temiz ve HTML kaçışlı, ``<br>`` ile."""
-    return "<br>".join(html.escape(clean_text(line, keep_newlines=False)) for line in lines)
+    return "<br>".join(html.escape(clean_text(line, keep_newlines=False), quote=False) for line in lines)
 
 
 _NOT_IN_FOLDER = re.compile(r"[_/\\\s]+")
