@@ -182,3 +182,16 @@ def test_feedback_zip_uses_moodles_folder_naming_and_is_reproducible(tmp_path: P
         ("678", "assignsubmission_file", "/geri_bildirim.md"),
     ]
     assert feedback_folder("5", "") == "Participant_5_assignsubmission_file_"
+
+
+def test_a_worksheet_of_another_assignment_is_flagged(tmp_path: Path) -> None:
+    """Zip'teki hiçbir katılımcı çalışma sayfasında yoksa (başka bir ödevin sayfası) hiçbir satır dolmaz
+    ve bu, bütün sayfa için bir uyarıdır; her gönderim de satırsız listelenir."""
+    sheet = read_worksheet(_sheet(tmp_path))
+    report = write_worksheet(
+        tmp_path / "o.csv", sheet, {"1": Mark(5, "a"), "2": Mark(6, "b")}, {}, {"1": "A", "2": "B"}, decimal_comma=False
+    )
+    assert report.filled == [] and [who for who, _, _ in report.unmatched] == ["1", "2"]
+    assert any("başka bir ödevden" in note for note in report.notes)
+    partly = write_worksheet(tmp_path / "p.csv", sheet, {"12345": Mark(5, "a")}, {}, {}, decimal_comma=False)
+    assert not any("başka bir ödevden" in note for note in partly.notes)

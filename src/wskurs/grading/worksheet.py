@@ -326,6 +326,11 @@ def write_worksheet(
         if who not in seen:
             reason = "çalışma sayfasında satırı yok (başka bir grup ya da ödev mi?): not yazılmadı"
             report.unmatched.append((who, name, reason))
+    if marks and not report.filled and not any(who in marks for who in seen):
+        report.notes.append(
+            "⚠️  Zip'teki hiçbir katılımcı çalışma sayfasında yok: çalışma sayfası başka bir ödevden (ya da "
+            "başka bir gruptan) indirilmiş olabilir."
+        )
     text = io.StringIO(newline="")
     # Hücreler yukarıda ``_sheet_cell``/``csv_cell``'den geçti; ``csv_writer`` "-"yi yeniden kaçırırdı.
     writer = csv.writer(text, delimiter=sheet.delimiter, lineterminator=sheet.newline, quoting=csv.QUOTE_NONNUMERIC)
