@@ -195,3 +195,20 @@ def test_a_worksheet_of_another_assignment_is_flagged(tmp_path: Path) -> None:
     assert any("başka bir ödevden" in note for note in report.notes)
     partly = write_worksheet(tmp_path / "p.csv", sheet, {"12345": Mark(5, "a")}, {}, {}, decimal_comma=False)
     assert not any("başka bir ödevden" in note for note in partly.notes)
+
+
+def test_escaping_a_teachers_existing_comment_is_reported(tmp_path: Path) -> None:
+    """Dokunulmayan bir satırdaki öğretmen yorumu formül gibi başlıyorsa (``-eksik``) hesap tablosu için
+    kaçırılır (``'-eksik``) ve bu, yüklemede Moodle'daki yorumu değiştireceği için ayrıca söylenir; HTML
+    yorum (``<p>…``) olduğu gibi kalır ve uyarı yoktur."""
+    path = tmp_path / "s.csv"
+    path.write_text(
+        '"Identifier","Grade","Last modified (grade)","Feedback comments"\n'
+        '"Participant 1","7,00","Monday, 30 November 2026, 9:00 AM","-eksik"\n'
+        '"Participant 2","8,00","Monday, 30 November 2026, 9:00 AM","<p>İyi</p>"\n',
+        encoding="utf-8",
+    )
+    report = write_worksheet(tmp_path / "o.csv", read_worksheet(path), {}, {}, {}, decimal_comma=True)
+    rows = _moodle_rows((tmp_path / "o.csv").read_bytes())
+    assert [(r["Grade"], r["Feedback comments"]) for r in rows] == [("7,00", "'-eksik"), ("8,00", "<p>İyi</p>")]
+    assert len([note for note in report.notes if "kaçırıldı" in note]) == 1 and "Participant 1" in report.notes[-1]

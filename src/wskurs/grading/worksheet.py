@@ -297,6 +297,14 @@ def write_worksheet(
         if not any(cell.strip() for cell in row):
             continue
         who = sheet.participant(row)
+        changed = [sheet.header[i] for i in (grade_index, feedback_index) if i is not None and i < len(row)
+                   and out[i] != row[i]]  # fmt: skip
+        if changed:
+            report.notes.append(
+                f"{display_name(sheet.cell(row, IDENTIFIER))}: Moodle'daki {', '.join(changed)} formül gibi "
+                "başlıyordu ya da denetim karakteri içeriyordu; hesap tablosu için kaçırıldı. Satıra not "
+                "yazılmazsa yüklerken Moodle'daki değer kaçırılmış haliyle değişir: o satırı denetleyin."
+            )
         name = sheet.cell(row, FULL_NAME)
         if who is None:
             report.untouched.append((sheet.cell(row, IDENTIFIER), name, "'Identifier' okunamadı: dokunulmadı"))
