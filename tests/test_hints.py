@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from wskurs.checks.core import specs_of
-from wskurs.checks.hints import HINTS, NOTEBOOKS, Hint, anchor, hint_level, notebook_of
+from wskurs.checks.hints import HINTS, NOTEBOOKS, Hint, anchor, extra_html, extra_text, hint_level, notebook_of
 from wskurs.grading.progress_view import course_labs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,3 +56,20 @@ def test_anchor_is_the_visible_heading_text_with_dashes() -> None:
     assert anchor("2.2.3 Hiç okumayan istemci") == "2.2.3-Hiç-okumayan-istemci"
     assert anchor("`Origin` denetimi") == "Origin-denetimi"
     assert Hint(7, "`Origin` denetimi", "...").heading.startswith("`")
+
+
+@pytest.mark.parametrize("exercise", sorted(HINTS))
+def test_each_level_is_reachable_and_never_empty(exercise: str) -> None:
+    """1. basamak yalnız yargıcın geri bildirimidir; 2.'de bölüm bağlantısı, 3.'de iskelet de gelir."""
+    hint = HINTS[exercise]
+    assert extra_text(exercise, 1) == "" and extra_html(exercise, 1) == ""
+    second, third = extra_text(exercise, 2), extra_text(exercise, 3)
+    assert "2. basamak" in second and notebook_of(hint) in second and hint.skeleton not in second
+    assert "3. basamak" in third and hint.skeleton in third
+    html = extra_html(exercise, 5)
+    assert f'href="../notebooks/{notebook_of(hint)}#' in html and "<pre>" in html
+
+
+def test_an_exercise_without_hints_adds_nothing() -> None:
+    """Kaydı olmayan bir alıştırma için basamak eklenmez (yargıcın geri bildirimi yeter)."""
+    assert extra_text("9.9", 7) == "" and extra_html("9.9", 7) == ""

@@ -15,8 +15,20 @@ Bu modül çekirdekte çalışır (aracı içe aktarır); yalnızca standart kü
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
-__all__ = ["HINTS", "SECTION_LEVEL", "SKELETON_LEVEL", "Hint", "anchor", "hint_level", "notebook_of"]
+__all__ = [
+    "HINTS",
+    "SECTION_LEVEL",
+    "SKELETON_LEVEL",
+    "Hint",
+    "anchor",
+    "extra_html",
+    "extra_text",
+    "hint_level",
+    "notebook_of",
+    "section_url",
+]
 
 SECTION_LEVEL = 2
 """Üst üste bu kadar başarısızlıktan sonra bölüm bağlantısı gösterilir."""
@@ -71,6 +83,51 @@ def hint_level(failures_in_a_row: int) -> int:
     if failures_in_a_row >= SECTION_LEVEL:
         return 2
     return 1
+
+
+def section_url(hint: Hint) -> str:
+    """Bölümü açan göreli bağlantı (lab'ın klasöründen: ``../notebooks/…#başlık``)."""
+    return f"../notebooks/{notebook_of(hint)}#{anchor(hint.heading)}"
+
+
+def _next_step(level: int) -> str:
+    if level >= SKELETON_LEVEL:
+        return "Bu son basamak. Geçtikten sonra çözümünüzü solutions/ klasöründekiyle karşılaştırabilirsiniz."
+    return "Üst üste bir kez daha geçmezse ipucu bir basamak ilerler."
+
+
+def extra_text(exercise_id: str, failures_in_a_row: int) -> str:
+    """Yargıcın geri bildiriminin altına eklenecek basamaklar (düz metin); 1. basamakta boş."""
+    hint = HINTS.get(exercise_id)
+    level = hint_level(failures_in_a_row)
+    if hint is None or level < SECTION_LEVEL:
+        return ""
+    lines = [
+        "",
+        f"💡 İpucu, {level}. basamak ({failures_in_a_row}. başarısız deneme üst üste):",
+        f"📖 Bölüme dönün: {hint.heading.replace('`', '')} (notebooks/{notebook_of(hint)})",
+    ]
+    if level >= SKELETON_LEVEL:
+        lines += ["🧩 İskelet (boşlukları siz doldurun):", "", hint.skeleton, ""]
+    lines.append(_next_step(level))
+    return "\n".join(lines)
+
+
+def extra_html(exercise_id: str, failures_in_a_row: int) -> str:
+    """Aynı basamaklar HTML olarak: bölüm bağlantısı JupyterLab'da tıklanınca defteri o başlıkta açar."""
+    hint = HINTS.get(exercise_id)
+    level = hint_level(failures_in_a_row)
+    if hint is None or level < SECTION_LEVEL:
+        return ""
+    title = escape(hint.heading.replace("`", ""))
+    parts = [
+        f"<p>💡 <b>İpucu, {level}. basamak</b> ({failures_in_a_row}. başarısız deneme üst üste)</p>",
+        f'<p>📖 Bölüme dönün: <a href="{escape(section_url(hint))}">{title}</a></p>',
+    ]
+    if level >= SKELETON_LEVEL:
+        parts.append(f"<p>🧩 İskelet (boşlukları siz doldurun):</p><pre>{escape(hint.skeleton)}</pre>")
+    parts.append(f"<p>{escape(_next_step(level))}</p>")
+    return "".join(parts)
 
 
 HINTS: dict[str, Hint] = {
