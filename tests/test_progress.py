@@ -13,7 +13,15 @@ import pytest
 from wskurs.checks import progress
 from wskurs.checks.core import specs_of
 from wskurs.checks.progress import ENV, OFF, ProgressWarning, load, progress_path, record
-from wskurs.grading.progress_view import ExerciseState, course_labs, format_table, html_table, lab_progress, plot
+from wskurs.grading.progress_view import (
+    ExerciseState,
+    course_labs,
+    format_table,
+    html_table,
+    lab_progress,
+    main,
+    plot,
+)
 
 WHEN = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
 
@@ -146,3 +154,32 @@ def test_the_plot_shows_earned_failed_and_untried_points() -> None:
     fig = plot([lab])
     widths = [patch.get_width() for patch in fig.axes[0].patches]
     assert widths == [first.points, second.points, lab.points - first.points - second.points]
+
+
+def test_the_command_prints_the_table_and_resets_on_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``wskurs ilerleme`` tabloyu ve dosyanın yerini yazar; ``--sifirla`` dosyayı siler."""
+    path = tmp_path / "ilerleme.json"
+    monkeypatch.setenv(ENV, str(path))
+    record("3.1", True, 2)
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert "✅ 3.1" in out and str(path) in out
+    assert main(["--sifirla"]) == 0
+    assert not path.exists() and "silindi" in capsys.readouterr().out
+    assert main([]) == 0
+    assert "✅ 3.1" not in capsys.readouterr().out
+
+
+def test_kurs_py_runs_the_progress_command_with_the_course_python(capsys: pytest.CaptureFixture[str]) -> None:
+    """``python kurs.py ilerleme --goster`` sanal ortamın Python'uyla çalışacak komutu yazar."""
+    from wskurs.grading import learner
+
+    root = Path(__file__).resolve().parents[1]
+    course = learner.Course.at(root)
+    if course.needs_install():
+        pytest.skip("sanal ortam kurulu değil")
+    assert learner.main(["ilerleme", "--goster", "--sifirla"], root=root) == 0
+    out = capsys.readouterr().out
+    assert "wskurs.grading.progress_view" in out and "--sifirla" in out

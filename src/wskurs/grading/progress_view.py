@@ -7,22 +7,34 @@ görünümüdür; toplu notlandırma onu okumaz.
 
 from __future__ import annotations
 
+import argparse
 import enum
 import html
 import pkgutil
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wskurs import checks
 from wskurs.checks.core import specs_of
-from wskurs.checks.progress import ExerciseProgress, load
+from wskurs.checks.progress import ENV, ExerciseProgress, load, progress_path
 from wskurs.labformat import ExerciseSpec
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["ExerciseState", "LabProgress", "course_labs", "format_table", "html_table", "lab_progress", "plot"]
+__all__ = [
+    "ExerciseState",
+    "LabProgress",
+    "course_labs",
+    "format_table",
+    "html_table",
+    "lab_progress",
+    "main",
+    "plot",
+    "show",
+]
 
 
 class ExerciseState(enum.Enum):
@@ -173,3 +185,38 @@ def plot(progress: Iterable[LabProgress]) -> Figure:
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def show() -> None:
+    """Defterdeki ilerleme hücresi: HTML tablo ve grafik (``00_baslarken``)."""
+    from IPython.display import HTML, display
+
+    progress = lab_progress()
+    path = progress_path()
+    where = f"Kayıt dosyası: <code>{html.escape(str(path))}</code>" if path else f"Kayıt kapalı ({ENV}=kapali)."
+    display(plot(progress), HTML(html_table(progress) + f"<p>{where}</p>"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``wskurs ilerleme`` / ``python kurs.py ilerleme``: tabloyu yazar (``--sifirla`` dosyayı siler)."""
+    parser = argparse.ArgumentParser(prog="wskurs ilerleme", description="Kendi kontrollerinizin sonuçları")
+    parser.add_argument("--sifirla", action="store_true", help="ilerleme dosyasını siler")
+    args = parser.parse_args(argv)
+    path = progress_path()
+    if path is None:
+        print(f"İlerleme kaydı kapalı ({ENV}=kapali).")
+        return 0
+    if args.sifirla:
+        if path.exists():
+            path.unlink()
+            print(f"İlerleme silindi: {path}")
+        else:
+            print(f"Silinecek bir ilerleme yok: {path}")
+        return 0
+    print(format_table(lab_progress()))
+    print(f"\nKayıt dosyası: {path} (silmek ilerlemeyi sıfırlar: wskurs ilerleme --sifirla)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
