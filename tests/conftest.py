@@ -3,11 +3,17 @@ iş dağıtımı."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# Testlerin ve sınanan defterlerin kontrolleri, testi çalıştıranın ilerleme dosyasına yazmasın ve ipucu
+# basamakları testten teste değişmesin: kayıt kapalıdır (çekirdekler ve alt süreçler bu ortamı alır).
+# İlerlemeyi sınayan testler dosyayı kendileri verir.
+os.environ.setdefault("WSKURS_ILERLEME", "kapali")
 
 from browser import browser  # noqa: F401  (fixture: gerçek Chromium)
 

@@ -252,6 +252,17 @@ def _grade(args: argparse.Namespace) -> int:
     return subprocess.call(command, cwd=course.root)
 
 
+def _progress(args: argparse.Namespace) -> int:
+    course = _course(args)
+    if course.needs_install():
+        raise SetupError("Kurs henüz kurulmamış: önce 'python kurs.py kur' (ya da make lab) çalıştırın.")
+    command = [str(course.venv_python), "-m", "wskurs.grading.progress_view", *(["--sifirla"] if args.sifirla else [])]
+    if args.goster:
+        print(_show(command), flush=True)
+        return 0
+    return subprocess.call(command, cwd=course.root)
+
+
 def default_root() -> Path:
     """Deponun kökü: bu dosya ``<kök>/src/wskurs/grading/learner.py``'dir (düzenlenebilir kurulum da
     buraya bakar); orada ``kurs.py`` yoksa çalışılan klasör."""
@@ -260,7 +271,7 @@ def default_root() -> Path:
 
 
 def add_parsers(commands: Any, root: Path | None = None) -> None:
-    """``kur``, ``lab`` ve ``lab-notlandir`` komutlarını bir argparse alt komut kümesine ekler."""
+    """``kur``, ``lab``, ``lab-notlandir`` ve ``ilerleme`` komutlarını bir argparse alt komut kümesine ekler."""
 
     def common(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--depo", default=str(root or default_root()), help="kursun deposu (varsayılan: bu klon)")
@@ -282,6 +293,13 @@ def add_parsers(commands: Any, root: Path | None = None) -> None:
     grade.add_argument("--kurmadan", action="store_true", help="kurulumu denetlemeden notlandır")
     grade.add_argument("lab", help="lab numarası, ör. 01")
     grade.set_defaults(run=_grade)
+
+    progress = commands.add_parser(
+        "ilerleme", help="kendi kontrollerinizin sonuçları: lab başına geçen, geçmeyen, denenmemiş alıştırmalar"
+    )
+    common(progress)
+    progress.add_argument("--sifirla", action="store_true", help="ilerleme dosyasını siler (baştan başlamak için)")
+    progress.set_defaults(run=_progress)
 
 
 def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:

@@ -68,6 +68,8 @@ KERNEL_MODULES = (
     "checks/client.py",
     "checks/core.py",
     "checks/errors.py",
+    "checks/hints.py",
+    "checks/progress.py",
     "checks/protocol.py",
     "checks/remote.py",
     "grading/__init__.py",
