@@ -183,3 +183,11 @@ def test_kurs_py_runs_the_progress_command_with_the_course_python(capsys: pytest
     assert learner.main(["ilerleme", "--goster", "--sifirla"], root=root) == 0
     out = capsys.readouterr().out
     assert "wskurs.grading.progress_view" in out and "--sifirla" in out
+
+
+def test_batch_grading_never_records_progress(tmp_path: Path) -> None:
+    """Toplu notlandırmada çekirdeğin ortamında kayıt kapalıdır: ilerleme hiçbir notu etkilemez."""
+    from wskurs.grading import batch
+
+    env = batch._environment(tmp_path, "127.0.0.1:1", sealed=True)
+    assert env[ENV] == OFF

@@ -228,6 +228,8 @@ def _environment(folder: Path, judge_address: str, *, sealed: bool) -> dict[str,
         "PYTHONDONTWRITEBYTECODE": "1",
         "LANG": "C.UTF-8",
         "WSKURS_JUDGE": judge_address,
+        # Öğrencinin ilerleme kaydı (wskurs.checks.progress) notlandırmada tutulmaz: notu yargıcın kaydı verir.
+        "WSKURS_ILERLEME": "kapali",
         # Çekirdek notlandırıcının kendi wskurs'unu yükler (kurulu bir kopyayı ya da başka bir ağacı değil).
         "PYTHONPATH": str(_package_dir().parent),
     }
