@@ -21,7 +21,7 @@ import itertools
 import os
 import re
 import sys
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 from typing import TypedDict, Unpack
 
@@ -108,6 +108,7 @@ async def start_uvicorn(
     name: str = "uvicorn",
     app_dir: str | os.PathLike[str] = ".",
     env: Mapping[str, str] | None = None,
+    options: Sequence[str] = (),
 ) -> UvicornProcess:
     """``python -m uvicorn <target> --host 127.0.0.1 --port 0 --workers N`` süreci başlatır ve
     her işçi "Application startup complete" diyene dek bekler.
@@ -119,6 +120,7 @@ async def start_uvicorn(
             çalıştırmak güvenlidir).
         app_dir: Sürecin çalışma klasörü; ``target`` buradan içe aktarılır.
         env: Ortama eklenecek değişkenler (ör. ``{"REDIS_URL": ...}``).
+        options: uvicorn'a eklenecek başka seçenekler, ör. ``["--forwarded-allow-ips", "10.0.0.5"]``.
 
     Returns:
         Çalışan süreç; ``port`` ve ``worker_pids`` dolu.
@@ -133,6 +135,7 @@ async def start_uvicorn(
         sys.executable, "-m", "uvicorn", target,
         "--host", "127.0.0.1", "--port", "0",
         "--workers", str(workers),
+        *options,
     ]  # fmt: skip
     environment = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
     process = await asyncio.create_subprocess_exec(
@@ -166,6 +169,7 @@ class _UvicornOptions(TypedDict, total=False):
     name: str
     app_dir: str | os.PathLike[str]
     env: Mapping[str, str] | None
+    options: Sequence[str]
 
 
 @contextlib.asynccontextmanager
