@@ -95,7 +95,8 @@ async def start_reverse_proxy(
     Args:
         upstream: Arka ucun adresi, ör. ``"http://127.0.0.1:8000"``.
         idle_timeout: Tam saniye (proxy.py yalnızca tam sayı alır); bu süre boyunca hiç veri
-            geçmeyen bir istemci bağlantısını proxy keser (proxy.py'nin ``--timeout``'u; nginx'te ``proxy_read_timeout`` ve
+            geçmeyen bir istemci bağlantısını proxy keser (proxy.py'nin ``--timeout``'u; nginx'te
+            ``proxy_read_timeout`` ve
             ``send_timeout``'un karşılığı).
         name: Aynı adla çalışan bir proxy varsa önce o durdurulur.
 
