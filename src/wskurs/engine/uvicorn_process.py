@@ -111,7 +111,7 @@ async def start_uvicorn(
     options: Sequence[str] = (),
 ) -> UvicornProcess:
     """``python -m uvicorn <target> --host 127.0.0.1 --port 0 --workers N`` süreci başlatır ve
-    her işçi "Application startup complete" diyene dek bekler.
+    her işçi "Application startup complete" diyene ve gerçek port günlükte görünene dek bekler.
 
     Args:
         target: ``"paket.modul:app"``; ``app_dir`` klasörüne göre içe aktarılır.
@@ -151,7 +151,9 @@ async def start_uvicorn(
     track(server.pid)
     server._reader = asyncio.create_task(server._collect(), name=f"wskurs-uvicorn-{name}")
     deadline = asyncio.get_running_loop().time() + scaled(20)
-    while sum("Application startup complete" in line for line in server.log) < workers:
+    # Tek işçide (``--workers 1``) uvicorn "Application startup complete"i soketi açmadan önce yazar;
+    # portu da beklenir.
+    while server.port is None or sum("Application startup complete" in line for line in server.log) < workers:
         if not server.running or asyncio.get_running_loop().time() > deadline:
             problem = "süreç kapandı" if not server.running else "işçiler 20 saniyede hazır olmadı"
             await server.stop()
