@@ -97,3 +97,21 @@ def test_a_broken_target_fails_with_the_log_tail(tmp_path):
     with pytest.raises(RuntimeError, match="uvicorn başlatılamadı") as info:
         run(main)
     assert "yok_boyle_modul" in str(info.value)
+
+
+def test_a_single_worker_is_returned_only_once_its_port_is_known(tmp_path):
+    """`workers=1`'de uvicorn "Application startup complete"i soketi açmadan önce yazar; `start_uvicorn`
+    yine de ancak gerçek port bilinince döner ve ilk istek hemen yanıtlanır (beş kez denenir)."""
+    (tmp_path / "deneme_app.py").write_text(APP, encoding="utf-8")
+
+    async def main():
+        ports = []
+        for _ in range(5):
+            async with uvicorn_process("deneme_app:app", workers=1, app_dir=tmp_path) as p:
+                assert p.port is not None
+                async with httpx.AsyncClient(timeout=scaled(5), trust_env=False) as http:
+                    assert (await http.get(p.url("/pid"))).status_code == 200
+                ports.append(p.port)
+        return ports
+
+    assert len(run(main)) == 5

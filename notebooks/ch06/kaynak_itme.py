@@ -1,6 +1,6 @@
 # Kaynak metin, 6.3: sunucudan periyodik mesaj — olduğu gibi.
 # Kaynak metin bu parçada önceki bölümlerin `app` ve `connected_clients` adlarını kullanıyor.
-# Tek başına içe aktarılabilsin diye yalnız `app` eklendi; `connected_clients` bilerek eksik.
+# Tek başına içe aktarılabilsin diye yalnızca `app` eklendi; `connected_clients` bilerek eksik.
 from fastapi import FastAPI
 app = FastAPI()
 

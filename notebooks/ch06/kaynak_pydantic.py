@@ -1,5 +1,5 @@
 # Kaynak metin, 6.2.2: Pydantic ile mesaj doğrulama — olduğu gibi.
-# Kaynak metin bu parçada önceki bölümün `app`'ini kullanıyor; tek başına çalışsın diye yalnız şu iki satır eklendi:
+# Kaynak metin bu parçada önceki bölümün `app`'ini kullanıyor; tek başına çalışsın diye yalnızca şu iki satır eklendi:
 from fastapi import FastAPI, WebSocket
 app = FastAPI()
 

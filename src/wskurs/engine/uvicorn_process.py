@@ -21,7 +21,7 @@ import itertools
 import os
 import re
 import sys
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 from typing import TypedDict, Unpack
 
@@ -108,9 +108,10 @@ async def start_uvicorn(
     name: str = "uvicorn",
     app_dir: str | os.PathLike[str] = ".",
     env: Mapping[str, str] | None = None,
+    options: Sequence[str] = (),
 ) -> UvicornProcess:
     """``python -m uvicorn <target> --host 127.0.0.1 --port 0 --workers N`` süreci başlatır ve
-    her işçi "Application startup complete" diyene dek bekler.
+    her işçi "Application startup complete" diyene ve gerçek port günlükte görünene dek bekler.
 
     Args:
         target: ``"paket.modul:app"``; ``app_dir`` klasörüne göre içe aktarılır.
@@ -119,6 +120,7 @@ async def start_uvicorn(
             çalıştırmak güvenlidir).
         app_dir: Sürecin çalışma klasörü; ``target`` buradan içe aktarılır.
         env: Ortama eklenecek değişkenler (ör. ``{"REDIS_URL": ...}``).
+        options: uvicorn'a eklenecek başka seçenekler, ör. ``["--forwarded-allow-ips", "10.0.0.5"]``.
 
     Returns:
         Çalışan süreç; ``port`` ve ``worker_pids`` dolu.
@@ -133,6 +135,7 @@ async def start_uvicorn(
         sys.executable, "-m", "uvicorn", target,
         "--host", "127.0.0.1", "--port", "0",
         "--workers", str(workers),
+        *options,
     ]  # fmt: skip
     environment = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
     process = await asyncio.create_subprocess_exec(
@@ -148,7 +151,9 @@ async def start_uvicorn(
     track(server.pid)
     server._reader = asyncio.create_task(server._collect(), name=f"wskurs-uvicorn-{name}")
     deadline = asyncio.get_running_loop().time() + scaled(20)
-    while sum("Application startup complete" in line for line in server.log) < workers:
+    # Tek işçide (``--workers 1``) uvicorn "Application startup complete"i soketi açmadan önce yazar;
+    # portu da beklenir.
+    while server.port is None or sum("Application startup complete" in line for line in server.log) < workers:
         if not server.running or asyncio.get_running_loop().time() > deadline:
             problem = "süreç kapandı" if not server.running else "işçiler 20 saniyede hazır olmadı"
             await server.stop()
@@ -166,6 +171,7 @@ class _UvicornOptions(TypedDict, total=False):
     name: str
     app_dir: str | os.PathLike[str]
     env: Mapping[str, str] | None
+    options: Sequence[str]
 
 
 @contextlib.asynccontextmanager

@@ -1,4 +1,4 @@
-"""Bölüm 5.9'un yayın ölçümü: kaynak metnin performans iddiaları yan yana.
+"""Bölüm 6.1'in yayın ölçümü (5.9'un boşta bağlantı belleği de burada): kaynak metnin performans iddiaları yan yana.
 
 Dört yayın yolu aynı ölçümde, aynı 1.000 istemciye (ayrı bir süreçte), 64 baytlık mesajlarla:
 
@@ -580,7 +580,7 @@ STRATEGIES = (
     "gather",
     "kuyruk + yazıcı",
     "kuyruk + yazıcı, görevsiz",
-    "kuyruk + yazıcı, partili",
+    "kuyruk + yazıcı, toplayarak",
     "broadcast()",
 )
 """Ölçülen yollar, raporlardaki adlarıyla (ilki kaynak metnin döngüsü, oranların paydası)."""
@@ -588,7 +588,7 @@ STRATEGIES = (
 _WRITERS = {
     "kuyruk + yazıcı": "write_loop",
     "kuyruk + yazıcı, görevsiz": "write_each",
-    "kuyruk + yazıcı, partili": "write_batches",
+    "kuyruk + yazıcı, toplayarak": "write_batches",
 }
 
 
