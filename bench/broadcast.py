@@ -7,7 +7,7 @@
 - 5.000 boşta bağlantıda bağlantı başına sunucu belleği (uvicorn+FastAPI ve ``websockets``);
   her biri ``--tekrar`` kez, her seferinde temiz bir sunucu sürecinde; medyan.
 
-Hedef: kursun öğrettiği yönetici (partili yazıcı) ``broadcast()``'in hızının en az 0,75'ine ulaşır
+Hedef: kursun öğrettiği yönetici (toplayarak yazan yazıcı) ``broadcast()``'in hızının en az 0,75'ine ulaşır
 ve okumayan bir üye varken okuyanlara %100 teslim eder. Çıkış kodu 0 ise hedef tutmuştur.
 
 Çalıştırma: ``.venv/bin/python bench/broadcast.py [--tekrar 3] [--json yayin-sonuc.json]``
@@ -27,7 +27,7 @@ from typing import Any
 from wskurs.lessons.broadcast import STRATEGIES, measure_broadcast, measure_idle_memory
 
 TARGET_SHARE_OF_BROADCAST = 0.75
-TAUGHT = "kuyruk + yazıcı, partili"
+TAUGHT = "kuyruk + yazıcı, toplayarak"
 
 
 async def _measure(repeats: int, clients: int, idle: int) -> dict[str, Any]:
