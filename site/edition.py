@@ -1,0 +1,202 @@
+"""Kursun web baskısı (make site): depodaki defterlerden statik, Türkçe bir site.
+
+Site ikinci bir kaynak değildir: her derlemede notebooks/ (kayıtlı çıktılarıyla, hiçbir hücre
+çalıştırılmadan), notebooks/sozluk.md ve labs/ (öğrenci sürümü; solutions/ asla) bir kaynak
+klasörüne kopyalanır ve Sphinx (myst-nb, sphinx-book-theme) onu build/site/'a derler.
+
+Kopyalarken iki şey değişir (saf fonksiyonlar, tests/test_site.py sınar):
+
+- section_anchor: "### 6.2.2 Başlık" başlığının kalıcı çapası "6-2-2" olur (Sphinx'in kendi
+  çapası metinden türer ve rakamla başlayamaz; öğretmen …/06_ileri_seviye.html#6-2-2 verebilir).
+- replace_live_pages: çekirdekteki sunucuyu gösteren iframe çıktıları (3. ve 6. bölüm) statik
+  sayfada çalışmaz; yerlerine site/ekran/ altındaki ekran görüntüsü ve defteri çalıştırma notu gelir.
+
+Kullanım: python site/edition.py --mermaid <mermaid.min.js> [--cikti build/site]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE_DIR = Path(__file__).resolve().parent
+SHOTS_DIR = SITE_DIR / "ekran"
+# Statik sayfaya gelen ekran görüntülerinin kaynak klasördeki yeri (notebooks/ altında, göreli).
+SHOTS_SUBDIR = "_ekran"
+
+_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?(?:\s|$)")
+
+LIVE_PAGE_NOTE = (
+    "*Bu çıktı, defterin çekirdeğinde çalışan bir sunucunun canlı sayfasıydı; sunucu statik sitede "
+    "yok. Görüntü, sayfanın defter çalıştırılırken alınmış hâlidir. Sayfayla etkileşmek için defteri "
+    "JupyterLab'da çalıştırın (`make lab` ya da `python kurs.py lab`).*"
+)
+
+
+def section_anchor(title: str) -> str | None:
+    """Numaralı bir başlığın kalıcı çapası: "6.2.2 Normal kapanış" → "6-2-2"; numarasızsa None."""
+    match = _NUMBER.match(title)
+    if match is None:
+        return None
+    return match.group(1).replace(".", "-")
+
+
+def shot_name(stem: str, index: int) -> str:
+    """Bir defterin index'inci (1'den) canlı sayfa çıktısının ekran görüntüsü dosyası."""
+    return f"{stem}_sayfa_{index}.png"
+
+
+def _is_live_page(output: dict[str, Any]) -> bool:
+    html = output.get("data", {}).get("text/html")
+    if html is None:
+        return False
+    text = html if isinstance(html, str) else "".join(html)
+    return "<iframe" in text.lower()
+
+
+def replace_live_pages(notebook: dict[str, Any], stem: str) -> tuple[dict[str, Any], list[str]]:
+    """iframe'li çıktıları ekran görüntüsü ve nota çevirir; yeni defteri ve gereken PNG adlarını döndürür.
+
+    Girdi değişmez. Görüntüler, defterin yanındaki _ekran/ klasöründen okunur.
+    """
+    result = copy.deepcopy(notebook)
+    names: list[str] = []
+    for cell in result.get("cells", []):
+        for output in cell.get("outputs", []):
+            if not _is_live_page(output):
+                continue
+            name = shot_name(stem, len(names) + 1)
+            names.append(name)
+            alt = f"Bu hücrenin canlı sayfasının ekran görüntüsü ({len(names)})"
+            output["data"] = {
+                "text/markdown": f"![{alt}]({SHOTS_SUBDIR}/{name})\n\n{LIVE_PAGE_NOTE}\n",
+                "text/plain": alt,
+            }
+            output["metadata"] = {}
+    return result, names
+
+
+# --- Sphinx eklentisi (site/conf.py yükler) ---------------------------------------------------
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Numaralı başlıklara section_anchor çapasını ekleyen dönüşümü Sphinx'e tanıtır."""
+    from docutils import nodes
+    from sphinx.transforms import SphinxTransform
+
+    class SectionNumberAnchors(SphinxTransform):
+        """Numaralı bölümün ilk kimliği (HTML id'si ve içindekiler bağlantısı) numarasından türer."""
+
+        default_priority = 900
+
+        def apply(self, **kwargs: Any) -> None:
+            for section in self.document.findall(nodes.section):
+                if not section.children or not isinstance(section[0], nodes.title):
+                    continue
+                anchor = section_anchor(section[0].astext())
+                if anchor is None or anchor in self.document.ids:
+                    continue
+                section["ids"].insert(0, anchor)
+                self.document.ids[anchor] = section
+
+    def add_mermaid(app: Any, pagename: str, templatename: str, context: Any, doctree: Any) -> None:
+        from sphinxcontrib.mermaid import mermaid
+
+        if doctree is not None and doctree.next_node(mermaid) is not None:
+            app.add_js_file("mermaid.min.js", priority=400)
+
+    app.add_transform(SectionNumberAnchors)
+    app.connect("html-page-context", add_mermaid)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+# --- Derleme ----------------------------------------------------------------------------------
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """Yalnızca içerik değiştiyse yazar: Sphinx değişmeyen sayfaları yeniden derlemez."""
+    if path.exists() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _copy_if_changed(src: Path, dst: Path) -> None:
+    _write_if_changed(dst, src.read_bytes())
+
+
+def chapter_notebooks(root: Path = ROOT) -> list[Path]:
+    """Sitedeki sekiz bölüm defteri (00–07), sırayla."""
+    return sorted((root / "notebooks").glob("0[0-7]_*.ipynb"))
+
+
+def prepare_sources(src: Path, mermaid_js: Path, root: Path = ROOT) -> list[Path]:
+    """Sphinx'in kaynak klasörünü depodan kurar; yazılan dosyaları döndürür (eskiler silinir)."""
+    written: list[Path] = []
+
+    def put(rel: str, data: bytes) -> None:
+        target = src / rel
+        _write_if_changed(target, data)
+        written.append(target)
+
+    put("index.md", (SITE_DIR / "index.md").read_bytes())
+    put("_static/mermaid.min.js", mermaid_js.read_bytes())
+    put("_static/mermaid-esm.mjs", (SITE_DIR / "mermaid-esm.mjs").read_bytes())
+    put("_static/site.css", (SITE_DIR / "site.css").read_bytes())
+    for notebook in chapter_notebooks(root):
+        data = json.loads(notebook.read_text(encoding="utf-8"))
+        data, shots = replace_live_pages(data, notebook.stem)
+        for name in shots:
+            shot = SHOTS_DIR / name
+            if not shot.exists():
+                raise SystemExit(
+                    f"Ekran görüntüsü eksik: {shot.relative_to(root)} ({notebook.name} canlı sayfa çıktısı). "
+                    "Üretmek için: python site/ekran_goruntusu.py"
+                )
+            put(f"notebooks/{SHOTS_SUBDIR}/{name}", shot.read_bytes())
+        put(f"notebooks/{notebook.name}", (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
+    put("notebooks/sozluk.md", (root / "notebooks" / "sozluk.md").read_bytes())
+    # Defterlerin bağlantı verdiği yan dosyalar (ch03/istemci.html, ch06/sayfa/*.js ...).
+    for extra in sorted((root / "notebooks").glob("ch*/**/*")):
+        if extra.is_file() and "__pycache__" not in extra.parts and ".ipynb_checkpoints" not in extra.parts:
+            put(str(extra.relative_to(root)), extra.read_bytes())
+    for lab in sorted((root / "labs").glob("lab*.ipynb")):
+        put(f"labs/{lab.name}", lab.read_bytes())
+    keep = set(written)
+    for old in sorted(src.rglob("*"), reverse=True):
+        if old.is_file() and old not in keep:
+            old.unlink()
+        elif old.is_dir() and not any(old.iterdir()):
+            old.rmdir()
+    return written
+
+
+def build(out: Path, mermaid_js: Path, root: Path = ROOT) -> int:
+    """Siteyi out klasörüne derler; Sphinx'in çıkış kodunu döndürür."""
+    from sphinx.cmd.build import build_main
+
+    work = out.parent / (out.name + "-kaynak")
+    prepare_sources(work / "src", mermaid_js, root)
+    args = ["-b", "html", "-q", "-c", str(SITE_DIR), "-d", str(work / "doctrees"), str(work / "src"), str(out)]
+    return build_main(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Kursun statik web baskısını derler (make site).")
+    parser.add_argument("--mermaid", type=Path, required=True, help="yerel mermaid.min.js (npm'in mermaid paketi)")
+    parser.add_argument("--cikti", type=Path, default=ROOT / "build" / "site", help="çıktı klasörü")
+    args = parser.parse_args(argv)
+    if not args.mermaid.is_file():
+        print(f"mermaid.min.js bulunamadı: {args.mermaid}", file=sys.stderr)
+        return 2
+    return build(args.cikti.resolve(), args.mermaid.resolve())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
