@@ -29,8 +29,10 @@ html_theme = "sphinx_book_theme"
 html_title = "FastAPI WebSocket Kursu"
 html_css_files = ["site.css"]
 html_show_sourcelink = False
-html_copy_source = False
+html_copy_source = True
 html_last_updated_fmt = None
+# Açık tema: grafikler ve tablolar JupyterLab'daki gibi görünür (okur düğmeyle koyuya geçebilir).
+html_context = {"default_mode": "light"}
 html_theme_options = {
     "home_page_in_toc": True,
     "show_navbar_depth": 1,
