@@ -2,6 +2,7 @@
 
 import os
 import sys
+from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -41,6 +42,6 @@ html_theme_options = {
 }
 
 
-def setup(app):  # type: ignore[no-untyped-def]
+def setup(app: Any) -> None:
     """Kaynak klasörünün _static'i (mermaid.min.js, site.css) siteye kopyalanır."""
     app.config.html_static_path = [os.path.join(app.srcdir, "_static")]

@@ -127,6 +127,22 @@ def test_every_live_page_in_the_chapters_has_a_committed_screenshot():
             assert data.startswith(b"\x89PNG"), name
 
 
+def test_site_extra_is_pinned_in_constraints():
+    """make site'ın kurduğu `site` eki pyproject.toml'da; paketleri ve Sphinx'in Türkçe kök bulucusu
+    (snowballstemmer) constraints.txt'te tek bir sürüme sabit."""
+    import re
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    pins = {
+        line.split("==")[0].lower()
+        for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+        if re.fullmatch(r"[A-Za-z0-9_.-]+==[\w.]+", line)
+    }
+    assert set(extras["site"]) == {"sphinx", "myst-nb", "sphinx-book-theme", "sphinxcontrib-mermaid"}
+    assert set(extras["site"]) | {"myst-parser", "pydata-sphinx-theme", "snowballstemmer", "docutils"} <= pins
+
+
 def test_sources_hold_chapters_glossary_and_learner_labs_only(tmp_path):
     """Sitenin kaynağı: sekiz bölüm, sözlük, yedi lab'ın öğrenci sürümü; solutions/'dan tek dosya yok,
     kaynakta artık bir dosya kalmaz."""
