@@ -230,7 +230,13 @@ def build(out: Path, mermaid_js: Path | None = None, root: Path = ROOT) -> int:
     work = out.parent / (out.name + "-kaynak")
     prepare_sources(work / "src", mermaid_js or ensure_mermaid(mermaid_path()), root)
     args = ["-b", "html", "-q", "-c", str(SITE_DIR), "-d", str(work / "doctrees"), str(work / "src"), str(out)]
-    return build_main(args)
+    status = build_main(args)
+    # Sayfanın indirme düğmesi defterin kendisini versin (ekran görüntülü kopyayı değil).
+    for notebook in chapter_notebooks(root):
+        downloaded = out / "_sources" / "notebooks" / notebook.name
+        if status == 0 and downloaded.exists():
+            _copy_if_changed(notebook, downloaded)
+    return status
 
 
 def main(argv: list[str] | None = None) -> int:

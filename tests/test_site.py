@@ -304,6 +304,9 @@ def test_every_page_reads_offline_with_diagrams_images_and_links(browser, site_u
     assert all(pages[rel]["mermaid"] >= 1 and pages[rel]["svgs"] == pages[rel]["mermaid"] for rel in chapters)
     assert {"6-2-2", "6-1"} <= pages["notebooks/06_ileri_seviye.html"]["ids"]
     assert "1-2" in pages["notebooks/01_websocket_nedir.html"]["ids"]
+    # İndirme düğmesi defterin kendisini verir (iframe'li kayıtlı çıktılarıyla).
+    original = ROOT / "notebooks" / "06_ileri_seviye.ipynb"
+    assert (SITE / "_sources" / "notebooks" / original.name).read_bytes() == original.read_bytes()
     # Canlı sayfa çıktılarının yerinde ekran görüntüsü var.
     assert pages["notebooks/06_ileri_seviye.html"]["images"] >= 2
 
