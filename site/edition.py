@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import json
 import re
 import shutil
@@ -229,8 +230,15 @@ def build(out: Path, mermaid_js: Path | None = None, root: Path = ROOT) -> int:
 
     work = out.parent / (out.name + "-kaynak")
     prepare_sources(work / "src", mermaid_js or ensure_mermaid(mermaid_path()), root)
-    args = ["-b", "html", "-q", "-c", str(SITE_DIR), "-d", str(work / "doctrees"), str(work / "src"), str(out)]
+    # Sphinx değişen kaynakları izler ama eklentinin ve ayarların kodunu izlemez: onlar değişince
+    # ortam baştan kurulur (-E), yoksa eski çapalar ve çıktılar kalırdı.
+    code = hashlib.sha256(b"".join(path.read_bytes() for path in sorted(SITE_DIR.glob("*.py")))).hexdigest()
+    stamp = work / "kod-ozeti"
+    fresh = [] if stamp.exists() and stamp.read_text() == code else ["-E"]
+    args = ["-b", "html", "-q", *fresh, "-c", str(SITE_DIR), "-d", str(work / "doctrees"), str(work / "src"), str(out)]
     status = build_main(args)
+    if status == 0:
+        stamp.write_text(code)
     # Sayfanın indirme düğmesi defterin kendisini versin (ekran görüntülü kopyayı değil).
     for notebook in chapter_notebooks(root):
         downloaded = out / "_sources" / "notebooks" / notebook.name
