@@ -255,7 +255,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.mermaid is not None and not args.mermaid.is_file():
         print(f"mermaid.min.js bulunamadı: {args.mermaid}", file=sys.stderr)
         return 2
-    return build(args.cikti.resolve(), args.mermaid.resolve() if args.mermaid else None)
+    out = args.cikti.resolve()
+    status = build(out, args.mermaid.resolve() if args.mermaid else None)
+    if status == 0:
+        print(f"Site hazır: {out / 'index.html'}")
+        print(f"Açmak için: python3 -m http.server -d {out} -b 127.0.0.1 8000 → http://127.0.0.1:8000/")
+    return status
 
 
 if __name__ == "__main__":
