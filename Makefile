@@ -117,8 +117,8 @@ yalitim:
 ## Bütün testler: paket, notebook'lar (kayıtlı çıktılarıyla), çözümler ve lab'lar.
 test: $(STAMP) $(DASK_STAMP) $(SITE_STAMP) tarayici yalitim
 	@$(MAKE) --no-print-directory ci-denetle
-	$(VENV)/bin/ruff check src tests bench solutions
-	$(VENV)/bin/ruff format --check src tests bench solutions
+	$(VENV)/bin/ruff check src tests bench solutions site
+	$(VENV)/bin/ruff format --check src tests bench solutions site
 	$(VENV)/bin/mypy
 	$(PY) -m wskurs.grading.cli lab-uret --kontrol
 	$(PYTEST) -rs $(XDIST) --dist loadscope --no-loadscope-reorder --nbval $(NBVAL) tests notebooks solutions
@@ -151,7 +151,7 @@ test-py: $(STAMP) $(DASK_STAMP) $(SITE_STAMP) tarayici
 ## testler, iki süreçte paralel; ardından ruff ve mypy.
 test-hizli: $(STAMP) $(DASK_STAMP)
 	$(PYTEST) -q -n 2 -m "not kernel and not browser and not yavas" tests
-	$(VENV)/bin/ruff check src tests bench solutions
+	$(VENV)/bin/ruff check src tests bench solutions site
 	$(VENV)/bin/mypy
 
 ## Bir lab'ı notlandırır: make grade LAB=01 (make olmadan: python kurs.py lab-notlandir 01)
@@ -180,8 +180,8 @@ bench-karsilastir: $(STAMP)
 	$(PY) bench/grading_compare.py $(BENCH_REF) --sinir
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests bench solutions
-	$(VENV)/bin/ruff format --check src tests bench solutions
+	$(VENV)/bin/ruff check src tests bench solutions site
+	$(VENV)/bin/ruff format --check src tests bench solutions site
 	$(VENV)/bin/mypy
 
 clean:
