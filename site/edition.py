@@ -56,6 +56,11 @@ def section_anchor(title: str) -> str | None:
     return match.group(1).replace(".", "-")
 
 
+def jupyterlab_anchor(title: str) -> str:
+    """JupyterLab'ın bir başlığa verdiği çapa: görünen metin, boşluklar yerine tire ("2.2 Temel" → "2.2-Temel")."""
+    return title.strip().replace(" ", "-")
+
+
 def shot_name(stem: str, index: int) -> str:
     """Bir defterin index'inci (1'den) canlı sayfa çıktısının ekran görüntüsü dosyası."""
     return f"{stem}_sayfa_{index}.png"
@@ -109,11 +114,16 @@ def setup(app: Any) -> dict[str, Any]:
             for section in self.document.findall(nodes.section):
                 if not section.children or not isinstance(section[0], nodes.title):
                     continue
-                anchor = section_anchor(section[0].astext())
-                if anchor is None or anchor in self.document.ids:
-                    continue
-                section["ids"].insert(0, anchor)
-                self.document.ids[anchor] = section
+                title = section[0].astext()
+                anchor = section_anchor(title)
+                if anchor is not None and anchor not in self.document.ids:
+                    section["ids"].insert(0, anchor)
+                    self.document.ids[anchor] = section
+                # JupyterLab'ın aynı başlığa verdiği ad (lab'lardaki "Dayandığı bölüm" bağlantıları onu kullanır).
+                lab_anchor = jupyterlab_anchor(title)
+                if lab_anchor not in self.document.ids:
+                    section["ids"].append(lab_anchor)
+                    self.document.ids[lab_anchor] = section
 
     def add_mermaid(app: Any, pagename: str, templatename: str, context: Any, doctree: Any) -> None:
         from sphinxcontrib.mermaid import mermaid

@@ -67,6 +67,16 @@ def test_section_anchor_comes_from_the_section_number(title, anchor):
     assert edition.section_anchor(title) == anchor
 
 
+def test_jupyterlab_anchor_matches_the_hint_links():
+    """Sitede başlıkların JupyterLab'daki adı da vardır: ipuçlarının ve lab'ların bölüm bağlantıları çözülür."""
+    from wskurs.checks.hints import HINTS, anchor
+
+    for hint in HINTS.values():
+        visible = hint.heading.replace("`", "")
+        assert edition.jupyterlab_anchor(visible) == anchor(hint.heading)
+    assert edition.jupyterlab_anchor("2.2.3 Hiç okumayan istemci") == "2.2.3-Hiç-okumayan-istemci"
+
+
 def _live_notebook() -> dict[str, Any]:
     iframe = '<div class="wskurs-sayfa"><iframe src="http://127.0.0.1:4321/"></iframe></div>'
     return {
