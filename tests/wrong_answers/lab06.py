@@ -296,6 +296,14 @@ MUTANTS = {
     ],
 }
 
+PROBLEMS = {
+    # Alıştırma → {MUTANTS'taki sıra: geri bildirimin "Sorun:" satırında geçmesi gereken metin}
+    # (``tests/test_checks_late.py``).
+    "6.1": {0: "hayalet üye"},
+    "6.5": {1: "alanları doğru söylemiyor", 2: "beklenen biçimde değil", 3: "beklenen biçimde değil"},
+    "6.7": {0: "beklemeden döndü"},
+}
+
 # Toplu notlandırmada denenen sınır mutantları (her biri yalnızca kendi alıştırmasında kalmalı).
 EDGES = {
     "6.4": MUTANTS["6.4"][0],
