@@ -137,6 +137,50 @@ for deneme in range(YENIDEN_DENEME):
 raise ConnectionError("olaylar alınamadı")
 """
 
+# 7.6'nın doğru cevabı; lifespan'in `yield`'den sonrası ``{cleanup}``.
+_REDIS = """
+baglantilar = set()
+
+
+async def dinle(pubsub):
+    async for olay in pubsub.listen():
+        if olay["type"] == "message":
+            for baglanti in list(baglantilar):
+                try:
+                    await asyncio.wait_for(baglanti.send_text(olay["data"]), timeout=1)
+                except Exception:
+                    baglantilar.discard(baglanti)
+
+
+@asynccontextmanager
+async def lifespan(app):
+    istemci = redis.from_url(redis_url, decode_responses=True)
+    pubsub = istemci.pubsub()
+    await pubsub.subscribe(KANAL)
+    gorev = asyncio.create_task(dinle(pubsub))
+    app.state.redis = istemci
+    yield
+    {cleanup}
+
+
+app = FastAPI(lifespan=lifespan)
+
+
+@app.websocket("/ws")
+async def yayin(websocket: WebSocket):
+    await websocket.accept()
+    baglantilar.add(websocket)
+    try:
+        while True:
+            await app.state.redis.publish(KANAL, await websocket.receive_text())
+    except WebSocketDisconnect:
+        pass
+    finally:
+        baglantilar.discard(websocket)
+
+return app
+"""
+
 MUTANTS = {
     "7.1": [
         # Token, başlıkta bir token'ın *geçmesiyle* kabul ediliyor: "gizli-ayse2" de geçer.
@@ -292,12 +336,17 @@ async def hiz(websocket: WebSocket, kullanici: str):
             await websocket.send_text(json.dumps(parca, ensure_ascii=False))
         """,
     ],
+    "7.6": [
+        # Kapanışta yalnızca görev iptal ediliyor: abonelik (ve Redis bağlantısı) açık kalır.
+        _REDIS.format(cleanup="gorev.cancel()"),
+    ],
 }
 
 PROBLEMS = {
     # Alıştırma → {MUTANTS'taki sıra: geri bildirimin "Sorun:" satırında geçmesi gereken metin}
     # (``tests/test_checks_late.py``).
     "7.4": {3: "tavanı aştı", 4: "tavanı aştı"},
+    "7.6": {0: "abonelik açık kaldı"},
 }
 
 # Toplu notlandırmada denenen sınır mutantları (her biri yalnızca kendi alıştırmasında kalmalı).

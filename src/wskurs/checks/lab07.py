@@ -685,9 +685,30 @@ async def redis_broadcast(ns: Namespace) -> None:
             await pubsub.subscribe("sohbet")
             async with run_app(first) as one, run_app(second) as two:
                 await _broadcast_between(ns, one, two, observer, pubsub)
+            await _closed_on_shutdown(observer)
         finally:
             await pubsub.aclose()
             await observer.aclose()
+
+
+async def _closed_on_shutdown(observer: Any) -> None:
+    """İki örnek durunca kanalda yalnızca yargıcın aboneliği kalır (``PUBSUB NUMSUB``; varsayılan
+    kullanıcı ``CLIENT LIST``/``INFO`` çalıştıramadığı için bağlantılar sayılmaz)."""
+    subscribers = 0
+
+    async def closed() -> bool:
+        nonlocal subscribers
+        subscribers = int(dict(await observer.pubsub_numsub("sohbet")).get("sohbet", 0))
+        return subscribers <= 1
+
+    await wait_until(closed, timeout=STEP, step=0.05)
+    if subscribers > 1:
+        raise Mismatch(
+            "Uygulama durduktan sonra 'sohbet' kanalına abonelik açık kaldı.",
+            expected="kapanışta dinleyicinin (pubsub) kapanması: kanalda yalnızca kontrolün kendi aboneliği",
+            got=f"kanalda {subscribers} abone (biri kontrolün)",
+            hint="Lifespan'in `yield`'den sonrasında dinleme görevini iptal edip `await pubsub.aclose()`.",
+        )
 
 
 async def _broadcast_between(ns: Namespace, one: RunningServer, two: RunningServer, client: Any, pubsub: Any) -> None:
