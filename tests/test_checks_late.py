@@ -140,3 +140,53 @@ def test_other_correct_answers_pass(lab, exercise_id, code):
     with judge(hidden=True, seed=13):
         found = asyncio.run(verdicts(submission(LATE_LABS[lab], {exercise_id: code}), [exercise_id]))
     assert found[exercise_id] is None, found[exercise_id]
+
+
+_GECMIS = """
+class Gecmis:
+    def __init__(self, kapasite):
+        self.kapasite = kapasite
+
+    def ekle(self, ad, mesaj):
+        return {ekle}
+
+    def sonrakiler(self, son):
+        return {sonrakiler}
+"""
+
+SHAPES = [
+    ("lab05", "5.1", "return None"),
+    ("lab05", "5.1", "return anahtar.encode()"),
+    ("lab05", "5.1", "raise RuntimeError('olmadı')"),
+    ("lab05", "5.2", "return None"),
+    ("lab05", "5.2", "return metin"),
+    ("lab05", "5.2", "return list(metin.encode())"),
+    ("lab05", "5.3", "return None"),
+    ("lab05", "5.3", "return [veri[0], veri[1]]"),
+    ("lab05", "5.3", "return {'fin': 'evet', 'opcode': '1', 'maske': None, 'uzunluk': None, 'yuk': None}"),
+    ("lab05", "5.4", "return None"),
+    ("lab05", "5.4", "return gerekce"),
+    ("lab05", "5.7", "return None"),
+    ("lab05", "5.7", "return 101"),
+    ("lab05", "5.7", "return [101]"),
+    ("lab05", "5.7", "return (101, None)"),
+    ("lab05", "5.7", "return ('101', {1: 2})"),
+    ("lab06", "6.6", _GECMIS.format(ekle="None", sonrakiler="None")),
+    ("lab06", "6.6", _GECMIS.format(ekle="[ad, mesaj]", sonrakiler="[]")),
+    ("lab06", "6.6", _GECMIS.format(ekle="{'sequence': 1}", sonrakiler="{'type': 'history', 'messages': None}")),
+    ("lab06", "6.6", _GECMIS.format(ekle="{'sequence': 1}", sonrakiler="{'type': 'history', 'messages': [1, None]}")),
+    ("lab07", "7.4", "return None"),
+    ("lab07", "7.4", "return 'olay'"),
+    ("lab07", "7.4", "return [None] * n"),
+]
+
+
+@pytest.mark.parametrize(("lab", "exercise_id", "code"), SHAPES, ids=lambda v: str(v)[:24])
+def test_wrong_shape_is_explained_not_crashed(lab, exercise_id, code):
+    """Beklenmedik biçimde bir sonuç (None, metin yerine bayt, tuple yerine sayı…) ya da hata veren
+    bir cevap kalır; kontrol çökmez ("öğretmeninize haber verin" yok), bir sorun söyler."""
+    with judge(hidden=False, seed=17):
+        found = asyncio.run(verdicts(submission(LATE_LABS[lab], {exercise_id: code}), [exercise_id]))
+    feedback = found[exercise_id]
+    assert feedback is not None, f"{exercise_id} geçti: {code}"
+    assert "Sorun:" in feedback and "öğretmeninize" not in feedback, feedback

@@ -627,11 +627,14 @@ async def _check_after(history: Any, kept: list[dict[str, Any]], last: int, son:
         got = await history.method("sonrakiler", son)
     except RemoteError as exc:
         raise Mismatch(f"{label}: sonrakiler({son}) hata verdi.", got=exc.error[:200]) from None
-    if not isinstance(got, dict) or got.get("type") != "history":
+    if not isinstance(got, dict) or got.get("type") != "history" or not isinstance(got.get("messages"), list):
         raise Mismatch(
             f"{label}: sonrakiler({son}) beklenen sözlüğü döndürmüyor.",
-            expected='{"type": "history", "messages": [...], "eksik": ...}',
+            expected='{"type": "history", "messages": [<liste>], "eksik": ...}',
             got=short(got, 160),
+            hint="`messages` bir liste olmalı (ör. `[kayit for kayit in self.mesajlar if ...]`; deque değil)."
+            if isinstance(got, dict) and got.get("type") == "history"
+            else None,
         )
     sequences = [m.get("sequence") if isinstance(m, dict) else m for m in got.get("messages", [])]
     wanted = [m["sequence"] for m in want["messages"]]
