@@ -224,6 +224,21 @@ MUTANTS = {
         finally:
             bagli.discard(websocket)
         """,
+        # Eksik `await` (gönderirken): yanıt hiç gitmez; döngü kilitlenmez, kontrol yanıtı bekler.
+        """
+        await websocket.accept()
+        bagli.add(websocket)
+        try:
+            while True:
+                mesaj = await websocket.receive_text()
+                websocket.send_text(isle(mesaj))
+        except WebSocketDisconnect:
+            pass
+        except Exception:
+            await websocket.close(code=1011, reason="sunucu hatası")
+        finally:
+            bagli.discard(websocket)
+        """,
         # Kod doğru, gerekçe yok.
         """
         await websocket.accept()
@@ -245,7 +260,7 @@ MUTANTS = {
 PROBLEMS = {
     # Alıştırma → {MUTANTS'taki sıra: geri bildirimin "Sorun:" satırında geçmesi gereken metin}
     # (``tests/test_checks_late.py``). Eksik `await`'i ortak kontrol makinesi tanır (chkearly).
-    "5.5": {0: "await", 1: "gerekçesi"},
+    "5.5": {0: "await", 1: "await", 2: "gerekçesi"},
 }
 
 # Toplu notlandırmada denenen sınır mutantları (her biri yalnızca kendi alıştırmasında kalmalı).
