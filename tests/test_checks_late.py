@@ -178,6 +178,14 @@ SHAPES = [
     ("lab07", "7.4", "return None"),
     ("lab07", "7.4", "return 'olay'"),
     ("lab07", "7.4", "return [None] * n"),
+    (
+        "lab07",
+        "7.5",
+        'await websocket.send_text(json.dumps({"parca": 1, "toplam": 1, "veri": None if not metin else metin}))',
+    ),
+    ("lab07", "7.5", "await websocket.send_text(json.dumps([1, 1, metin]))"),
+    ("lab07", "7.5", 'await websocket.send_text(json.dumps({"parca": "1", "toplam": "1", "veri": metin}))'),
+    ("lab07", "7.5", "await websocket.send_bytes(metin.encode())"),
 ]
 
 

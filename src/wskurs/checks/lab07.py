@@ -549,7 +549,15 @@ async def _parts_of(ws: ClientConnection, text: str, part_size: int, label: str)
             got=f"{total} parça",
             hint="Parça sayısı yukarı yuvarlanır; tam katlarda boş bir son parça olmaz; boş metin tek parçadır.",
         )
-    sizes = [len(part["veri"]) if isinstance(part["veri"], str) else -1 for part in parts]
+    not_text = [part["veri"] for part in parts if not isinstance(part["veri"], str)]
+    if not_text:
+        raise Mismatch(
+            f"{label}: parçanın `veri`'si metin değil.",
+            expected="her parçada `veri` bir metin (str) dilimi",
+            got=short(not_text[0], 120),
+            hint='Boş metnin tek parçası da `"veri": ""` taşır.',
+        )
+    sizes = [len(part["veri"]) for part in parts]
     numbers = [part["parca"] for part in parts]
     totals = {part["toplam"] for part in parts}
     if numbers != list(range(1, want + 1)) or totals != {want}:
