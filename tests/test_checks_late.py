@@ -154,7 +154,43 @@ class Gecmis:
         return {sonrakiler}
 """
 
+# 6.3'ün yapısı doğru; yayının biçimi ``{text}``.
+_QUEUED = """
+await websocket.accept()
+kuyruk = asyncio.Queue(maxsize=KUYRUK_BOYU)
+uyeler = kuyruk_odalari.setdefault(oda, {{}})
+
+
+async def yazici():
+    try:
+        while True:
+            await asyncio.wait_for(websocket.send_text(await kuyruk.get()), GONDERME_SURESI)
+    except (TimeoutError, WebSocketDisconnect):
+        uyeler.pop(websocket, None)
+
+
+uyeler[websocket] = kuyruk
+kuyruk.put_nowait(f"katıldın: {{oda}}")
+gorev = asyncio.create_task(yazici())
+try:
+    while True:
+        mesaj = await websocket.receive_text()
+        for uye, uye_kuyrugu in tuple(uyeler.items()):
+            if uye is not websocket:
+                try:
+                    uye_kuyrugu.put_nowait({text})
+                except asyncio.QueueFull:
+                    uyeler.pop(uye, None)
+except WebSocketDisconnect:
+    pass
+finally:
+    uyeler.pop(websocket, None)
+    gorev.cancel()
+"""
+
 SHAPES = [
+    ("lab06", "6.3", _QUEUED.format(text="mesaj")),
+    ("lab06", "6.3", _QUEUED.format(text='f"{ad}:{mesaj}"')),
     ("lab05", "5.1", "return None"),
     ("lab05", "5.1", "return anahtar.encode()"),
     ("lab05", "5.1", "raise RuntimeError('olmadı')"),

@@ -308,15 +308,19 @@ async def slow_member(ns: Namespace) -> None:
         counts = [0] * len(readers)
         order_ok = [True] * len(readers)
 
+        strangers: list[str] = []
+
         async def read(index: int, ws: ClientConnection) -> None:
             with contextlib.suppress(ConnectionClosed):
                 async for message in ws:
-                    if isinstance(message, str) and message.startswith("Gonderen: "):
-                        number = int(message[len("Gonderen: ") :].split(" ", 1)[0])
-                        order_ok[index] &= number == counts[index]
-                        counts[index] += 1
-                        if counts[index] == FLOOD_COUNT:
-                            return
+                    head = message[len("Gonderen: ") :].split(" ", 1)[0] if isinstance(message, str) else ""
+                    if not (isinstance(message, str) and message.startswith("Gonderen: ") and head.isdigit()):
+                        strangers.append(short(message, 80))
+                        continue
+                    order_ok[index] &= int(head) == counts[index]
+                    counts[index] += 1
+                    if counts[index] == FLOOD_COUNT:
+                        return
 
         tasks = [asyncio.create_task(read(i, ws)) for i, ws in enumerate(readers)]
         stack.callback(lambda: [task.cancel() for task in tasks])
@@ -337,6 +341,13 @@ async def slow_member(ns: Namespace) -> None:
             elif time.perf_counter() - last_change > scaled(1.0):
                 break
         elapsed = time.perf_counter() - started
+        if min(counts) < FLOOD_COUNT and strangers:
+            raise Mismatch(
+                "Okuyan üyelere beklenmeyen biçimde mesajlar geldi.",
+                expected="'Gonderen: <mesaj>' (6.2'deki gibi f\"{ad}: {mesaj}\")",
+                got=f"ör. {strangers[0]} (okuyan üyelere ulaşan: {counts})",
+                hint="6.2'deki protokolün aynısı: onay `katıldın: {oda}`, diğerlerine `{ad}: {mesaj}`.",
+            )
         if min(counts) < FLOOD_COUNT:
             raise Mismatch(
                 "Okumayan bir üye varken diğer üyelere mesajların hepsi ulaşmadı: teslim durdu.",
