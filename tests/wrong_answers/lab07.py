@@ -309,7 +309,7 @@ async def hiz(websocket: WebSocket, kullanici: str):
         """,
         # Bölümün sabitleri (taban 1 sn, tavan 30 sn) ve eşit jitter: ikinci bekleme zaten 1 sn'yi geçer.
         RESUME.format(wait="b = min(30, 1 * 2**deneme); await asyncio.sleep(random.uniform(b / 2, b))"),
-        # Tavan yok: art arda altı kopuşta bekleme 0,05 · 2⁵ = 1,6 sn'ye çıkar.
+        # Tavan yok: art arda sekiz kopuşta bekleme 0,05 · 2⁷ = 6,4 sn'ye çıkar.
         RESUME.format(wait="await asyncio.sleep(BEKLEME_TABANI * 2**deneme)"),
     ],
     "7.5": [
