@@ -208,6 +208,59 @@ MUTANTS = {
             cleanup="finally:\n        sohbet_istemcileri.discard(websocket)",
         ),
     ],
+    "5.5": [
+        # Eksik `await`: `mesaj` bir coroutine nesnesi; döngü hiç beklemeden döner ve event loop'u kilitler.
+        """
+        await websocket.accept()
+        bagli.add(websocket)
+        try:
+            while True:
+                mesaj = websocket.receive_text()
+                await websocket.send_text(isle(mesaj))
+        except WebSocketDisconnect:
+            pass
+        except Exception:
+            await websocket.close(code=1011, reason="sunucu hatası")
+        finally:
+            bagli.discard(websocket)
+        """,
+        # Eksik `await` (gönderirken): yanıt hiç gitmez; döngü kilitlenmez, kontrol yanıtı bekler.
+        """
+        await websocket.accept()
+        bagli.add(websocket)
+        try:
+            while True:
+                mesaj = await websocket.receive_text()
+                websocket.send_text(isle(mesaj))
+        except WebSocketDisconnect:
+            pass
+        except Exception:
+            await websocket.close(code=1011, reason="sunucu hatası")
+        finally:
+            bagli.discard(websocket)
+        """,
+        # Kod doğru, gerekçe yok.
+        """
+        await websocket.accept()
+        bagli.add(websocket)
+        try:
+            while True:
+                mesaj = await websocket.receive_text()
+                await websocket.send_text(isle(mesaj))
+        except WebSocketDisconnect:
+            pass
+        except Exception:
+            await websocket.close(code=1011)
+        finally:
+            bagli.discard(websocket)
+        """,
+    ],
+}
+
+PROBLEMS = {
+    # Alıştırma → {MUTANTS'taki sıra: geri bildirimin "Sorun:" satırında geçmesi gereken metin}
+    # (``tests/test_checks_late.py``). Eksik `await`'i ortak kontrol makinesi tanır (chkearly).
+    "5.5": {0: "await", 1: "await", 2: "gerekçesi"},
 }
 
 # Toplu notlandırmada denenen sınır mutantları (her biri yalnızca kendi alıştırmasında kalmalı).

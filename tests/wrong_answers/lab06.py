@@ -85,7 +85,7 @@ WRONG = {
 
         GelenMesaj = TypeAdapter(Annotated[Katil | Ayril | OdaMesaji | Sistem, Field(discriminator="type")])
     """,
-    # Hata yanıtları doğru ama `receive_text()`: ikili çerçeve bağlantıyı koparır.
+    # Hata yanıtları doğru ama `receive_text()`: ikili mesaj bağlantıyı koparır.
     "6.5": """
         await websocket.accept()
         try:
@@ -192,7 +192,49 @@ class Gecmis:
         return {{"type": "history", "messages": yeni, "eksik": {missing}}}
 """
 
+# 6.5: hata yanıtının gövdesi; ``{field}`` ``hata`` adlı pydantic hatasından `field` değerini üretir.
+_ERRORS = """
+await websocket.accept()
+while True:
+    olay = await websocket.receive()
+    if olay["type"] == "websocket.disconnect":
+        break
+    if olay.get("text") is None:
+        hatalar = [{{"field": "frame", "problem": "ikili mesaj kabul edilmiyor"}}]
+    else:
+        try:
+            hamle = hamle_adapter.validate_json(olay["text"])
+        except ValidationError as exc:
+            hatalar = [{{"field": {field}, "problem": {problem}}} for hata in exc.errors()]
+        else:
+            await websocket.send_text(json.dumps({{"type": "ok", "x": hamle.x, "y": hamle.y}}))
+            continue
+    await websocket.send_text(json.dumps({{"type": "error", "errors": hatalar}}, ensure_ascii=False))
+"""
+
 MUTANTS = {
+    "6.1": [
+        # Bölümün okuma döngüsü gibi bozuk JSON'u yakalayıp yanıtlıyor (doğru), ama temizlik yalnızca
+        # `except WebSocketDisconnect` içinde: ikili mesajda `receive_text()`'in hatası hayalet üye bırakır.
+        """
+        await websocket.accept()
+        katilim_odalari.setdefault(oda, set()).add(websocket)
+        try:
+            while True:
+                try:
+                    mesaj = json.loads(await websocket.receive_text())
+                except json.JSONDecodeError:
+                    await websocket.send_text(json.dumps({"type": "error", "problem": "geçersiz JSON"}))
+                    continue
+                if mesaj.get("type") == "ping":
+                    uye_sayisi = len(katilim_odalari[oda])
+                    await websocket.send_text(json.dumps({"type": "pong", "members": uye_sayisi}))
+        except WebSocketDisconnect:
+            katilim_odalari[oda].discard(websocket)
+            if not katilim_odalari[oda]:
+                del katilim_odalari[oda]
+        """,
+    ],
     "6.4": [
         # Bilinen açık: `min_length=2` — tek harfli bir oda adı reddedilir.
         _models(join_min=2),
@@ -206,7 +248,7 @@ MUTANTS = {
         _models(strip="pass"),
     ],
     "6.5": [
-        # İkili çerçeve `if olay.get("bytes"):` ile ayırt ediliyor: boş ikili çerçeve metin sanılır.
+        # İkili mesaj `if olay.get("bytes"):` ile ayırt ediliyor: boş ikili mesaj metin sanılır.
         """
         await websocket.accept()
         while True:
@@ -214,7 +256,7 @@ MUTANTS = {
             if olay["type"] == "websocket.disconnect":
                 break
             if olay.get("bytes"):
-                hatalar = [{"field": "frame", "problem": "ikili çerçeve kabul edilmiyor"}]
+                hatalar = [{"field": "frame", "problem": "ikili mesaj kabul edilmiyor"}]
             else:
                 try:
                     hamle = hamle_adapter.validate_json(olay.get("text") or "")
@@ -228,6 +270,13 @@ MUTANTS = {
                     continue
             await websocket.send_text(json.dumps({"type": "error", "errors": hatalar}, ensure_ascii=False))
         """,
+        # En doğal cevap: `field` pydantic'in `loc`'u (tuple → JSON listesi). Alanlar için doğru, ama JSON
+        # hiç çözülemeyince `loc` boş: "json" yerine `[]` gider.
+        _ERRORS.format(field='hata["loc"]', problem='hata["msg"]'),
+        # `field` yok, yalnızca sorun: kontrol biçimi söylemeli (çökmemeli).
+        _ERRORS.format(field="None", problem='hata["msg"]'),
+        # `problem` boş metin.
+        _ERRORS.format(field='".".join(map(str, hata["loc"])) or "json"', problem='""'),
     ],
     "6.6": [
         # `eksik` bir eksik hesaplanmış: en eski tutulan mesajın hemen öncesinden isteyen de "eksik" sanılır.
@@ -237,6 +286,22 @@ MUTANTS = {
         # Hiçbir şey atılmıyor (düz liste): geçmiş sınırsız büyür.
         _HISTORY.format(store="[]", missing="son < en_eski - 1"),
     ],
+    "6.7": [
+        # Görev iptal ediliyor ama beklenmiyor: lifespan, görevin temizliği bitmeden döner.
+        """
+        gorev = asyncio.create_task(duyur())
+        yield
+        gorev.cancel()
+        """,
+    ],
+}
+
+PROBLEMS = {
+    # Alıştırma → {MUTANTS'taki sıra: geri bildirimin "Sorun:" satırında geçmesi gereken metin}
+    # (``tests/test_checks_late.py``).
+    "6.1": {0: "hayalet üye"},
+    "6.5": {1: "alanları doğru söylemiyor", 2: "beklenen biçimde değil", 3: "beklenen biçimde değil"},
+    "6.7": {0: "beklemeden döndü"},
 }
 
 # Toplu notlandırmada denenen sınır mutantları (her biri yalnızca kendi alıştırmasında kalmalı).

@@ -11,7 +11,7 @@ WRONG = {
         await websocket.send_text(f"hoş geldin, {TOKENLAR[token]}")
         await websocket.close()
     """,
-    # Aynı kalıp HTTP reddi için: hem Origin'de hem tokenda gövdesiz 403; 401 ve JSON gövde hiç yok.
+    # Aynı kalıp HTTP reddi için: hem Origin'de hem token'da gövdesiz 403; 401 ve JSON gövde hiç yok.
     "7.2": """
         origin = websocket.headers.get("origin")
         token = websocket.headers.get("authorization", "").removeprefix("Bearer ")
@@ -104,7 +104,8 @@ _AUTH = """
 _GATE = """
     origin = websocket.headers.get("origin")
     if origin is not None and not ({origin_ok}):
-        await websocket.send_denial_response(JSONResponse({{"hata": "izin verilmeyen origin"}}, status_code=403))
+        yanit = JSONResponse({{"hata": "izin listesinde olmayan Origin"}}, status_code=403)
+        await websocket.send_denial_response(yanit)
         return
     token = websocket.headers.get("authorization", "").removeprefix("Bearer ")
     if token not in TOKENLAR:
@@ -115,9 +116,74 @@ _GATE = """
     await websocket.close()
 """
 
+# 7.4'ün doğru cevabı, bekleme satırı ``{wait}`` (``deneme`` 0'dan başlayan deneme sayısı).
+RESUME = """
+olaylar = []
+son = 0
+for deneme in range(YENIDEN_DENEME):
+    try:
+        async with connect(f"{{url}}?son={{son}}") as websocket:
+            async for metin in websocket:
+                veri = json.loads(metin)
+                if veri["seq"] <= son:
+                    continue
+                son = veri["seq"]
+                olaylar.append(veri["olay"])
+                if son >= n:
+                    return olaylar
+    except (ConnectionClosed, OSError):
+        pass
+    {wait}
+raise ConnectionError("olaylar alınamadı")
+"""
+
+# 7.6'nın doğru cevabı; lifespan'in `yield`'den sonrası ``{cleanup}``.
+_REDIS = """
+baglantilar = set()
+
+
+async def dinle(pubsub):
+    async for olay in pubsub.listen():
+        if olay["type"] == "message":
+            for baglanti in list(baglantilar):
+                try:
+                    await asyncio.wait_for(baglanti.send_text(olay["data"]), timeout=1)
+                except Exception:
+                    baglantilar.discard(baglanti)
+
+
+@asynccontextmanager
+async def lifespan(app):
+    istemci = redis.from_url(redis_url, decode_responses=True)
+    pubsub = istemci.pubsub()
+    await pubsub.subscribe(KANAL)
+    gorev = asyncio.create_task(dinle(pubsub))
+    app.state.redis = istemci
+    yield
+    {cleanup}
+
+
+app = FastAPI(lifespan=lifespan)
+
+
+@app.websocket("/ws")
+async def yayin(websocket: WebSocket):
+    await websocket.accept()
+    baglantilar.add(websocket)
+    try:
+        while True:
+            await app.state.redis.publish(KANAL, await websocket.receive_text())
+    except WebSocketDisconnect:
+        pass
+    finally:
+        baglantilar.discard(websocket)
+
+return app
+"""
+
 MUTANTS = {
     "7.1": [
-        # Token, başlıkta bir tokenın *geçmesiyle* kabul ediliyor: "gizli-ayse2" de geçer.
+        # Token, başlıkta bir token'ın *geçmesiyle* kabul ediliyor: "gizli-ayse2" de geçer.
         _AUTH.format(test="any(t in baslik for t in TOKENLAR)", pick="t in baslik"),
         # Önek karşılaştırması: "gizli-a" gibi yarım bir token da geçer.
         _AUTH.format(test="baslik and any(t.startswith(baslik) for t in TOKENLAR)", pick="t.startswith(baslik)"),
@@ -241,6 +307,10 @@ async def hiz(websocket: WebSocket, kullanici: str):
             await asyncio.sleep(0.05)
         raise ConnectionError("olaylar alınamadı")
         """,
+        # Bölümün sabitleri (taban 1 sn, tavan 30 sn) ve eşit jitter: ikinci bekleme zaten 1 sn'yi geçer.
+        RESUME.format(wait="b = min(30, 1 * 2**deneme); await asyncio.sleep(random.uniform(b / 2, b))"),
+        # Tavan yok: art arda sekiz kopuşta bekleme 0,05 · 2⁷ = 6,4 sn'ye çıkar.
+        RESUME.format(wait="await asyncio.sleep(BEKLEME_TABANI * 2**deneme)"),
     ],
     "7.5": [
         # Tam katlarda fazladan boş bir son parça.
@@ -266,6 +336,17 @@ async def hiz(websocket: WebSocket, kullanici: str):
             await websocket.send_text(json.dumps(parca, ensure_ascii=False))
         """,
     ],
+    "7.6": [
+        # Kapanışta yalnızca görev iptal ediliyor: abonelik (ve Redis bağlantısı) açık kalır.
+        _REDIS.format(cleanup="gorev.cancel()"),
+    ],
+}
+
+PROBLEMS = {
+    # Alıştırma → {MUTANTS'taki sıra: geri bildirimin "Sorun:" satırında geçmesi gereken metin}
+    # (``tests/test_checks_late.py``).
+    "7.4": {3: "tavanı aştı", 4: "tavanı aştı"},
+    "7.6": {0: "abonelik açık kaldı"},
 }
 
 # Toplu notlandırmada denenen sınır mutantları (her biri yalnızca kendi alıştırmasında kalmalı).

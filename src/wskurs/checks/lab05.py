@@ -37,7 +37,7 @@ def _accept(key: str) -> str:
 
 
 def _client_frame(opcode: int, payload: bytes, mask: bytes) -> bytes:
-    """Başvuru: istemciden giden, maskeli, tek parçalık çerçeve."""
+    """Referans: istemciden giden, maskeli, tek parçalık çerçeve."""
     n = len(payload)
     if n < 126:
         length = bytes([0x80 | n])
@@ -353,7 +353,7 @@ def _sendable(code: int) -> bool:
 
 
 async def _close_payload(func: RemoteFunction, code: int, reason: str) -> bytes | None:
-    """Öğrencinin yükü; ``ValueError`` fırlattıysa ``None``."""
+    """Öğrencinin kapanış verisi; ``ValueError`` fırlattıysa ``None``."""
     try:
         got = await func(code, reason)
     except RemoteError as exc:
@@ -385,7 +385,7 @@ async def _expect_payload(func: RemoteFunction, code: int, reason: str) -> None:
     if not sendable:
         if got is not None:
             raise Mismatch(
-                f"{call} bir yük döndürdü; bu kapanış gönderilemez.",
+                f"{call} bayt döndürdü; bu kapanış gönderilemez.",
                 expected="ValueError",
                 got=_short_hex(got),
                 hint="Gerekçe en çok 123 bayt (karakter değil)."
@@ -408,14 +408,14 @@ async def _expect_payload(func: RemoteFunction, code: int, reason: str) -> None:
         except Exception as exc:
             seen = f"kütüphane çözemedi: {type(exc).__name__}"
         raise Mismatch(
-            f"{call} yanlış yük döndürdü.",
+            f"{call} yanlış veri döndürdü.",
             expected=_short_hex(expected),
             got=f"{_short_hex(got)} ({seen})",
             hint="Kod 2 bayt büyük uçlu (`struct.pack('!H', kod)`), ardından gerekçenin UTF-8 baytları.",
         )
 
 
-@exercise("5.4", title="Kapanış çerçevesinin yükü", points=3, timeout=15)
+@exercise("5.4", title="Kapanış çerçevesinin verisi", points=3, timeout=15)
 async def close_payload(ns: Namespace) -> None:
     func = await ns.function("kapanis_yuku", is_async=False, params=2)
     reason = ns.rng.choice(["geçersiz token", "bakım", "hoşça kal", "oda kapandı", "sınır aşıldı"])
@@ -448,7 +448,7 @@ async def close_payload(ns: Namespace) -> None:
     if ns.hidden:
         with hidden_case("ayrılmış aralığın ortasındaki bir kodun (2000) reddedilmesi"):
             await _expect_payload(func, 2000, "")
-    # Gerçek bir websockets sunucusu, maskeli bir kapanış çerçevesindeki yükünüzü okur.
+    # Gerçek bir websockets sunucusu, maskeli bir kapanış çerçevesindeki verinizi okur.
     seen: list[tuple[int | None, str | None]] = []
 
     async def record(websocket: Any) -> None:
@@ -541,6 +541,7 @@ async def cleanup(ns: Namespace) -> None:
                 extra = await asyncio.wait_for(a.recv(), scaled(STEP))
             except ConnectionClosed as exc:
                 code = close_code(exc)
+                reason = exc.rcvd.reason if exc.rcvd is not None else ""
             except TimeoutError:
                 raise Mismatch(
                     "'patla' mesajından sonra bağlantı kapanmadı.",
@@ -557,6 +558,13 @@ async def cleanup(ns: Namespace) -> None:
                     got=f"{code}" + (" (kapanış çerçevesi hiç gelmedi)" if code == 1006 else ""),
                     hint="Yakalanmamış hata istemciye 1006 olarak görünür: "
                     '`except Exception: await websocket.close(code=1011, reason="sunucu hatası")`.',
+                )
+            if reason != "sunucu hatası":
+                raise Mismatch(
+                    "Hata sonrası kapanışın gerekçesi yanlış.",
+                    expected="kapanış kodu 1011, gerekçe 'sunucu hatası'",
+                    got=f"kapanış kodu {code}, gerekçe {reason!r}",
+                    hint='`await websocket.close(code=1011, reason="sunucu hatası")`',
                 )
             now = await _count_becomes(http, count_url, 1)
             if now != 1:
@@ -682,7 +690,7 @@ async def _chat_once(clients: list[ClientConnection], sender: int, text: str) ->
 
 
 def _handshake_reply(method: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
-    """Başvuru: RFC 6455 4.2.1–4.2.2'ye göre sunucunun yanıtı."""
+    """Referans: RFC 6455 4.2.1–4.2.2'ye göre sunucunun yanıtı."""
     lowered = {name.lower(): value for name, value in headers.items()}
 
     def tokens(name: str) -> set[str]:
@@ -745,7 +753,7 @@ async def validate_handshake(ns: Namespace) -> None:
     for label, method, headers in cases:
         await _check_handshake(func, label, method, headers)
     if ns.hidden:
-        with hidden_case("Connection başlığında büyük harfli ve boşluklu jeton listesi"):
+        with hidden_case("Connection başlığında büyük harfli ve boşluklu değer listesi"):
             first = cases[0][2]
             await _check_handshake(func, "gizli", "GET", {**first, "Connection": "Keep-Alive ,  UPGRADE "})
 
@@ -771,11 +779,11 @@ async def _check_handshake(func: RemoteFunction, label: str, method: str, header
     if not ok:
         hint = {
             405: "El sıkışma yalnızca bir GET isteğidir.",
-            400: "Jeton listesini virgülle bölüp her parçayı `strip().lower()` edin; anahtar "
+            400: "Değer listesini virgülle bölüp her parçayı `strip().lower()` edin; anahtar "
             "`base64.b64decode(anahtar, validate=True)` ile tam 16 bayt olmalı.",
             426: "Sürüm 13 değilse (ya da yoksa) 426 ve `Sec-WebSocket-Version: 13` başlığı.",
-            101: "`Connection` bir jeton listesidir (`keep-alive, Upgrade`); başlık adları büyük/küçük "
-            "harfe duyarsızdır.",
+            101: "`Connection` virgülle ayrılmış bir değer listesidir (`keep-alive, Upgrade`); başlık adları "
+            "büyük/küçük harfe duyarsızdır.",
         }[status]
         raise Mismatch(
             f"{label}: yanıt yanlış.",

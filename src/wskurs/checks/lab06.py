@@ -137,21 +137,7 @@ async def join_and_cleanup(ns: Namespace) -> None:
                     hint="İstemci ayrılınca bağlantıyı odanın kümesinden silin.",
                 )
 
-            await c.send(ns.rng.choice(["bu JSON değil {", "{'tek': 'tırnak'}", "[1, 2", ""]))
-            rooms = await _wait_for_rooms(server, {big: 1})
-            if rooms != {big: 1}:
-                ghost = rooms.get(small)
-                raise Mismatch(
-                    "Hatayla kopan bağlantı odada hayalet üye olarak kaldı." if ghost else "Boşalan oda silinmedi.",
-                    expected={big: 1},
-                    got=rooms,
-                    hint=(
-                        "`json.loads` hatası `WebSocketDisconnect` değildir: temizliği `except` yerine "
-                        "`finally` bloğuna koyun."
-                        if ghost
-                        else "Son üye de çıkınca odayı sözlükten silin."
-                    ),
-                )
+            await _ends_cleanly(server, c, small, {big: 1}, ns.rng.choice(BROKEN_JSON))
             await b.close()
             rooms = await _wait_for_rooms(server, {})
             if rooms != {}:
@@ -159,6 +145,60 @@ async def join_and_cleanup(ns: Namespace) -> None:
         finally:
             for ws in members_of:
                 await ws.close()
+
+
+BROKEN_JSON = ["bu JSON değil {", "{'tek': 'tırnak'}", "[1, 2", ""]
+"""6.1'de tek üyeli odanın üyesine gönderilen bozuk JSON metinleri."""
+
+
+async def _closed_soon(ws: ClientConnection) -> bool:
+    """Bağlantı kısa sürede kapanıyor mu (sunucu handler'ı bitti mi)? Gelen mesajlar önemsizdir."""
+    try:
+        await asyncio.wait_for(ws.wait_closed(), timeout=scaled(0.5))
+    except TimeoutError:
+        return False
+    return True
+
+
+async def _ends_cleanly(server: RunningServer, ws: ClientConnection, room: str, rest: dict[str, int], bad: str) -> None:
+    """Tek üyeli ``room``'un üyesi: önce bozuk JSON, bağlantı açık kalırsa ikili bir mesaj, o da
+    açık kalırsa normal ayrılış. Bağlantı hangi yolla biterse bitsin oda silinmelidir. Bozuk
+    JSON'u yakalayıp yanıtlamak da doğrudur (bölümün okuma döngüsü gibi): üye o zaman odada kalır."""
+    ended_by = None
+    for what, payload in (
+        ("bozuk JSON'da `json.loads`'un hatası", bad),
+        ("ikili mesajda `receive_text()`'in hatası", b"\x00"),
+    ):
+        with contextlib.suppress(ConnectionClosed):
+            await ws.send(payload)
+        if await _closed_soon(ws):
+            ended_by = what
+            break
+    if ended_by is None:
+        await ws.close()
+    rooms = await _wait_for_rooms(server, rest)
+    if rooms == rest:
+        return
+    if rooms.get(room):
+        raise Mismatch(
+            "Bağlantısı bittiği hâlde üye odada hayalet üye olarak kaldı; bağlantıyı bitiren: "
+            f"{ended_by or 'istemcinin ayrılışı'}.",
+            expected=rest,
+            got=rooms,
+            hint=(
+                "Handler bir hatayla bitti; o hata `WebSocketDisconnect` değildir. Temizliği, bağlantı nasıl "
+                "biterse bitsin çalışan `finally` bloğuna koyun (hatayı yakalayıp yanıt verip döngüde kalmak da "
+                "doğrudur: o zaman bağlantı bitmez)."
+                if ended_by
+                else "İstemci ayrılınca bağlantıyı odanın kümesinden silin (`finally`)."
+            ),
+        )
+    raise Mismatch(
+        "Boşalan oda silinmedi.",
+        expected=rest,
+        got=rooms,
+        hint="Son üye de çıkınca odayı sözlükten silin.",
+    )
 
 
 # 6.2 ----------------------------------------------------------------------------------------
@@ -173,7 +213,7 @@ async def _join(server: RunningServer, room: str, name: str, **options: Any) -> 
             "Katılma onayı beklenen biçimde değil.",
             expected=repr(f"katıldın: {room}"),
             got=repr(confirmation),
-            hint="Üyeyi odaya ekledikten sonra `katıldın: {oda}` metnini yalnızca ona gönderin.",
+            hint="Üyeyi odaya ekleyip `katıldın: {oda}` metnini yalnızca ona gönderin.",
         )
     return ws
 
@@ -268,15 +308,19 @@ async def slow_member(ns: Namespace) -> None:
         counts = [0] * len(readers)
         order_ok = [True] * len(readers)
 
+        strangers: list[str] = []
+
         async def read(index: int, ws: ClientConnection) -> None:
             with contextlib.suppress(ConnectionClosed):
                 async for message in ws:
-                    if isinstance(message, str) and message.startswith("Gonderen: "):
-                        number = int(message[len("Gonderen: ") :].split(" ", 1)[0])
-                        order_ok[index] &= number == counts[index]
-                        counts[index] += 1
-                        if counts[index] == FLOOD_COUNT:
-                            return
+                    head = message[len("Gonderen: ") :].split(" ", 1)[0] if isinstance(message, str) else ""
+                    if not (isinstance(message, str) and message.startswith("Gonderen: ") and head.isdigit()):
+                        strangers.append(short(message, 80))
+                        continue
+                    order_ok[index] &= int(head) == counts[index]
+                    counts[index] += 1
+                    if counts[index] == FLOOD_COUNT:
+                        return
 
         tasks = [asyncio.create_task(read(i, ws)) for i, ws in enumerate(readers)]
         stack.callback(lambda: [task.cancel() for task in tasks])
@@ -297,6 +341,13 @@ async def slow_member(ns: Namespace) -> None:
             elif time.perf_counter() - last_change > scaled(1.0):
                 break
         elapsed = time.perf_counter() - started
+        if min(counts) < FLOOD_COUNT and strangers:
+            raise Mismatch(
+                "Okuyan üyelere beklenmeyen biçimde mesajlar geldi.",
+                expected="'Gonderen: <mesaj>' (6.2'deki gibi f\"{ad}: {mesaj}\")",
+                got=f"ör. {strangers[0]} (okuyan üyelere ulaşan: {counts})",
+                hint="6.2'deki protokolün aynısı: onay `katıldın: {oda}`, diğerlerine `{ad}: {mesaj}`.",
+            )
         if min(counts) < FLOOD_COUNT:
             raise Mismatch(
                 "Okumayan bir üye varken diğer üyelere mesajların hepsi ulaşmadı: teslim durdu.",
@@ -474,7 +525,7 @@ async def precise_errors(ns: Namespace) -> None:
         ("yanlış tür", '{"type": "move", "x": "a", "y": 1}', {"x"}),
         ("aralık dışı", '{"type": "move", "x": 12, "y": 1}', {"x"}),
         ("iki hata birden", '{"type": "move"}', {"x", "y"}),
-        ("ikili çerçeve", b"\x00\x01", {"frame"}),
+        ("ikili mesaj", b"\x00\x01", {"frame"}),
         ("geçerli hamle", '{"type": "move", "x": 1, "y": 2}', (1, 2)),
         # Sınırlar: 0 ve 9 geçerli, -1 ve 10 geçersiz (her iki koordinatta).
         ("en küçük hamle", move(0, 0), (0, 0)),
@@ -484,7 +535,7 @@ async def precise_errors(ns: Namespace) -> None:
         ("x = -1", move(-1, y), {"x"}),
         ("y = 10", move(x, 10), {"y"}),
         ("boş metin", "", {"json"}),
-        ("boş ikili çerçeve", b"", {"frame"}),
+        ("boş ikili mesaj", b"", {"frame"}),
         ("başka bir geçerli hamle", move(x, y), (x, y)),
     ]
     async with run_app(app) as server:
@@ -510,33 +561,67 @@ async def precise_errors(ns: Namespace) -> None:
                             hint="Sınırlar dahil: 0 ve 9 geçerli koordinatlardır." if label.startswith("en ") else None,
                         )
                     continue
-                errors = reply.get("errors") if isinstance(reply, dict) else None
-                shape_ok = (
-                    isinstance(reply, dict)
-                    and reply.get("type") == "error"
-                    and isinstance(errors, list)
-                    and all(isinstance(e, dict) and isinstance(e.get("problem"), str) and e["problem"] for e in errors)
-                )
-                got_fields = {e.get("field") for e in errors} if shape_ok and isinstance(errors, list) else None
-                if not shape_ok or got_fields != fields:
-                    raise Mismatch(
-                        f"'{label}' için hata yanıtı alanı ve sorunu doğru söylemiyor.",
-                        expected=f"{ERROR_SHAPE}, alanlar: {sorted(fields)}",
-                        got=json.dumps(reply, ensure_ascii=False)[:200],
-                        hint=(
-                            "`ValidationError.errors()` içindeki her hatanın `loc`'unu alan adı yapın; "
-                            "JSON çözülemiyorsa alan 'json', ikili çerçevede 'frame'."
-                        ),
-                    )
+                _check_error_reply(label, reply, fields)
         except Mismatch as mismatch:
             if ws.close_code is not None:
                 mismatch.hint = (
                     "Bağlantı her hatalı girdiden sonra açık kalmalı: hatayı yakalayıp yanıtlayın. İkili bir "
-                    "çerçevede `receive_text()` hata fırlatır; `receive()` kullanın."
+                    "mesajda `receive_text()` hata fırlatır; `receive()` kullanın."
                 )
             raise
         finally:
             await ws.close()
+
+
+def _field_name(value: Any) -> str | None:
+    """``field``'ın kabul edilen biçimleri: bir metin (``"x"``, ``"json"``) ya da pydantic'in
+    ``loc``'u gibi metin/sayılardan oluşan bir liste (``["x"]``; birden çok parça noktayla
+    birleştirilir). Başka bir biçimse ``None``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(part, str | int) and not isinstance(part, bool) for part in value):
+        return ".".join(str(part) for part in value)
+    return None
+
+
+def _check_error_reply(label: str, reply: Any, fields: set[str]) -> None:
+    """Bir hata yanıtını denetler; yanıtın biçimi ne olursa olsun hata vermez, neyi beklediğini söyler."""
+    shown = json.dumps(reply, ensure_ascii=False)[:200]
+    errors = reply.get("errors") if isinstance(reply, dict) else None
+    if not isinstance(reply, dict) or reply.get("type") != "error" or not isinstance(errors, list) or not errors:
+        raise Mismatch(
+            f"'{label}' için yanıt bir hata yanıtı değil.",
+            expected=f"{ERROR_SHAPE}, alanlar: {sorted(fields)}",
+            got=shown,
+            hint='Hatalı girdiye `type` alanı "error" olan ve boş olmayan bir `errors` listesi taşıyan bir JSON '
+            "nesnesi gönderin.",
+        )
+    names: set[str] = set()
+    for item in errors:
+        name = _field_name(item.get("field")) if isinstance(item, dict) else None
+        problem = item.get("problem") if isinstance(item, dict) else None
+        if name is None or not isinstance(problem, str) or not problem.strip():
+            raise Mismatch(
+                f"'{label}' için `errors` listesindeki bir öğe beklenen biçimde değil.",
+                expected='{"field": "x" (ya da ["x"]), "problem": "<boş olmayan bir açıklama>"}',
+                got=json.dumps(item, ensure_ascii=False)[:160],
+                hint="`field` bir metin ya da pydantic'in `loc`'u gibi bir liste olabilir; `problem` boş "
+                "olmayan bir metin (ör. pydantic'in `msg`'i).",
+            )
+        names.add(name)
+    if names != fields:
+        empty = "" in names
+        raise Mismatch(
+            f"'{label}' için hata yanıtı alanları doğru söylemiyor.",
+            expected=f"alanlar: {sorted(fields)}",
+            got=f"alanlar: {sorted(names)} ({shown})",
+            hint=(
+                "JSON hiç çözülemeyince pydantic'in `loc`'u boştur (`()`): o zaman `field` \"json\" olsun."
+                if empty
+                else "`ValidationError.errors()` içindeki her hata için bir öğe; `field` hatanın `loc`'u. JSON "
+                'çözülemiyorsa "json", ikili bir mesajda "frame".'
+            ),
+        )
 
 
 # 6.6 ----------------------------------------------------------------------------------------
@@ -553,11 +638,14 @@ async def _check_after(history: Any, kept: list[dict[str, Any]], last: int, son:
         got = await history.method("sonrakiler", son)
     except RemoteError as exc:
         raise Mismatch(f"{label}: sonrakiler({son}) hata verdi.", got=exc.error[:200]) from None
-    if not isinstance(got, dict) or got.get("type") != "history":
+    if not isinstance(got, dict) or got.get("type") != "history" or not isinstance(got.get("messages"), list):
         raise Mismatch(
             f"{label}: sonrakiler({son}) beklenen sözlüğü döndürmüyor.",
-            expected='{"type": "history", "messages": [...], "eksik": ...}',
+            expected='{"type": "history", "messages": [<liste>], "eksik": ...}',
             got=short(got, 160),
+            hint="`messages` bir liste olmalı (ör. `[kayit for kayit in self.mesajlar if ...]`; deque değil)."
+            if isinstance(got, dict) and got.get("type") == "history"
+            else None,
         )
     sequences = [m.get("sequence") if isinstance(m, dict) else m for m in got.get("messages", [])]
     wanted = [m["sequence"] for m in want["messages"]]
@@ -699,13 +787,17 @@ async def lifespan_push(ns: Namespace) -> None:
     # Görev listesi çekirdeğin kendi bildirimidir: yalnızca erken ve açık bir *kalma* nedeni. Geride
     # kalan görevi yargıç ayrıca dışarıdan görür: uygulamayı ikinci kez başlatır ve duyuruları dinler.
     before = Counter(await ns.tasks())
+    cleanups = len(await _cleanups(ns))
     try:
         async with run_app(app) as server:
             first = await _announcements(server, FIRST_RUN_UNTIL, 2)
     except Mismatch as mismatch:
         raise _lifespan_failed(mismatch) from None
+    # Sunucu durdu: lifespan döndü. Görevi iptal edip *bekleyen* bir lifespan, `duyur`'un
+    # temizliği (TEMIZLIK_SURESI kadar sürer) bitmeden dönemez; yalnızca `cancel()` diyen döner.
+    cleaned_before_return = len(await _cleanups(ns)) > cleanups
     leftover: list[str] = []
-    for _ in range(20):
+    for _ in range(40):
         leftover = sorted((Counter(await ns.tasks()) - before).elements())
         if "duyur" not in leftover:
             break
@@ -717,7 +809,27 @@ async def lifespan_push(ns: Namespace) -> None:
             got=f"çalışan görev(ler): {leftover}",
             hint=_LEFT_RUNNING_HINT,
         )
+    if not cleaned_before_return:
+        cancelled_later = len(await _cleanups(ns)) > cleanups
+        raise Mismatch(
+            "Lifespan, itme görevinin bitmesini beklemeden döndü."
+            if cancelled_later
+            else "İtme görevi sunucu dururken temizliğini bitirmedi.",
+            expected="sunucu durduğunda `duyur`'un temizliğinin bitmiş olması (`temizlik_bitti`'ye bir kayıt)",
+            got="lifespan döndüğünde temizlik henüz sürüyordu; ancak sonra bitti"
+            if cancelled_later
+            else "`temizlik_bitti`'ye hiçbir kayıt eklenmedi",
+            hint="`cancel()` görevi yalnızca iptale *çağırır*; görev temizliğini `finally`'de yapar ve ancak "
+            "sonra biter. `gorev.cancel()`'dan sonra `with suppress(asyncio.CancelledError): await gorev` "
+            "deyin: lifespan görev bitmeden dönmesin.",
+        )
     await _no_task_survives(app, first[-1][0])
+
+
+async def _cleanups(ns: Namespace) -> list[Any]:
+    """Lab'daki ``duyur``'un temizliğini bitirdikçe eklediği kayıtlar (``temizlik_bitti`` listesi)."""
+    value = await ns.read("temizlik_bitti", list, what="bir liste (lab'ın hazır kodundaki `temizlik_bitti`)")
+    return value if isinstance(value, list) else []
 
 
 async def _no_task_survives(app: Any, last_seen: int) -> None:
