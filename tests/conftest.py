@@ -25,6 +25,7 @@ INDEPENDENT_TESTS = frozenset(
     {
         "test_notebook_rerun.py",
         "test_checks_edges.py",
+        "test_checks_late.py",
         "test_nbval_modes.py",
         "test_lying_agent.py",
         "test_dead_proxy.py",
@@ -46,6 +47,7 @@ LONGEST_FIRST = (
     "test_fresh_clone.py",
     "test_notebook_rerun.py",
     "test_checks_edges.py",
+    "test_checks_late.py",
     "test_lying_agent.py",
 )
 
