@@ -17,9 +17,11 @@ import contextlib
 import inspect
 import itertools
 import os
+import re
 import sys
 import traceback
-from collections.abc import Coroutine
+import warnings
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
@@ -103,12 +105,40 @@ def _qualified(kind: type) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
 
+_UNAWAITED = re.compile(r"coroutine '([^']+)' was never awaited")
+
+
+@contextlib.contextmanager
+def _watch_unawaited(found: list[str]) -> Iterator[None]:
+    """Kontrol süresince "coroutine ... was never awaited" uyarılarını (eksik ``await``) toplar.
+
+    Her coroutine adı için uyarı bir kez gösterilir. Filtre uyarının kontrole her seferinde ulaşmasını
+    sağlar (varsayılan filtre aynı yerden gelen uyarıyı bir kez gösterir, ikinci denemede kontrol onu
+    görmezdi).
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("always", message=r"coroutine .* was never awaited", category=RuntimeWarning)
+        original = warnings.showwarning
+
+        def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+            match = _UNAWAITED.search(str(message))
+            if match is not None and issubclass(category, RuntimeWarning):
+                if match.group(1) in found:
+                    return  # boşa dönen bir döngü saniyede binlerce kez uyarır: bir kez göstermek yeter
+                found.append(match.group(1))
+            original(message, category, *args, **kwargs)
+
+        warnings.showwarning = show
+        yield
+
+
 class _Session:
     """Bir kontrolün süresince yargıcın isteklerini yanıtlar; başlattığı her şeyi sonunda durdurur."""
 
     def __init__(self, values: dict[str, Any], watchdog: WatchdogReport) -> None:
         self.values = values
         self.watchdog = watchdog
+        self.unawaited: list[str] = []
         self.handles: dict[str, Any] = {}
         self.servers: dict[str, RunningServer | Server] = {}
         self._ids = itertools.count(1)
@@ -243,7 +273,11 @@ class _Session:
         if op == "validate":
             return self._validate(self._target(args), args)
         if op == "status":
-            return {"blocked": self.watchdog.fired, "seconds": self.watchdog.blocked_for}
+            return {
+                "blocked": self.watchdog.fired,
+                "seconds": self.watchdog.blocked_for,
+                "unawaited": self.unawaited[:5],
+            }
         if op == "tasks":
             names = []
             for task in asyncio.all_tasks():
@@ -348,6 +382,8 @@ async def ask_judge(exercise_id: str, values: dict[str, Any]) -> Verdict:
     keep_interruptible()
     async with loop_watchdog(scaled(BLOCK_LIMIT)) as watchdog:
         session = _Session(values, watchdog)
+        unawaited = _watch_unawaited(session.unawaited)
+        unawaited.__enter__()
         tasks: set[asyncio.Task[None]] = set()
         try:
             try:
@@ -381,6 +417,7 @@ async def ask_judge(exercise_id: str, values: dict[str, Any]) -> Verdict:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await session.close()
+            unawaited.__exit__(None, None, None)
 
 
 # Öğrencinin hücresindeki `await check("N.k")` ---------------------------------------------------
