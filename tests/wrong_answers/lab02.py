@@ -77,8 +77,70 @@ WRONG = {
     """,
 }
 
+# Sınırı kaçıran yanlış cevaplar: görünür durumlarda da kalmalılar (tests/test_checks_edges.py).
+MUTANTS = {
+    # Yalnızca zaman aşımı yakalanıyor: kaybolan alıcıya gönderim `WebSocketDisconnect` fırlatır,
+    # hata yayından çıkar ve gönderenin bağlantısını düşürür ("hata göndereni etkilemesin" tutmaz).
+    "2.4": [
+        """
+        for istemci in list(hizli_istemciler):
+            if istemci is gonderen:
+                continue
+            try:
+                await asyncio.wait_for(istemci.send_text(metin), timeout=SEND_TIMEOUT)
+            except TimeoutError:
+                hizli_istemciler.discard(istemci)
+    """,
+    ],
+    "2.5": [
+        # close()'tan sonra döngü sürüyor: bir sonraki receive_text() sunucunun kendi kapanışını
+        # WebSocketDisconnect(1000) olarak verir ve bir de "istemci" kaydı eklenir.
+        """
+        await websocket.accept()
+        try:
+            while True:
+                mesaj = await websocket.receive()
+                if mesaj["type"] == "websocket.disconnect":
+                    raise WebSocketDisconnect(mesaj.get("code", 1005))
+                if mesaj.get("text") is None:
+                    await websocket.close(code=1003, reason="Yalnızca metin mesajları kabul edilir")
+                    kapanislar.append(["sunucu", 1003])
+                elif mesaj["text"] == "bitir":
+                    await websocket.send_text("hoşça kal")
+                    await websocket.close(code=1000, reason="Görüşmek üzere")
+                    kapanislar.append(["sunucu", 1000])
+                else:
+                    await websocket.send_text(mesaj["text"])
+        except WebSocketDisconnect as exc:
+            kapanislar.append(["istemci", exc.code])
+    """,
+        # Aynı hata, kayıt finally'de: close()'tan sonra okunan kapanış kaydı "istemci" yapar.
+        """
+        await websocket.accept()
+        kim, kod = "istemci", 1005
+        try:
+            while True:
+                metin = await websocket.receive_text()
+                if metin == "bitir":
+                    kim, kod = "sunucu", 1000
+                    await websocket.send_text("hoşça kal")
+                    await websocket.close(code=1000, reason="Görüşmek üzere")
+                else:
+                    await websocket.send_text(metin)
+        except WebSocketDisconnect as exc:
+            kim, kod = "istemci", exc.code
+        except KeyError:
+            kim, kod = "sunucu", 1003
+            await websocket.close(code=1003, reason="Yalnızca metin mesajları kabul edilir")
+        finally:
+            kapanislar.append([kim, kod])
+    """,
+    ],
+}
+
 # Sınır mutantları: eski kontrollerin geçirdiği, yargıcın sınır durumlarının yakaladığı yanlışlar.
 EDGES = {
+    "2.4": MUTANTS["2.4"][0],
     # Boş metin mesajı ikili sanılıp reddediliyor.
     "2.3": """
         await websocket.accept()

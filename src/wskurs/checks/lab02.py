@@ -280,7 +280,7 @@ def _describe(text: str) -> str:
     return repr(text)
 
 
-@exercise("2.4", title="Takılan alıcıyı düşürmek", points=3, timeout=20.0)
+@exercise("2.4", title="Takılan alıcıyı düşürmek", points=3, timeout=30.0)
 async def drop_stalled_peer(ns: Namespace) -> None:
     app = await ns.get("hizli_app", FastAPI, what="bir FastAPI uygulaması")
     payload = "x" * STALL_SIZE
@@ -337,7 +337,111 @@ async def drop_stalled_peer(ns: Namespace) -> None:
             stalled.abort()
             await sender.stop()
             await reader.stop()
+        try:
+            await _vanished_peer(url, sender_ws, reader_ws, payload)
+        finally:
             await close_all(sender_ws, reader_ws)
+
+
+class _Tally:
+    """Arka planda okuyan istemci: izin verilen her metni sayar, ilk beklenmeyeni saklar."""
+
+    def __init__(self, ws: ClientConnection, allowed: set[str]) -> None:
+        self.ws = ws
+        self.allowed = allowed
+        self.counts: dict[str, int] = dict.fromkeys(allowed, 0)
+        self.wrong: str | None = None
+        self.closed: int | None = None
+        self.task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        try:
+            async for message in self.ws:
+                text = message if isinstance(message, str) else repr(message)
+                if text in self.counts:
+                    self.counts[text] += 1
+                elif self.wrong is None:
+                    self.wrong = text
+        except ConnectionClosed as exc:
+            self.closed = close_code(exc)
+            return
+        self.closed = self.ws.close_code or 1000
+
+    async def stop(self) -> None:
+        self.task.cancel()
+        await asyncio.gather(self.task, return_exceptions=True)
+
+
+async def _vanished_peer(url: str, sender_ws: ClientConnection, reader_ws: ClientConnection, payload: str) -> None:
+    """Yayın bir alıcıya gönderirken o alıcı kaybolur: gönderim zaman aşımıyla değil, hemen bir hatayla
+    (starlette'te `WebSocketDisconnect(1006)`, sonraki gönderimlerde `RuntimeError`) biter.
+
+    Kaybolan alıcı ``V`` hiç okumaz ama kendisi büyük mesajlar gönderir: handler'ı ``V``'ye yankı
+    gönderirken tıkanır, yani ``V`` kümede kalır ve sunucunun ona yazma yolu tıkalıdır. Gönderenin
+    yankısı gelince yayın ``V``'ye gönderimde beklemektedir (yankı yayından önce gider); tam o anda
+    ``V``'nin bağlantısı koparılır. Yalnızca ``TimeoutError`` yakalayan bir yayında hata göndereni düşürür.
+    """
+    last, after = "kayboldu", "yine"
+    sender = _Tally(sender_ws, {OTHERS.format(payload), ECHO.format(last), ECHO.format(after)})
+    reader = _Tally(reader_ws, {OTHERS.format(payload), OTHERS.format(last), OTHERS.format(after)})
+    vanishing = await open_stalled_client(url)
+    flood: asyncio.Task[None] | None = None
+    try:
+
+        async def send_all() -> None:
+            for _ in range(STALL_MESSAGES):
+                await vanishing.send_text(payload)
+
+        flood = asyncio.create_task(send_all())
+        # V'nin handler'ı kendi yankısında tıkanınca V'nin yayınları kesilir: okuyan alıcının sayısı durur.
+        seen: list[int] = []
+
+        def settled() -> bool:
+            seen.append(reader.counts[OTHERS.format(payload)])
+            return len(seen) > 10 and seen[-1] == seen[-7]
+
+        if not await wait_until(settled, timeout=10, step=0.05) or seen[-1] >= STALL_MESSAGES:
+            return  # V hiç tıkanmadı (ölçülemedi): bu aşama bir şey söylemez
+        await sender_ws.send(last)
+        if not await wait_until(lambda: sender.counts[ECHO.format(last)] > 0 or sender.closed is not None, STEP):
+            raise Mismatch(
+                "Bir alıcı tıkanmışken gönderen kendi yankısını almadı.",
+                expected=repr(ECHO.format(last)),
+                got="yanıt yok",
+            )
+        vanishing.abort()  # yayın şu an V'ye gönderimde bekliyor
+        delivered = await wait_until(
+            lambda: reader.counts[OTHERS.format(last)] > 0 and sender.closed is None, STEP, step=0.05
+        )
+        if delivered and sender.closed is None:
+            await sender_ws.send(after)
+            delivered = await wait_until(
+                lambda: sender.counts[ECHO.format(after)] > 0 and reader.counts[OTHERS.format(after)] > 0,
+                STEP,
+                step=0.05,
+            )
+        if not delivered:
+            raise Mismatch(
+                "Yayın bir alıcıya gönderirken o alıcının bağlantısı koptu; hata göndereni etkiledi.",
+                expected=f"gönderenin bağlantısı açık kalsın, okuyan alıcı {OTHERS.format(last)!r} alsın",
+                got=(f"gönderenin bağlantısı kapandı (kod {sender.closed})" if sender.closed is not None else "")
+                or "okuyan alıcıya yayın ulaşmadı",
+                hint="Kaybolan bir alıcıya gönderim zaman aşımıyla değil, hemen bir hatayla biter: starlette "
+                "`WebSocketDisconnect` (kod 1006), aynı alıcıya sonraki gönderimlerde `RuntimeError` fırlatır. "
+                "Yayında `except (TimeoutError, WebSocketDisconnect, RuntimeError):` ile yalnızca o alıcıyı çıkarın.",
+            )
+        if sender.wrong is not None or reader.wrong is not None:
+            raise Mismatch(
+                "Kaybolan alıcıdan sonra beklenmeyen bir mesaj geldi.",
+                got=_describe(sender.wrong or reader.wrong or ""),
+            )
+    finally:
+        vanishing.abort()
+        if flood is not None:
+            flood.cancel()
+            await asyncio.gather(flood, return_exceptions=True)
+        await sender.stop()
+        await reader.stop()
 
 
 # 2.5 --------------------------------------------------------------------------------
@@ -390,6 +494,19 @@ def _check_entries(got: list[object], expected: list[list[object]], when: str) -
                 if server_side
                 else "Bağlantı bitince handler `kapanislar.append([kim, kod])` ile bir kayıt eklemeli."
             ),
+        )
+    server_codes = {entry[1] for entry in expected if entry[0] == "sunucu"}
+    if any(
+        isinstance(entry, list) and len(entry) == 2 and entry[0] == "istemci" and entry[1] in server_codes
+        for entry in got
+    ):
+        raise Mismatch(
+            f"{when} handler `close()`'tan sonra okumayı sürdürdü; sunucunun kendi kapanışı istemcininki sanıldı.",
+            expected=shown,
+            got=", ".join(map(_show, got)),
+            hint="`close()`'tan sonraki `receive_text()`/`receive()` sunucunun kendi kapanış kodunu "
+            "(`WebSocketDisconnect` ya da `websocket.disconnect` mesajı olarak) geri verir; onu istemcinin "
+            "kapanışı diye kaydetmeyin. `close()`'tan hemen sonra döngüden çıkın (`break` ya da `return`).",
         )
     if len(got) > len(expected):
         raise Mismatch(
@@ -532,10 +649,22 @@ async def who_closed(ns: Namespace) -> None:
                 closes = [(ns.rng.randint(4000, 4999), "ilk"), (1000, "ikinci")]
                 await _client_close(ns, server, closes, "İki istemci aynı anda kapattığında")
 
-        if any("Exception in ASGI application" in line for line in await server.read_log()):
+        log = await server.read_log()
+        if any("Exception in ASGI application" in line for line in log):
+            after_close = any(
+                'Need to call "accept" first' in line
+                or "once a close message has been sent" in line
+                or 'Cannot call "receive" once a disconnect' in line
+                for line in log
+            )
             raise Mismatch(
-                "Handler bir hatayla bitti.",
+                "Handler `close()`'tan sonra okumayı ya da göndermeyi sürdürdü ve bir hatayla bitti."
+                if after_close
+                else "Handler bir hatayla bitti.",
                 expected="her bağlantının handler'ı hatasız bitsin",
                 got="sunucu günlüğünde 'Exception in ASGI application'",
-                hint="Bağlantı kapandıktan sonra `receive()` ya da `send_text()` çağırmayın.",
+                hint="`close()`'tan hemen sonra döngüden çıkın (`break` ya da `return`): kapanmış bağlantıda "
+                "`receive_text()` `RuntimeError` fırlatır."
+                if after_close
+                else "Bağlantı kapandıktan sonra `receive()` ya da `send_text()` çağırmayın.",
             )
