@@ -1,4 +1,4 @@
-"""Lab 2–7 kontrollerinin sınırları: çözüm, yargıcın seçtiği farklı girdilerle ve öğretmenin
+"""Lab 1–7 kontrollerinin sınırları: çözüm, yargıcın seçtiği farklı girdilerle ve öğretmenin
 gizli durumlarıyla da tam puan alır; ``tests/wrong_answers/labNN.py`` içindeki ``MUTANTS``
 (sınırı kaçıran yanlış cevaplar: ``n < 127``, ``min_length=2``…) görünür durumlarda kalır.
 
@@ -36,7 +36,7 @@ from labtools import LAB_FILES, submission
 pytestmark = pytest.mark.yavas
 
 _COUNTER = itertools.count(1)
-EDGE_LABS = [name for name in LAB_FILES if name[:5] in {"lab02", "lab03", "lab04", "lab05", "lab06", "lab07"}]
+EDGE_LABS = [name for name in LAB_FILES if name[:5] in {"lab01", "lab02", "lab03", "lab04", "lab05", "lab06", "lab07"}]
 
 
 @contextlib.contextmanager
