@@ -77,6 +77,14 @@ WRONG = {
     """,
 }
 
+WRONG["2.6"] = """
+    # Yalnızca yankıyı sınayan test: ikili mesajın 1003 ile reddedildiğini hiç denetlemiyor.
+    client = TestClient(app)
+    with client.websocket_connect("/ws") as websocket:
+        websocket.send_text("merhaba")
+        assert websocket.receive_text() == "Mesajınız: merhaba"
+"""
+
 # Sınırı kaçıran yanlış cevaplar: görünür durumlarda da kalmalılar (tests/test_checks_edges.py).
 MUTANTS = {
     # Yalnızca zaman aşımı yakalanıyor: kaybolan alıcıya gönderim `WebSocketDisconnect` fırlatır,
@@ -90,6 +98,36 @@ MUTANTS = {
                 await asyncio.wait_for(istemci.send_text(metin), timeout=SEND_TIMEOUT)
             except TimeoutError:
                 hizli_istemciler.discard(istemci)
+    """,
+    ],
+    "2.6": [
+        # Kapanış bekleniyor ama kodu denetlenmiyor: 1000 ile kapatan endpoint de geçer.
+        """
+        client = TestClient(app)
+        with client.websocket_connect("/ws") as websocket:
+            websocket.send_text("merhaba")
+            assert websocket.receive_text() == "Mesajınız: merhaba"
+            websocket.send_bytes(b"\\x00")
+            try:
+                websocket.receive_text()
+            except WebSocketDisconnect:
+                pass
+            else:
+                raise AssertionError("kapanmadı")
+    """,
+        # Yanıtın yalnızca mesajı içerdiğine bakılıyor: öneksiz yankı da geçer.
+        """
+        client = TestClient(app)
+        with client.websocket_connect("/ws") as websocket:
+            websocket.send_text("merhaba")
+            assert "merhaba" in websocket.receive_text()
+            websocket.send_bytes(b"\\x00")
+            try:
+                websocket.receive_text()
+            except WebSocketDisconnect as exc:
+                assert exc.code == 1003
+            else:
+                raise AssertionError("kapanmadı")
     """,
     ],
     "2.5": [

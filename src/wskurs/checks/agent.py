@@ -39,7 +39,7 @@ from wskurs.engine.server import RunningServer, start_server
 from wskurs.engine.timing import scaled
 from wskurs.engine.watchdog import WatchdogReport, keep_interruptible, loop_watchdog
 
-__all__ = ["BLOCK_LIMIT", "AgentError", "Verdict", "ask_judge", "check", "local_judge"]
+__all__ = ["BLOCK_LIMIT", "AgentError", "Verdict", "ask_judge", "check", "local_judge", "relay_app"]
 
 BLOCK_LIMIT = 3.0
 """Bir kontrol sırasında event loop en fazla bu kadar saniye kilitli kalabilir."""
@@ -130,6 +130,69 @@ def _watch_unawaited(found: list[str]) -> Iterator[None]:
 
         warnings.showwarning = show
         yield
+
+
+def relay_app(base_url: str) -> Any:
+    """Yargıcın bir WebSocket sunucusunu çekirdekte bir ASGI uygulaması gibi gösterir.
+
+    Öğrencinin ``TestClient(app)`` ile yazdığı test bu uygulamaya bağlanır; uygulama her bağlantıyı
+    yargıcın ``base_url`` + yol adresine aktarır: mesajlar iki yönde olduğu gibi gider, yargıcın
+    sunucusunun kapanış kodu ve gerekçesi ``TestClient``'a aynen ulaşır, el sıkışmayı reddederse
+    bağlantı kabul edilmeden kapanır. Böylece test, yargıcın seçtiği (doğru ya da bozuk) bir
+    endpoint'e karşı çalışır ve sonucunu yargıç kendisi görür.
+    """
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["type"] != "websocket":
+            await send({"type": "http.response.start", "status": 404, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        query = scope.get("query_string", b"").decode("latin-1")
+        target = base_url.rstrip("/") + scope["path"] + (f"?{query}" if query else "")
+        await receive()  # websocket.connect
+        try:
+            upstream = await connect(target, proxy=None, open_timeout=scaled(5), ping_interval=None)
+        except Exception:
+            await send({"type": "websocket.close", "code": 1008, "reason": ""})
+            return
+        await send({"type": "websocket.accept"})
+
+        async def to_upstream() -> None:
+            while True:
+                message = await receive()
+                if message["type"] == "websocket.disconnect":
+                    await upstream.close(code=message.get("code", 1000) or 1000)
+                    return
+                data = message.get("text") if message.get("text") is not None else message.get("bytes")
+                if data is not None:
+                    await upstream.send(data)
+
+        async def from_upstream() -> None:
+            try:
+                async for data in upstream:
+                    key = "text" if isinstance(data, str) else "bytes"
+                    await send({"type": "websocket.send", key: data})
+            except ConnectionClosed:
+                pass
+            code = upstream.close_code or 1006
+            reason = upstream.close_reason or ""
+            await send({"type": "websocket.close", "code": code, "reason": reason})
+
+        tasks = [asyncio.ensure_future(to_upstream()), asyncio.ensure_future(from_upstream())]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await upstream.close()
+
+    return app
 
 
 class _Session:
@@ -272,6 +335,8 @@ class _Session:
             return protocol.encode(value)
         if op == "validate":
             return self._validate(self._target(args), args)
+        if op == "run_test":
+            return await self._run_test(self._target(args), str(args.get("url", "")))
         if op == "status":
             return {
                 "blocked": self.watchdog.fired,
@@ -285,6 +350,28 @@ class _Session:
                 names.append(getattr(coro, "__qualname__", None) or task.get_name())
             return sorted(str(name) for name in names)
         raise _Failure("bad_request", f"bilinmeyen işlem {op!r}")
+
+    @staticmethod
+    async def _run_test(func: Any, url: str) -> dict[str, Any]:
+        """Öğrencinin test fonksiyonunu (``test_x(app)``) yargıcın sunucusunu gösteren bir uygulamayla
+        çalıştırır. Testin kalması (``AssertionError`` ya da başka bir hata) bir sonuçtur, hata değil."""
+        if not callable(func):
+            raise _Failure("error", f"TypeError: {type(func).__name__} çağrılabilir değil")
+        app = relay_app(url)
+
+        def run() -> Any:
+            result = func(app)
+            if inspect.isawaitable(result):  # async def yazılmış test: kendi loop'unda
+                return asyncio.run(_awaited(result))
+            return result
+
+        try:
+            await asyncio.to_thread(run)
+        except NotImplementedError as exc:
+            raise _Failure("not_implemented", f"NotImplementedError: {exc}", _learner_line(exc)) from None
+        except Exception as exc:
+            return {"passed": False, "error": f"{type(exc).__name__}: {exc}"[:500], "line": _learner_line(exc)}
+        return {"passed": True}
 
     @staticmethod
     def _validate(adapter: Any, args: dict[str, Any]) -> dict[str, Any]:
@@ -326,6 +413,10 @@ class _Session:
                 await _stop(server)
         self.servers.clear()
         self.handles.clear()
+
+
+async def _awaited(value: Any) -> Any:
+    return await value
 
 
 async def _stop(server: RunningServer | Server) -> None:

@@ -1,5 +1,7 @@
 """Lab 2 — FastAPI ile WebSocket sunucusu: yayın, bağlı istemci sayısı, ikili mesajı
-reddetmek, takılan alıcıyı düşürmek, kimin hangi kodla kapattığını kaydetmek."""
+reddetmek, takılan alıcıyı düşürmek, kimin hangi kodla kapattığını kaydetmek ve kendi
+endpoint'ini ``TestClient`` ile test etmek (testi yargıç kendi doğru ve bozuk endpoint'lerine karşı
+çalıştırır)."""
 
 from __future__ import annotations
 
@@ -8,14 +10,16 @@ import json
 from collections.abc import Callable
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
 from wskurs.checks.client import STEP, close_all, close_code, open_ws, receive, short, wait_closed
 from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
+from wskurs.checks.errors import RemoteError
 from wskurs.checks.remote import RemoteServer
 from wskurs.engine.clients import open_stalled_client, wait_until
+from wskurs.engine.server import serve
 from wskurs.engine.timing import scaled
 
 __all__: list[str] = []
@@ -667,4 +671,100 @@ async def who_closed(ns: Namespace) -> None:
                 "`receive_text()` `RuntimeError` fırlatır."
                 if after_close
                 else "Bağlantı kapandıktan sonra `receive()` ya da `send_text()` çağırmayın.",
+            )
+
+
+# 2.6 --------------------------------------------------------------------------------
+
+
+def _judged_app(fault: str | None) -> FastAPI:
+    """2.3'ün sözleşmesini uygulayan bir endpoint; ``fault`` verilirse o yerinden bozuk."""
+    app = FastAPI()
+
+    @app.websocket("/ws")
+    async def endpoint(websocket: WebSocket) -> None:
+        await websocket.accept()
+        try:
+            while True:
+                message = await websocket.receive()
+                if message["type"] == "websocket.disconnect":
+                    return
+                if message.get("text") is None:
+                    if fault == "ikili":
+                        await websocket.close(code=1000)
+                    else:
+                        await websocket.close(code=1003, reason="Yalnızca metin mesajları kabul edilir")
+                    return
+                text = message["text"]
+                await websocket.send_text(text if fault == "onek" else ECHO.format(text))
+        except WebSocketDisconnect:
+            pass
+
+    return app
+
+
+FAULTS = {
+    "onek": "metni öneksiz (`Mesajınız: ` olmadan) geri gönderen",
+    "ikili": "ikili mesajda bağlantıyı 1003 yerine 1000 ile kapatan",
+}
+"""Öğrencinin testinin yakalaması gereken bozuk endpoint'ler: alıştırmanın saydığı iki özellik."""
+
+
+async def _run_learner_test(ns: Namespace, fault: str | None) -> dict[str, object]:
+    async with serve(_judged_app(fault)) as server:
+        try:
+            result = await ns.channel.request("run_test", name=TEST_NAME, url=server.base_ws_url, timeout=scaled(15))
+        except RemoteError as exc:
+            if exc.kind == "missing":
+                raise Mismatch(
+                    f"`{TEST_NAME}` tanımlı değil.",
+                    expected=f"`def {TEST_NAME}(app):` biçiminde bir test fonksiyonu",
+                    hint="Cevap hücresini çalıştırdınız mı? Fonksiyonun adını aynen yazın.",
+                ) from None
+            raise
+    if not isinstance(result, dict):
+        raise Mismatch("Test çalıştırılamadı.", got=short(result))
+    return result
+
+
+TEST_NAME = "test_metin_endpoint"
+
+
+@exercise("2.6", title="Endpoint'inizi test edin (TestClient)", points=2, timeout=40.0)
+async def learner_test(ns: Namespace) -> None:
+    info = await ns.get(TEST_NAME, None, what="bir test fonksiyonu")
+    if not info.description.callable:
+        raise Mismatch(
+            f"`{TEST_NAME}` bir fonksiyon değil.",
+            expected=f"`def {TEST_NAME}(app):`",
+            got=info.description.type,
+        )
+    if info.description.params is not None and info.description.params != 1:
+        raise Mismatch(
+            f"`{TEST_NAME}` tek parametre (`app`) almalı.",
+            expected=f"`def {TEST_NAME}(app):`",
+            got=f"{info.description.params} parametre",
+            hint="Test, denenecek uygulamayı parametre olarak alır: `TestClient(app)`.",
+        )
+    good = await _run_learner_test(ns, None)
+    if not good.get("passed"):
+        line = f" (satır {good['line']})" if good.get("line") else ""
+        raise Mismatch(
+            "Testiniz doğru çalışan bir endpoint'te kaldı.",
+            expected="2.3'ün sözleşmesine uyan endpoint'te testin geçmesi",
+            got=f"{good.get('error')}{line}",
+            hint='Metne `"Mesajınız: <mesaj>"` beklenir; ikili mesajdan sonra `receive_text()` kapanışı '
+            "`WebSocketDisconnect` olarak fırlatır, kodu `exc.code`'dadır.",
+        )
+    for fault, what in FAULTS.items():
+        broken = await _run_learner_test(ns, fault)
+        if broken.get("passed"):
+            raise Mismatch(
+                f"Testiniz bozuk bir endpoint'te de geçti: {what} endpoint.",
+                expected="bu endpoint'te testin kalması (ör. bir `assert` ile)",
+                got="test geçti",
+                hint='Yanıtın tam metnini `assert websocket.receive_text() == "Mesajınız: merhaba"` ile denetleyin.'
+                if fault == "onek"
+                else "İkili mesajdan sonra kapanışı bekleyin ve kodunu denetleyin: `WebSocketDisconnect` yakalayıp "
+                "`assert exc.code == 1003`; kapanmazsa da test kalmalı.",
             )
