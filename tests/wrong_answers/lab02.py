@@ -187,7 +187,7 @@ EDGES = {
             if mesaj["type"] == "websocket.disconnect":
                 return
             if not mesaj.get("text"):
-                await websocket.close(code=1003, reason="Yalnız metin mesajları kabul edilir")
+                await websocket.close(code=1003, reason="Yalnızca metin mesajları kabul edilir")
                 return
             await websocket.send_text(f"Mesajınız: {mesaj['text']}")
     """,

@@ -203,7 +203,7 @@ async def refuse_binary(ns: Namespace) -> None:
             if code != 1003:
                 raise Mismatch(
                     "İkili mesaj 1003 ile reddedilmedi.",
-                    expected="kapanış kodu 1003 (desteklenmeyen veri) ve bir neden",
+                    expected="kapanış kodu 1003 (desteklenmeyen veri) ve bir gerekçe",
                     got=f"kapanış kodu {code}" + (" (kapanış çerçevesi yok)" if code == 1006 else ""),
                     hint=(
                         "`receive_text()` ikili mesajda `KeyError` verir; `except Exception` onu yutar ve "
@@ -213,9 +213,9 @@ async def refuse_binary(ns: Namespace) -> None:
                 )
             if not reason:
                 raise Mismatch(
-                    "Kapanışın bir nedeni yok.",
-                    expected="boş olmayan bir neden (ör. 'Yalnız metin mesajları kabul edilir')",
-                    got="boş neden",
+                    "Kapanışın gerekçesi yok.",
+                    expected="boş olmayan bir gerekçe (ör. 'Yalnızca metin mesajları kabul edilir')",
+                    got="boş gerekçe",
                     hint='`await websocket.close(code=1003, reason="...")`',
                 )
         finally:
@@ -248,7 +248,7 @@ STALL_SIZE = 256 * 1024
 
 
 class _Inbox:
-    """Arka planda okuyan istemci: yalnız sayar ve ilk beklenmeyen mesajı saklar."""
+    """Arka planda okuyan istemci: yalnızca sayar ve ilk beklenmeyen mesajı saklar."""
 
     def __init__(self, ws: ClientConnection, expected: Callable[[int], str]) -> None:
         self.ws = ws
@@ -318,7 +318,7 @@ async def drop_stalled_peer(ns: Namespace) -> None:
                         "üzerinde dolaşın."
                         if changed
                         else "Gönderenin handler'ı bir hatayla bitti: yayındaki hatalar (zaman aşımı dahil) "
-                        "alıcı başına yakalanmalı ve yalnız o alıcıyı çıkarmalı."
+                        "alıcı başına yakalanmalı ve yalnızca o alıcıyı çıkarmalı."
                         if closed
                         else "Her gönderimi `asyncio.wait_for(istemci.send_text(metin), timeout=SEND_TIMEOUT)` ile "
                         "sınırlayın; süreyi aşan alıcıyı kümeden çıkarın."
@@ -335,7 +335,7 @@ async def drop_stalled_peer(ns: Namespace) -> None:
                     got=f"gönderen: {_describe(sender.last or '')}, okuyan: {_describe(reader.last or '')}"
                     + (f"; gönderenin bağlantısı kapandı (kod {sender.closed})" if sender.closed else ""),
                     hint="Bir alıcıya gönderim hatası (`WebSocketDisconnect`, `RuntimeError`) yayının içinde "
-                    "yakalanmalı ve yalnız o alıcıyı çıkarmalı.",
+                    "yakalanmalı ve yalnızca o alıcıyı çıkarmalı.",
                 )
         finally:
             stalled.abort()
@@ -571,7 +571,7 @@ async def who_closed(ns: Namespace) -> None:
         await _client_close(ns, server, [(1001, "sayfadan ayrıldı")], "İstemci 1001 ile kapattığında")
         await _client_close(ns, server, [(code, reason)], f"İstemci {code} ile kapattığında")
 
-        # Sunucu kapatır: "bitir" → "hoşça kal", sonra 1000 ve bir neden.
+        # Sunucu kapatır: "bitir" → "hoşça kal", sonra 1000 ve bir gerekçe.
         ws = await open_ws(server.ws_url("/ws"))
         try:
             before = len(await ns.read("kapanislar", list, what="bir liste"))
@@ -587,15 +587,15 @@ async def who_closed(ns: Namespace) -> None:
             if closed != 1000:
                 raise Mismatch(
                     "'bitir' mesajından sonra bağlantı 1000 ile kapanmadı.",
-                    expected="kapanış kodu 1000 ve bir neden",
+                    expected="kapanış kodu 1000 ve bir gerekçe",
                     got=f"kapanış kodu {closed}" + (" (kapanış çerçevesi yok)" if closed == 1006 else ""),
                     hint="Handler `await websocket.close(code=1000, reason=...)` demeden biterse istemci 1006 görür.",
                 )
             if not why:
                 raise Mismatch(
-                    "Sunucunun 1000 kapanışının nedeni yok.",
-                    expected="boş olmayan bir neden",
-                    got="boş neden",
+                    "Sunucunun 1000 kapanışının gerekçesi yok.",
+                    expected="boş olmayan bir gerekçe",
+                    got="boş gerekçe",
                     hint='`await websocket.close(code=1000, reason="...")`',
                 )
             _check_entries(await _entries(ns, before, 1), [["sunucu", 1000]], "Sunucu 1000 ile kapattığında")

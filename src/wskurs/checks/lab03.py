@@ -39,7 +39,7 @@ def _phrase(ns: Namespace, words: int = 2) -> str:
 
 
 def _expected_parse(frame: str | bytes) -> list[Any]:
-    """Başvuru: ``parse_message``'ın beklenen sonucu (JSON'dan geçtiği için liste)."""
+    """Referans: ``parse_message``'ın beklenen sonucu (JSON'dan geçtiği için liste)."""
     if isinstance(frame, bytes):
         return ["ikili", frame]
     try:
@@ -133,7 +133,7 @@ async def _parse_one(parse_message: RemoteFunction, message: str | bytes) -> Non
 
 def _parse_hint(message: str | bytes) -> str:
     if isinstance(message, bytes):
-        return "`recv()` ikili çerçeve için `bytes` döndürür: içinde JSON olsa bile bu bir ikili mesajdır."
+        return "`recv()` ikili bir mesaj için `bytes` döndürür: içinde JSON olsa bile bu bir ikili mesajdır."
     try:
         value = json.loads(message)
     except json.JSONDecodeError:

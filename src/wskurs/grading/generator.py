@@ -174,7 +174,7 @@ def generate(solutions: Path, labs: Path) -> dict[Path, str]:
 
 
 def write_labs(solutions: Path, labs: Path, *, check: bool = False) -> list[str]:
-    """Lab'ları üretir ya da (``check=True``) yalnız farkları bildirir.
+    """Lab'ları üretir ya da (``check=True``) yalnızca farkları bildirir.
 
     Returns:
         Farklı olan (ya da yazılan) dosyalar ve ``labs/``'ta fazladan duranlar için
