@@ -87,6 +87,22 @@ WRONG["2.6"] = """
 
 # Sınırı kaçıran yanlış cevaplar: görünür durumlarda da kalmalılar (tests/test_checks_edges.py).
 MUTANTS = {
+    "2.1": [
+        # Ayrılan istemci kümeden hiç çıkarılmıyor: ona gönderim hata verir, gönderenin handler'ı biter.
+        """
+        await websocket.accept()
+        yayin_istemciler.add(websocket)
+        try:
+            while True:
+                mesaj = await websocket.receive_text()
+                await websocket.send_text(f"Mesajınız: {mesaj}")
+                for istemci in list(yayin_istemciler):
+                    if istemci is not websocket:
+                        await istemci.send_text(f"Başka bir istemciden: {mesaj}")
+        except WebSocketDisconnect:
+            pass
+    """,
+    ],
     # Yalnızca zaman aşımı yakalanıyor: kaybolan alıcıya gönderim `WebSocketDisconnect` fırlatır,
     # hata yayından çıkar ve gönderenin bağlantısını düşürür ("hata göndereni etkilemesin" tutmaz).
     "2.4": [

@@ -6,6 +6,7 @@ endpoint'ini ``TestClient`` ile test etmek (testi yargıç kendi doğru ve bozuk
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Callable
 
@@ -93,8 +94,33 @@ async def broadcast_to_others(ns: Namespace) -> None:
                                 "`Başka bir istemciden: <mesaj>` gitmeli; her mesaj tam bir kez."
                             ),
                         )
+            await _after_one_left(clients, _texts(ns, 2))
         finally:
             await close_all(*clients)
+
+
+async def _after_one_left(clients: list[ClientConnection], texts: list[str]) -> None:
+    """Bir istemci kibarca ayrılır; kalan ikisi konuşmayı sürdürür. Ayrılan kümeden çıkarılmadıysa
+    ona gönderim hata verir ve gönderenin handler'ı biter: gönderen ikinci mesajının yanıtını alamaz."""
+    await clients[0].close()
+    await asyncio.sleep(scaled(0.2))  # sunucu ayrılışı işlesin
+    sender, other = clients[1], clients[2]
+    for text in texts:
+        try:
+            await sender.send(text)
+            own = await receive(sender, f"ayrılan istemciden sonra gönderen için {ECHO.format(text)!r}")
+            seen = await receive(other, f"ayrılan istemciden sonra öteki istemci için {OTHERS.format(text)!r}")
+        except (Mismatch, ConnectionClosed):
+            own = seen = None
+        if (own, seen) != (ECHO.format(text), OTHERS.format(text)):
+            raise Mismatch(
+                "Bir istemci ayrıldıktan sonra kalanların yayını bozuldu.",
+                expected=f"gönderene {ECHO.format(text)!r}, öteki istemciye {OTHERS.format(text)!r}",
+                got=f"gönderen: {short(own)}, öteki: {short(seen)}"
+                + (f"; gönderenin bağlantısı kapandı (kod {sender.close_code})" if sender.close_code else ""),
+                hint="Ayrılan istemci kümede kaldıysa ona gönderim hata verir ve gönderenin handler'ı biter. "
+                "`finally:` bloğunda `yayin_istemciler.discard(websocket)` ile onu kümeden çıkarın.",
+            )
 
 
 # 2.2 --------------------------------------------------------------------------------
@@ -296,7 +322,10 @@ async def drop_stalled_peer(ns: Namespace) -> None:
         reader = _Inbox(reader_ws, lambda i: OTHERS.format(payload) if i < STALL_MESSAGES else OTHERS.format("son"))
         try:
             for _ in range(STALL_MESSAGES):
-                await sender_ws.send(payload)
+                try:
+                    await sender_ws.send(payload)
+                except ConnectionClosed:
+                    break  # gönderenin handler'ı bitti: aşağıda açıklanır
             await wait_until(lambda: sender.closed is not None or min(sender.count, reader.count) >= STALL_MESSAGES, 5)
             done = min(sender.count, reader.count) >= STALL_MESSAGES
             for inbox, who in [(sender, "gönderen"), (reader, "okuyan alıcı")]:
@@ -326,7 +355,8 @@ async def drop_stalled_peer(ns: Namespace) -> None:
                 )
             # Takılan alıcı şimdi aniden kayboluyor: gönderen ve okuyan etkilenmemeli.
             stalled.abort()
-            await sender_ws.send("son")
+            with contextlib.suppress(ConnectionClosed):
+                await sender_ws.send("son")
             finished = await wait_until(lambda: sender.count > STALL_MESSAGES and reader.count > STALL_MESSAGES, STEP)
             if not finished:
                 raise Mismatch(
@@ -406,7 +436,8 @@ async def _vanished_peer(url: str, sender_ws: ClientConnection, reader_ws: Clien
 
         if not await wait_until(settled, timeout=10, step=0.05) or seen[-1] >= STALL_MESSAGES:
             return  # V hiç tıkanmadı (ölçülemedi): bu aşama bir şey söylemez
-        await sender_ws.send(last)
+        with contextlib.suppress(ConnectionClosed):
+            await sender_ws.send(last)
         if not await wait_until(lambda: sender.counts[ECHO.format(last)] > 0 or sender.closed is not None, STEP):
             raise Mismatch(
                 "Bir alıcı tıkanmışken gönderen kendi yankısını almadı.",
@@ -418,7 +449,8 @@ async def _vanished_peer(url: str, sender_ws: ClientConnection, reader_ws: Clien
             lambda: reader.counts[OTHERS.format(last)] > 0 and sender.closed is None, STEP, step=0.05
         )
         if delivered and sender.closed is None:
-            await sender_ws.send(after)
+            with contextlib.suppress(ConnectionClosed):
+                await sender_ws.send(after)
             delivered = await wait_until(
                 lambda: sender.counts[ECHO.format(after)] > 0 and reader.counts[OTHERS.format(after)] > 0,
                 STEP,
