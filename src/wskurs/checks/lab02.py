@@ -106,6 +106,8 @@ async def _after_one_left(clients: list[ClientConnection], texts: list[str]) -> 
     await asyncio.sleep(scaled(0.2))  # sunucu ayrılışı işlesin
     sender, other = clients[1], clients[2]
     for text in texts:
+        own: object
+        seen: object
         try:
             await sender.send(text)
             own = await receive(sender, f"ayrılan istemciden sonra gönderen için {ECHO.format(text)!r}")
