@@ -711,8 +711,9 @@ async def who_closed(ns: Namespace) -> None:
 # 2.6 --------------------------------------------------------------------------------
 
 
-def _judged_app(fault: str | None) -> FastAPI:
-    """2.3'ün sözleşmesini uygulayan bir endpoint; ``fault`` verilirse o yerinden bozuk."""
+def _judged_app(fault: str | None, seen: list[str]) -> FastAPI:
+    """2.3'ün sözleşmesini uygulayan bir endpoint; ``fault`` verilirse o yerinden bozuk. Gelen her
+    mesajın türünü ``seen``'e yazar: testin gerçekten ne gönderdiğini yargıç kendisi görür."""
     app = FastAPI()
 
     @app.websocket("/ws")
@@ -723,6 +724,7 @@ def _judged_app(fault: str | None) -> FastAPI:
                 message = await websocket.receive()
                 if message["type"] == "websocket.disconnect":
                     return
+                seen.append("metin" if message.get("text") is not None else "ikili")
                 if message.get("text") is None:
                     if fault == "ikili":
                         await websocket.close(code=1000)
@@ -744,8 +746,8 @@ FAULTS = {
 """Öğrencinin testinin yakalaması gereken bozuk endpoint'ler: alıştırmanın saydığı iki özellik."""
 
 
-async def _run_learner_test(ns: Namespace, fault: str | None) -> dict[str, object]:
-    async with serve(_judged_app(fault)) as server:
+async def _run_learner_test(ns: Namespace, fault: str | None, seen: list[str] | None = None) -> dict[str, object]:
+    async with serve(_judged_app(fault, seen if seen is not None else [])) as server:
         try:
             result = await ns.channel.request("run_test", name=TEST_NAME, url=server.base_ws_url, timeout=scaled(15))
         except RemoteError as exc:
@@ -780,7 +782,8 @@ async def learner_test(ns: Namespace) -> None:
             got=f"{info.description.params} parametre",
             hint="Test, denenecek uygulamayı parametre olarak alır: `TestClient(app)`.",
         )
-    good = await _run_learner_test(ns, None)
+    seen: list[str] = []
+    good = await _run_learner_test(ns, None, seen)
     if not good.get("passed"):
         line = f" (satır {good['line']})" if good.get("line") else ""
         raise Mismatch(
@@ -790,6 +793,16 @@ async def learner_test(ns: Namespace) -> None:
             hint='Metne `"Mesajınız: <mesaj>"` beklenir; ikili mesajdan sonra `receive_text()` kapanışı '
             "`WebSocketDisconnect` olarak fırlatır, kodu `exc.code`'dadır.",
         )
+    # Testin sonucunu çekirdek bildirir; yargıç en azından testin iki özelliği gerçekten sınadığını
+    # (bir metin ve bir ikili mesaj gönderdiğini) kendi sunucusunda görür.
+    for kind, what in [("metin", "bir metin mesajı"), ("ikili", "ikili bir mesaj")]:
+        if kind not in seen:
+            raise Mismatch(
+                f"Testiniz sunucuya {what} göndermedi.",
+                expected="bir metin mesajı (yanıtı denetlenir) ve ikili bir mesaj (1003 kapanışı denetlenir)",
+                got=f"sunucunun gördüğü mesajlar: {seen or 'hiç yok'}",
+                hint="`websocket.send_text(...)` ve `websocket.send_bytes(...)` ile iki özelliği de sınayın.",
+            )
     for fault, what in FAULTS.items():
         broken = await _run_learner_test(ns, fault)
         if broken.get("passed"):
