@@ -105,6 +105,19 @@ MUTANTS = {
     ],
     # Yalnızca zaman aşımı yakalanıyor: kaybolan alıcıya gönderim `WebSocketDisconnect` fırlatır,
     # hata yayından çıkar ve gönderenin bağlantısını düşürür ("hata göndereni etkilemesin" tutmaz).
+    "2.3": [
+        # Ayrılış ayırt edilmiyor: disconnect mesajında da "text" yok, ayrılmış bağlantı 1003 ile
+        # kapatılmaya çalışılır ve receive() yeniden çağrılır.
+        """
+        await websocket.accept()
+        while True:
+            mesaj = await websocket.receive()
+            if mesaj.get("text") is None:
+                await websocket.close(code=1003, reason="Yalnızca metin mesajları kabul edilir")
+                continue
+            await websocket.send_text(f"Mesajınız: {mesaj['text']}")
+    """,
+    ],
     "2.4": [
         """
         for istemci in list(hizli_istemciler):

@@ -264,6 +264,18 @@ async def refuse_binary(ns: Namespace) -> None:
                         raise Mismatch("Boş ikili mesaj 1003 ile reddedilmedi.", got=f"kapanış kodu {code}")
         finally:
             await close_all(again)
+        # İstemci kibarca ayrılır: handler sessizce bitmeli (sunucu günlüğünde hata yok).
+        leaving = await open_ws(server.ws_url("/ws"))
+        await leaving.close(code=1000)
+        await asyncio.sleep(scaled(0.3))
+        if any("Exception in ASGI application" in line for line in await server.read_log()):
+            raise Mismatch(
+                "İstemci ayrılınca handler bir hatayla bitti.",
+                expected="istemci ayrılınca handler'ın sessizce bitmesi",
+                got="sunucu günlüğünde 'Exception in ASGI application'",
+                hint='`receive()` ayrılışta `{"type": "websocket.disconnect"}` döndürür: ona bakıp `return` deyin; '
+                "ayrılmış bir bağlantıda `close()` ya da `send_text()` çağırmayın.",
+            )
 
 
 # 2.4 --------------------------------------------------------------------------------
