@@ -825,5 +825,5 @@ async def learner_test(ns: Namespace) -> None:
                 hint='Yanıtın tam metnini `assert websocket.receive_text() == "Mesajınız: merhaba"` ile denetleyin.'
                 if fault == "onek"
                 else "İkili mesajdan sonra kapanışı bekleyin ve kodunu denetleyin: `WebSocketDisconnect` yakalayıp "
-                "`assert exc.code == 1003`; kapanmazsa da test kalmalı.",
+                "`assert exc.code == 1003`.",
             )
