@@ -23,7 +23,7 @@ def run(exercise_id: str, namespace: dict):
 def silent_app() -> FastAPI:
     app = FastAPI()
 
-    @app.websocket("/yanki")
+    @app.websocket("/ws")
     async def never_answers(websocket: WebSocket):
         await websocket.accept()
         await asyncio.sleep(3600)
@@ -36,25 +36,25 @@ def test_check_against_a_silent_server_fails_within_seconds():
     """Hiç yanıt vermeyen bir sunucuyu bekleyen kontrol saniyeler içinde Türkçe bir mesajla kalır."""
     started = time.monotonic()
     with pytest.raises(CheckFailed) as info:
-        run("1.1", {"yanki_app": silent_app()})
+        run("2.1", {"yayin_app": silent_app()})
     assert time.monotonic() - started < scaled(8)
     feedback = info.value.feedback
     assert "gelmedi" in feedback and "Beklenen" in feedback and "İpucu" in feedback
-    assert "0/3 puan" in feedback
+    assert "0/2 puan" in feedback
 
 
 def test_missing_name_says_which_name_and_what_to_do():
     """Tanımlanmamış bir ad, hangi adın beklendiğini ve ne yapılacağını söyler."""
     with pytest.raises(CheckFailed) as info:
-        run("1.1", {})
-    assert "`yanki_app` adında bir tanım bulunamadı" in info.value.feedback
+        run("2.1", {})
+    assert "`yayin_app` adında bir tanım bulunamadı" in info.value.feedback
     assert "cevap hücresini" in info.value.feedback
 
 
 def test_wrong_type_is_reported():
     """Yanlış türde bir değer, beklenen ve gelen türle bildirilir."""
     with pytest.raises(CheckFailed) as info:
-        run("1.1", {"yanki_app": 42})
+        run("2.1", {"yayin_app": 42})
     assert "FastAPI" in info.value.feedback and "int" in info.value.feedback
 
 
@@ -62,14 +62,14 @@ def test_blocking_handler_is_caught_and_explained():
     """Event loop'u kilitleyen bir handler kontrolü dondurmaz; kilit Türkçe açıklanır."""
     app = FastAPI()
 
-    @app.websocket("/yanki")
+    @app.websocket("/ws")
     async def blocks(websocket: WebSocket):
         await websocket.accept()
         time.sleep(30)
 
     started = time.monotonic()
     with pytest.raises(CheckFailed) as info:
-        run("1.1", {"yanki_app": app})
+        run("2.1", {"yayin_app": app})
     assert time.monotonic() - started < scaled(10)
     assert "kilitledi" in info.value.feedback
 

@@ -1,4 +1,4 @@
-"""Lab 3–7 kontrollerinin sınırları: çözüm, yargıcın seçtiği farklı girdilerle ve öğretmenin
+"""Lab 1–7 kontrollerinin sınırları: çözüm, yargıcın seçtiği farklı girdilerle ve öğretmenin
 gizli durumlarıyla da tam puan alır; ``tests/wrong_answers/labNN.py`` içindeki ``MUTANTS``
 (sınırı kaçıran yanlış cevaplar: ``n < 127``, ``min_length=2``…) görünür durumlarda kalır.
 
@@ -36,7 +36,7 @@ from labtools import LAB_FILES, submission
 pytestmark = pytest.mark.yavas
 
 _COUNTER = itertools.count(1)
-EDGE_LABS = [name for name in LAB_FILES if name[:5] in {"lab03", "lab04", "lab05", "lab06", "lab07"}]
+EDGE_LABS = [name for name in LAB_FILES if name[:5] in {"lab01", "lab02", "lab03", "lab04", "lab05", "lab06", "lab07"}]
 
 
 @contextlib.contextmanager
@@ -175,3 +175,29 @@ def _main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(_main(sys.argv[1:]))
+
+
+# 3.2'nin 3. bölümdeki gibi eşit jitter'lı doğru cevabı: her bekleme d/2 ile d arasında rastgele.
+JITTERED_RETRY = """
+    import random
+
+    for attempt in range(attempts):
+        try:
+            return await connect(url)
+        except (OSError, InvalidStatus):
+            if attempt == attempts - 1:
+                break
+            d = min(base_delay * 2**attempt, max_delay)
+            await asyncio.sleep(random.uniform(d / 2, d))
+    raise ConnectionError(f"{attempts} denemede bağlanılamadı: {url}")
+"""
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_equal_jitter_retry_passes(seed):
+    """3.2: 3. bölümün önerdiği eşit jitter'lı üstel bekleme (`random.uniform(d / 2, d)`) tam puan alır,
+    gizli durumlarla da; doğrusal büyüme ve tavansız jitter (MUTANTS) kalır."""
+    file_name = next(name for name in LAB_FILES if name.startswith("lab03"))
+    with judge(hidden=True, seed=seed):
+        found = asyncio.run(verdicts(submission(file_name, {"3.2": JITTERED_RETRY}), ["3.2"]))
+    assert found["3.2"] is None, found["3.2"]

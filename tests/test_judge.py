@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 import pytest
-from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+from fastapi import FastAPI
 from websockets.asyncio.client import connect
 
 from wskurs.checks import CheckFailed, Mismatch, agent, check, hidden_case, protocol, specs_of
@@ -233,19 +233,19 @@ def test_judge_main_refuses_to_start_without_a_token(monkeypatch, capsys):
 # Gerçek yargıç ve aracı ---------------------------------------------------------------------
 
 
-def _echo_app() -> FastAPI:
-    app = FastAPI()
+async def _greet(url, ad, mesajlar):
+    """1.4'ün doğru cevabı: tek bağlantı, ad bir kez, sonra mesajlar."""
+    yanitlar = []
+    async with connect(url) as websocket:
+        await websocket.send(ad)
+        for mesaj in mesajlar:
+            await websocket.send(mesaj)
+            yanitlar.append(await websocket.recv())
+    return yanitlar
 
-    @app.websocket("/yanki")
-    async def yanki(websocket: WebSocket) -> None:
-        await websocket.accept()
-        try:
-            while True:
-                await websocket.send_text(f"Yankı: {await websocket.receive_text()}")
-        except WebSocketDisconnect:
-            pass
 
-    return app
+async def _no_greet(url, ad, mesajlar):
+    return []
 
 
 def test_judge_records_verdicts_and_repeats_count_once(monkeypatch):
@@ -254,8 +254,8 @@ def test_judge_records_verdicts_and_repeats_count_once(monkeypatch):
     judge = JudgeProcess()
     monkeypatch.setenv(protocol.ENV, judge.address)
     try:
-        first = run(lambda: ask_judge("1.1", {"yanki_app": FastAPI()}))
-        second = run(lambda: ask_judge("1.1", {"yanki_app": _echo_app()}))
+        first = run(lambda: ask_judge("1.4", {"selamlas": _no_greet}))
+        second = run(lambda: ask_judge("1.4", {"selamlas": _greet}))
     finally:
         records = judge.stop()
     assert not first.passed and not second.passed
@@ -323,11 +323,11 @@ def test_self_check_is_fast_once_the_judge_runs(monkeypatch):
     yeni bir karar alır (yalnızca ilk karar sayılmaz)."""
     monkeypatch.delenv(protocol.ENV, raising=False)
     with pytest.raises(CheckFailed):
-        run(lambda: check("1.1", {"yanki_app": FastAPI()}))
+        run(lambda: check("1.4", {"selamlas": _no_greet}))
     judge = agent._local["judge"]
     assert isinstance(judge, JudgeProcess)
     started = time.monotonic()
-    run(lambda: check("1.1", {"yanki_app": _echo_app()}))
+    run(lambda: check("1.4", {"selamlas": _greet}))
     assert time.monotonic() - started < scaled(5)
     assert agent._local["judge"] is judge and judge.process.poll() is None
 

@@ -42,12 +42,23 @@ def test_region_inside_a_function_becomes_a_turkish_stub():
     exec(stub, namespace)  # taslak geçerli Python'dur
 
 
-def test_top_level_region_becomes_a_harmless_placeholder():
-    """En üst düzeydeki bölge hata vermeyen bir yer tutucu olur: cevap hücresi çalışır, kontrol kalır."""
+def test_top_level_region_fails_clearly_in_turkish():
+    """En üst düzeydeki bölge sessiz bir ``...`` değildir: hücre çalıştırılınca alıştırmayı adıyla anan
+    Türkçe bir NotImplementedError verir (çözülmemiş hücre "çalıştı" görünmez)."""
     stub, _ = replace_regions("### ÇÖZÜM BAŞI\nx = 1\n### ÇÖZÜM SONU", "2.1")
+    assert "..." not in stub.splitlines()
     namespace: dict = {}
-    exec(stub, namespace)
+    with pytest.raises(NotImplementedError, match=r"Alıştırma 2\.1 henüz çözülmedi"):
+        exec(stub, namespace)
     assert "x" not in namespace
+
+
+def test_no_generated_lab_has_a_silent_stub():
+    """Üretilen hiçbir lab'da tek başına ``...`` satırı (hiçbir şey söylemeyen taslak) yoktur."""
+    for path in sorted(LABS.glob("lab*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                assert "..." not in [line.strip() for line in cell.source.splitlines()], (path.name, cell.source)
 
 
 @pytest.mark.parametrize(

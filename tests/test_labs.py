@@ -93,6 +93,8 @@ def _unsolved_run(file_name: str, workdir: Path) -> tuple[set[int], set[int], st
     """
     code = [cell for cell in read(LABS / file_name).cells if cell.cell_type == "code"]  # nbval kod hücrelerini sayar
     check_cells = {i for i, cell in enumerate(code) if (role := cell_role(cell)) and role.role is CellRole.CHECK}
+    # En üst düzeydeki taslak hücreyi çalıştırınca Türkçe bir NotImplementedError verir (sessiz `...` değil).
+    check_cells |= {i for i, cell in enumerate(code) if "\nraise NotImplementedError(" in f"\n{cell.source}"}
     stdout, statuses = self_check_run(LABS / file_name, workdir, timeout=300)
     failed = {int(n) for n in re.findall(r"^FAILED .*::Cell (\d+)", stdout, re.M)}
     return failed, check_cells, stdout, statuses
@@ -202,7 +204,8 @@ class _LabSuite:
             assert own == batch, (name, own, batch, _unpassed(graded["grades"][name], graded["output"]))
 
     def test_generated_lab_fails_exactly_its_check_cells(self, graded: dict[str, Any]) -> None:
-        """nbval altında üretilen lab'da yalnızca kontrol hücreleri başarısız olur; tablo yargıçtan gelir."""
+        """nbval altında üretilen lab'da yalnızca kontrol hücreleri ve en üst düzeydeki taslaklar (Türkçe
+        NotImplementedError) başarısız olur; tablo yargıçtan gelir."""
         failed, check_cells, stdout = graded["unsolved"]
         assert failed == check_cells, stdout[-3000:]
         assert "Not tablosu" in stdout and "Toplam" in stdout

@@ -46,6 +46,7 @@ __all__ = [
     "ends_region",
     "lab_of",
     "role_metadata",
+    "stub_lines",
 ]
 
 # Defter ------------------------------------------------------------------------------------
@@ -62,6 +63,23 @@ DEAD_MARK = "[wskurs] Çekirdek öldü: Cell"
 _BEGIN = re.compile(r"^(?P<indent>[ \t]*)### ÇÖZÜM BAŞI[ \t]*$")
 _END = re.compile(r"^[ \t]*### ÇÖZÜM SONU[ \t]*$")
 _CHECK = re.compile(r"""^\s*await\s+check\(\s*["'](?P<id>\d+\.\d+)["']\s*\)\s*$""")
+
+
+def stub_lines(indent: str, exercise_id: str) -> list[str]:
+    """Üretilen lab'da bir cevap bölgesinin yerine geçen taslak (her yerde aynı Türkçe hata).
+
+    Taslak çalıştırıldığında her zaman açıkça başarısız olur: fonksiyon gövdesindeyse fonksiyon
+    çağrılınca, en üst düzeydeyse hücre çalıştırılınca ``NotImplementedError`` fırlatır. Böylece
+    çözülmemiş bir hücre sessizce "çalıştı" görünmez (en üst düzeyde yalnızca ``...`` hiçbir işaret
+    vermezdi).
+    """
+    comment = f"{indent}# ✏️ Alıştırma {exercise_id}: kodunuzu buraya yazın"
+    if indent:
+        return [comment + ".", f'{indent}raise NotImplementedError("Alıştırma {exercise_id} henüz çözülmedi.")']
+    return [
+        comment + " (alttaki `raise` satırını silin).",
+        f'raise NotImplementedError("Alıştırma {exercise_id} henüz çözülmedi: bu hücreye kodunuzu yazın.")',
+    ]
 
 
 class CellRole(enum.Enum):

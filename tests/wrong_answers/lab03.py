@@ -102,6 +102,31 @@ MUTANTS = {
                 await asyncio.sleep(min(base_delay * 2**attempt, max_delay))
         raise ConnectionError(f"{attempts} denemede bağlanılamadı: {url}")
         """,
+        # Doğrusal büyüme (eşit jitter'ın alt sınırına ancak beşinci beklemede düşer).
+        """
+        for attempt in range(attempts):
+            try:
+                return await connect(url)
+            except (OSError, InvalidStatus):
+                if attempt == attempts - 1:
+                    break
+                await asyncio.sleep(min(base_delay * (attempt + 1), max_delay))
+        raise ConnectionError(f"{attempts} denemede bağlanılamadı: {url}")
+        """,
+        # Jitter'lı ama tavansız: eşit jitter doğru, tavan unutulmuş.
+        """
+        import random
+
+        for attempt in range(attempts):
+            try:
+                return await connect(url)
+            except (OSError, InvalidStatus):
+                if attempt == attempts - 1:
+                    break
+                d = base_delay * 2**attempt
+                await asyncio.sleep(random.uniform(d / 2, d))
+        raise ConnectionError(f"{attempts} denemede bağlanılamadı: {url}")
+        """,
         # Sabit tavan yerine sabit 2 kat: tavan hiç uygulanmıyor ama üs bir eksik.
         """
         for attempt in range(attempts):

@@ -17,9 +17,11 @@ import contextlib
 import inspect
 import itertools
 import os
+import re
 import sys
 import traceback
-from collections.abc import Coroutine
+import warnings
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
@@ -37,7 +39,7 @@ from wskurs.engine.server import RunningServer, start_server
 from wskurs.engine.timing import scaled
 from wskurs.engine.watchdog import WatchdogReport, keep_interruptible, loop_watchdog
 
-__all__ = ["BLOCK_LIMIT", "AgentError", "Verdict", "ask_judge", "check", "local_judge"]
+__all__ = ["BLOCK_LIMIT", "AgentError", "Verdict", "ask_judge", "check", "local_judge", "relay_app"]
 
 BLOCK_LIMIT = 3.0
 """Bir kontrol sırasında event loop en fazla bu kadar saniye kilitli kalabilir."""
@@ -103,12 +105,103 @@ def _qualified(kind: type) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
 
+_UNAWAITED = re.compile(r"coroutine '([^']+)' was never awaited")
+
+
+@contextlib.contextmanager
+def _watch_unawaited(found: list[str]) -> Iterator[None]:
+    """Kontrol süresince "coroutine ... was never awaited" uyarılarını (eksik ``await``) toplar.
+
+    Her coroutine adı için uyarı bir kez gösterilir. Filtre uyarının kontrole her seferinde ulaşmasını
+    sağlar (varsayılan filtre aynı yerden gelen uyarıyı bir kez gösterir, ikinci denemede kontrol onu
+    görmezdi).
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("always", message=r"coroutine .* was never awaited", category=RuntimeWarning)
+        original = warnings.showwarning
+
+        def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+            match = _UNAWAITED.search(str(message))
+            if match is not None and issubclass(category, RuntimeWarning):
+                if match.group(1) in found:
+                    return  # boşa dönen bir döngü saniyede binlerce kez uyarır: bir kez göstermek yeter
+                found.append(match.group(1))
+            original(message, category, *args, **kwargs)
+
+        warnings.showwarning = show
+        yield
+
+
+def relay_app(base_url: str) -> Any:
+    """Yargıcın bir WebSocket sunucusunu çekirdekte bir ASGI uygulaması gibi gösterir.
+
+    Öğrencinin ``TestClient(app)`` ile yazdığı test bu uygulamaya bağlanır; uygulama her bağlantıyı
+    yargıcın ``base_url`` + yol adresine aktarır: mesajlar iki yönde olduğu gibi gider, yargıcın
+    sunucusunun kapanış kodu ve gerekçesi ``TestClient``'a aynen ulaşır, el sıkışmayı reddederse
+    bağlantı kabul edilmeden kapanır. Böylece test, yargıcın seçtiği (doğru ya da bozuk) bir
+    endpoint'e karşı çalışır ve sonucunu yargıç kendisi görür.
+    """
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["type"] != "websocket":
+            await send({"type": "http.response.start", "status": 404, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        query = scope.get("query_string", b"").decode("latin-1")
+        target = base_url.rstrip("/") + scope["path"] + (f"?{query}" if query else "")
+        await receive()  # websocket.connect
+        try:
+            upstream = await connect(target, proxy=None, open_timeout=scaled(5), ping_interval=None)
+        except Exception:
+            await send({"type": "websocket.close", "code": 1008, "reason": ""})
+            return
+        await send({"type": "websocket.accept"})
+
+        async def to_upstream() -> None:
+            while True:
+                message = await receive()
+                if message["type"] == "websocket.disconnect":
+                    await upstream.close(code=message.get("code", 1000) or 1000)
+                    return
+                data = message.get("text") if message.get("text") is not None else message.get("bytes")
+                if data is not None:
+                    await upstream.send(data)
+
+        async def from_upstream() -> None:
+            try:
+                async for data in upstream:
+                    key = "text" if isinstance(data, str) else "bytes"
+                    await send({"type": "websocket.send", key: data})
+            except ConnectionClosed:
+                pass
+            code = upstream.close_code or 1006
+            reason = upstream.close_reason or ""
+            await send({"type": "websocket.close", "code": code, "reason": reason})
+
+        tasks = [asyncio.ensure_future(to_upstream()), asyncio.ensure_future(from_upstream())]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await upstream.close()
+
+    return app
+
+
 class _Session:
     """Bir kontrolün süresince yargıcın isteklerini yanıtlar; başlattığı her şeyi sonunda durdurur."""
 
     def __init__(self, values: dict[str, Any], watchdog: WatchdogReport) -> None:
         self.values = values
         self.watchdog = watchdog
+        self.unawaited: list[str] = []
         self.handles: dict[str, Any] = {}
         self.servers: dict[str, RunningServer | Server] = {}
         self._ids = itertools.count(1)
@@ -242,8 +335,14 @@ class _Session:
             return protocol.encode(value)
         if op == "validate":
             return self._validate(self._target(args), args)
+        if op == "run_test":
+            return await self._run_test(self._target(args), str(args.get("url", "")))
         if op == "status":
-            return {"blocked": self.watchdog.fired, "seconds": self.watchdog.blocked_for}
+            return {
+                "blocked": self.watchdog.fired,
+                "seconds": self.watchdog.blocked_for,
+                "unawaited": self.unawaited[:5],
+            }
         if op == "tasks":
             names = []
             for task in asyncio.all_tasks():
@@ -251,6 +350,28 @@ class _Session:
                 names.append(getattr(coro, "__qualname__", None) or task.get_name())
             return sorted(str(name) for name in names)
         raise _Failure("bad_request", f"bilinmeyen işlem {op!r}")
+
+    @staticmethod
+    async def _run_test(func: Any, url: str) -> dict[str, Any]:
+        """Öğrencinin test fonksiyonunu (``test_x(app)``) yargıcın sunucusunu gösteren bir uygulamayla
+        çalıştırır. Testin kalması (``AssertionError`` ya da başka bir hata) bir sonuçtur, hata değil."""
+        if not callable(func):
+            raise _Failure("error", f"TypeError: {type(func).__name__} çağrılabilir değil")
+        app = relay_app(url)
+
+        def run() -> Any:
+            result = func(app)
+            if inspect.isawaitable(result):  # async def yazılmış test: kendi loop'unda
+                return asyncio.run(_awaited(result))
+            return result
+
+        try:
+            await asyncio.to_thread(run)
+        except NotImplementedError as exc:
+            raise _Failure("not_implemented", f"NotImplementedError: {exc}", _learner_line(exc)) from None
+        except Exception as exc:
+            return {"passed": False, "error": f"{type(exc).__name__}: {exc}"[:500], "line": _learner_line(exc)}
+        return {"passed": True}
 
     @staticmethod
     def _validate(adapter: Any, args: dict[str, Any]) -> dict[str, Any]:
@@ -292,6 +413,10 @@ class _Session:
                 await _stop(server)
         self.servers.clear()
         self.handles.clear()
+
+
+async def _awaited(value: Any) -> Any:
+    return await value
 
 
 async def _stop(server: RunningServer | Server) -> None:
@@ -348,6 +473,8 @@ async def ask_judge(exercise_id: str, values: dict[str, Any]) -> Verdict:
     keep_interruptible()
     async with loop_watchdog(scaled(BLOCK_LIMIT)) as watchdog:
         session = _Session(values, watchdog)
+        unawaited = _watch_unawaited(session.unawaited)
+        unawaited.__enter__()
         tasks: set[asyncio.Task[None]] = set()
         try:
             try:
@@ -381,6 +508,7 @@ async def ask_judge(exercise_id: str, values: dict[str, Any]) -> Verdict:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await session.close()
+            unawaited.__exit__(None, None, None)
 
 
 # Öğrencinin hücresindeki `await check("N.k")` ---------------------------------------------------

@@ -135,7 +135,7 @@ async def wait_closed(ws: ClientConnection, what: str, limit: int = 5) -> tuple[
     """Bağlantı kapanana dek okur.
 
     Returns:
-        Kapanış kodu, nedeni ve kapanıştan önce gelen (en fazla ``limit``) mesaj.
+        Kapanış kodu, gerekçesi ve kapanıştan önce gelen (en fazla ``limit``) mesaj.
 
     Raises:
         Mismatch: Bağlantı ``STEP`` saniyede kapanmazsa.

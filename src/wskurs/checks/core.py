@@ -48,6 +48,7 @@ __all__ = [
     "run_app",
     "run_exercise",
     "specs_of",
+    "unawaited_mismatch",
 ]
 
 RESULT_MIME = "application/vnd.wskurs.check+json"
@@ -173,6 +174,13 @@ def _from_exception(ex: Exercise, exc: BaseException) -> Mismatch:
                 hint="Alıştırmanın cevap hücresini doldurup çalıştırdınız mı? Adı aynen yazın.",
             )
         line = f" (satır {exc.line})" if exc.line else ""
+        if "'coroutine' object" in exc.error or "type 'coroutine'" in exc.error:
+            return Mismatch(
+                "Kodunuz bir coroutine nesnesini sonucu sandı: bir `await` eksik.",
+                got=f"{exc.error}{line}",
+                hint="`async def` ile tanımlı bir fonksiyonun sonucu ancak `await` ile alınır "
+                "(ör. `mesaj = await websocket.recv()`); hatanın söylediği satırdaki çağrıya `await` ekleyin.",
+            )
         return Mismatch(
             "Kodunuz çalışırken bir hata çıktı.",
             got=f"{exc.error}{line}",
@@ -192,6 +200,32 @@ def blocked_mismatch(seconds: float) -> Mismatch:
         expected="her işin kısa sürede bir `await`e varması",
         got="`await` etmeden dönen bir döngü ya da bekleme (ör. `while True: pass`, `time.sleep(...)`)",
         hint="Beklemek için `await asyncio.sleep(...)`, uzun hesap için `await asyncio.to_thread(...)` kullanın.",
+    )
+
+
+def unawaited_mismatch(names: list[str], *, blocked: bool = False, seen: Mismatch | None = None) -> Mismatch:
+    """Eksik ``await``: bir coroutine çağrıldı ama beklenmedi (Python "was never awaited" uyarısı verdi).
+
+    Args:
+        names: Beklenmeyen coroutine'lerin adları (ör. ``WebSocket.receive_text``).
+        blocked: Event loop ayrıca kilitlendiyse (beklenmeyen ``receive_text`` döngüyü boşa döndürür).
+        seen: Kontrolün bu yüzden gördüğü asıl uyuşmazlık (varsa, sorun cümlesine eklenir).
+    """
+    calls = ", ".join(f"`{name.rsplit('.', 1)[-1]}(...)`" for name in names)
+    problem = f"Kodunuz bir coroutine'i `await` etmeden çağırdı: {calls} hiç beklenmedi."
+    if blocked:
+        problem += " Beklenmeyen çağrı hiç beklemediği için döngü durmadan döndü ve event loop'u kilitledi."
+    elif seen is not None:
+        problem += f" Kontrolün gördüğü sonuç: {seen.problem}"
+    example = names[0].rsplit(".", 1)[-1]
+    return Mismatch(
+        problem,
+        expected=f"her coroutine çağrısının önünde `await` (ör. `mesaj = await websocket.{example}()`)"
+        if example.startswith(("receive", "send", "accept", "close"))
+        else f"her coroutine çağrısının önünde `await` (ör. `await {example}(...)`)",
+        got="; ".join(f"RuntimeWarning: coroutine '{name}' was never awaited" for name in names),
+        hint="`async def` ile tanımlı bir fonksiyonu çağırmak yalnızca bir coroutine nesnesi üretir; iş ancak "
+        "`await` ile yapılır ve sonuç ancak öyle alınır. Uyarının adını verdiği çağrının önüne `await` ekleyin.",
     )
 
 
@@ -234,7 +268,14 @@ async def run_exercise(ex: Exercise, ns: RemoteNamespace) -> Mismatch | None:
         status = {"blocked": True, "seconds": scaled(BLOCK_LIMIT * 2 + 4)}
     except RemoteError:
         status = {}
-    if isinstance(status, dict) and status.get("blocked"):
+    if not isinstance(status, dict):
+        return mismatch
+    names = status.get("unawaited")
+    unawaited = [str(name) for name in names] if isinstance(names, list) else []
+    if unawaited and (mismatch is not None or status.get("blocked")):
+        # Eksik `await` asıl nedendir: kilitlenme ya da yanlış yanıt onun sonucudur.
+        return unawaited_mismatch(unawaited, blocked=bool(status.get("blocked")), seen=mismatch)
+    if status.get("blocked"):
         seconds = status.get("seconds")
         return blocked_mismatch(float(seconds) if isinstance(seconds, int | float) else 0.0)
     return mismatch

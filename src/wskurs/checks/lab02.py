@@ -1,21 +1,26 @@
 """Lab 2 — FastAPI ile WebSocket sunucusu: yayın, bağlı istemci sayısı, ikili mesajı
-reddetmek, takılan alıcıyı düşürmek, kimin hangi kodla kapattığını kaydetmek."""
+reddetmek, takılan alıcıyı düşürmek, kimin hangi kodla kapattığını kaydetmek ve kendi
+endpoint'ini ``TestClient`` ile test etmek (testi yargıç kendi doğru ve bozuk endpoint'lerine karşı
+çalıştırır)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Callable
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
 from wskurs.checks.client import STEP, close_all, close_code, open_ws, receive, short, wait_closed
 from wskurs.checks.core import Mismatch, Namespace, exercise, hidden_case, run_app
+from wskurs.checks.errors import RemoteError
 from wskurs.checks.remote import RemoteServer
 from wskurs.engine.clients import open_stalled_client, wait_until
+from wskurs.engine.server import serve
 from wskurs.engine.timing import scaled
 
 __all__: list[str] = []
@@ -89,8 +94,35 @@ async def broadcast_to_others(ns: Namespace) -> None:
                                 "`Başka bir istemciden: <mesaj>` gitmeli; her mesaj tam bir kez."
                             ),
                         )
+            await _after_one_left(clients, _texts(ns, 2))
         finally:
             await close_all(*clients)
+
+
+async def _after_one_left(clients: list[ClientConnection], texts: list[str]) -> None:
+    """Bir istemci kibarca ayrılır; kalan ikisi konuşmayı sürdürür. Ayrılan kümeden çıkarılmadıysa
+    ona gönderim hata verir ve gönderenin handler'ı biter: gönderen ikinci mesajının yanıtını alamaz."""
+    await clients[0].close()
+    await asyncio.sleep(scaled(0.2))  # sunucu ayrılışı işlesin
+    sender, other = clients[1], clients[2]
+    for text in texts:
+        own: object
+        seen: object
+        try:
+            await sender.send(text)
+            own = await receive(sender, f"ayrılan istemciden sonra gönderen için {ECHO.format(text)!r}")
+            seen = await receive(other, f"ayrılan istemciden sonra öteki istemci için {OTHERS.format(text)!r}")
+        except (Mismatch, ConnectionClosed):
+            own = seen = None
+        if (own, seen) != (ECHO.format(text), OTHERS.format(text)):
+            raise Mismatch(
+                "Bir istemci ayrıldıktan sonra kalanların yayını bozuldu.",
+                expected=f"gönderene {ECHO.format(text)!r}, öteki istemciye {OTHERS.format(text)!r}",
+                got=f"gönderen: {short(own)}, öteki: {short(seen)}"
+                + (f"; gönderenin bağlantısı kapandı (kod {sender.close_code})" if sender.close_code else ""),
+                hint="Ayrılan istemci kümede kaldıysa ona gönderim hata verir ve gönderenin handler'ı biter. "
+                "`finally:` bloğunda `yayin_istemciler.discard(websocket)` ile onu kümeden çıkarın.",
+            )
 
 
 # 2.2 --------------------------------------------------------------------------------
@@ -199,7 +231,7 @@ async def refuse_binary(ns: Namespace) -> None:
             if code != 1003:
                 raise Mismatch(
                     "İkili mesaj 1003 ile reddedilmedi.",
-                    expected="kapanış kodu 1003 (desteklenmeyen veri) ve bir neden",
+                    expected="kapanış kodu 1003 (desteklenmeyen veri) ve bir gerekçe",
                     got=f"kapanış kodu {code}" + (" (kapanış çerçevesi yok)" if code == 1006 else ""),
                     hint=(
                         "`receive_text()` ikili mesajda `KeyError` verir; `except Exception` onu yutar ve "
@@ -209,9 +241,9 @@ async def refuse_binary(ns: Namespace) -> None:
                 )
             if not reason:
                 raise Mismatch(
-                    "Kapanışın bir nedeni yok.",
-                    expected="boş olmayan bir neden (ör. 'Yalnız metin mesajları kabul edilir')",
-                    got="boş neden",
+                    "Kapanışın gerekçesi yok.",
+                    expected="boş olmayan bir gerekçe (ör. 'Yalnızca metin mesajları kabul edilir')",
+                    got="boş gerekçe",
                     hint='`await websocket.close(code=1003, reason="...")`',
                 )
         finally:
@@ -232,6 +264,18 @@ async def refuse_binary(ns: Namespace) -> None:
                         raise Mismatch("Boş ikili mesaj 1003 ile reddedilmedi.", got=f"kapanış kodu {code}")
         finally:
             await close_all(again)
+        # İstemci kibarca ayrılır: handler sessizce bitmeli (sunucu günlüğünde hata yok).
+        leaving = await open_ws(server.ws_url("/ws"))
+        await leaving.close(code=1000)
+        await asyncio.sleep(scaled(0.3))
+        if any("Exception in ASGI application" in line for line in await server.read_log()):
+            raise Mismatch(
+                "İstemci ayrılınca handler bir hatayla bitti.",
+                expected="istemci ayrılınca handler'ın sessizce bitmesi",
+                got="sunucu günlüğünde 'Exception in ASGI application'",
+                hint='`receive()` ayrılışta `{"type": "websocket.disconnect"}` döndürür: ona bakıp `return` deyin; '
+                "ayrılmış bir bağlantıda `close()` ya da `send_text()` çağırmayın.",
+            )
 
 
 # 2.4 --------------------------------------------------------------------------------
@@ -244,7 +288,7 @@ STALL_SIZE = 256 * 1024
 
 
 class _Inbox:
-    """Arka planda okuyan istemci: yalnız sayar ve ilk beklenmeyen mesajı saklar."""
+    """Arka planda okuyan istemci: yalnızca sayar ve ilk beklenmeyen mesajı saklar."""
 
     def __init__(self, ws: ClientConnection, expected: Callable[[int], str]) -> None:
         self.ws = ws
@@ -280,7 +324,7 @@ def _describe(text: str) -> str:
     return repr(text)
 
 
-@exercise("2.4", title="Takılan alıcıyı düşürmek", points=3, timeout=20.0)
+@exercise("2.4", title="Takılan alıcıyı düşürmek", points=3, timeout=30.0)
 async def drop_stalled_peer(ns: Namespace) -> None:
     app = await ns.get("hizli_app", FastAPI, what="bir FastAPI uygulaması")
     payload = "x" * STALL_SIZE
@@ -292,7 +336,10 @@ async def drop_stalled_peer(ns: Namespace) -> None:
         reader = _Inbox(reader_ws, lambda i: OTHERS.format(payload) if i < STALL_MESSAGES else OTHERS.format("son"))
         try:
             for _ in range(STALL_MESSAGES):
-                await sender_ws.send(payload)
+                try:
+                    await sender_ws.send(payload)
+                except ConnectionClosed:
+                    break  # gönderenin handler'ı bitti: aşağıda açıklanır
             await wait_until(lambda: sender.closed is not None or min(sender.count, reader.count) >= STALL_MESSAGES, 5)
             done = min(sender.count, reader.count) >= STALL_MESSAGES
             for inbox, who in [(sender, "gönderen"), (reader, "okuyan alıcı")]:
@@ -314,7 +361,7 @@ async def drop_stalled_peer(ns: Namespace) -> None:
                         "üzerinde dolaşın."
                         if changed
                         else "Gönderenin handler'ı bir hatayla bitti: yayındaki hatalar (zaman aşımı dahil) "
-                        "alıcı başına yakalanmalı ve yalnız o alıcıyı çıkarmalı."
+                        "alıcı başına yakalanmalı ve yalnızca o alıcıyı çıkarmalı."
                         if closed
                         else "Her gönderimi `asyncio.wait_for(istemci.send_text(metin), timeout=SEND_TIMEOUT)` ile "
                         "sınırlayın; süreyi aşan alıcıyı kümeden çıkarın."
@@ -322,7 +369,8 @@ async def drop_stalled_peer(ns: Namespace) -> None:
                 )
             # Takılan alıcı şimdi aniden kayboluyor: gönderen ve okuyan etkilenmemeli.
             stalled.abort()
-            await sender_ws.send("son")
+            with contextlib.suppress(ConnectionClosed):
+                await sender_ws.send("son")
             finished = await wait_until(lambda: sender.count > STALL_MESSAGES and reader.count > STALL_MESSAGES, STEP)
             if not finished:
                 raise Mismatch(
@@ -331,13 +379,119 @@ async def drop_stalled_peer(ns: Namespace) -> None:
                     got=f"gönderen: {_describe(sender.last or '')}, okuyan: {_describe(reader.last or '')}"
                     + (f"; gönderenin bağlantısı kapandı (kod {sender.closed})" if sender.closed else ""),
                     hint="Bir alıcıya gönderim hatası (`WebSocketDisconnect`, `RuntimeError`) yayının içinde "
-                    "yakalanmalı ve yalnız o alıcıyı çıkarmalı.",
+                    "yakalanmalı ve yalnızca o alıcıyı çıkarmalı.",
                 )
         finally:
             stalled.abort()
             await sender.stop()
             await reader.stop()
+        try:
+            await _vanished_peer(url, sender_ws, reader_ws, payload)
+        finally:
             await close_all(sender_ws, reader_ws)
+
+
+class _Tally:
+    """Arka planda okuyan istemci: izin verilen her metni sayar, ilk beklenmeyeni saklar."""
+
+    def __init__(self, ws: ClientConnection, allowed: set[str]) -> None:
+        self.ws = ws
+        self.allowed = allowed
+        self.counts: dict[str, int] = dict.fromkeys(allowed, 0)
+        self.wrong: str | None = None
+        self.closed: int | None = None
+        self.task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        try:
+            async for message in self.ws:
+                text = message if isinstance(message, str) else repr(message)
+                if text in self.counts:
+                    self.counts[text] += 1
+                elif self.wrong is None:
+                    self.wrong = text
+        except ConnectionClosed as exc:
+            self.closed = close_code(exc)
+            return
+        self.closed = self.ws.close_code or 1000
+
+    async def stop(self) -> None:
+        self.task.cancel()
+        await asyncio.gather(self.task, return_exceptions=True)
+
+
+async def _vanished_peer(url: str, sender_ws: ClientConnection, reader_ws: ClientConnection, payload: str) -> None:
+    """Yayın bir alıcıya gönderirken o alıcı kaybolur: gönderim zaman aşımıyla değil, hemen bir hatayla
+    (starlette'te `WebSocketDisconnect(1006)`, sonraki gönderimlerde `RuntimeError`) biter.
+
+    Kaybolan alıcı ``V`` hiç okumaz ama kendisi büyük mesajlar gönderir: handler'ı ``V``'ye yankı
+    gönderirken tıkanır, yani ``V`` kümede kalır ve sunucunun ona yazma yolu tıkalıdır. Gönderenin
+    yankısı gelince yayın ``V``'ye gönderimde beklemektedir (yankı yayından önce gider); tam o anda
+    ``V``'nin bağlantısı koparılır. Yalnızca ``TimeoutError`` yakalayan bir yayında hata göndereni düşürür.
+    """
+    last, after = "kayboldu", "yine"
+    sender = _Tally(sender_ws, {OTHERS.format(payload), ECHO.format(last), ECHO.format(after)})
+    reader = _Tally(reader_ws, {OTHERS.format(payload), OTHERS.format(last), OTHERS.format(after)})
+    vanishing = await open_stalled_client(url)
+    flood: asyncio.Task[None] | None = None
+    try:
+
+        async def send_all() -> None:
+            for _ in range(STALL_MESSAGES):
+                await vanishing.send_text(payload)
+
+        flood = asyncio.create_task(send_all())
+        # V'nin handler'ı kendi yankısında tıkanınca V'nin yayınları kesilir: okuyan alıcının sayısı durur.
+        seen: list[int] = []
+
+        def settled() -> bool:
+            seen.append(reader.counts[OTHERS.format(payload)])
+            return len(seen) > 10 and seen[-1] == seen[-7]
+
+        if not await wait_until(settled, timeout=10, step=0.05) or seen[-1] >= STALL_MESSAGES:
+            return  # V hiç tıkanmadı (ölçülemedi): bu aşama bir şey söylemez
+        with contextlib.suppress(ConnectionClosed):
+            await sender_ws.send(last)
+        if not await wait_until(lambda: sender.counts[ECHO.format(last)] > 0 or sender.closed is not None, STEP):
+            raise Mismatch(
+                "Bir alıcı tıkanmışken gönderen kendi yankısını almadı.",
+                expected=repr(ECHO.format(last)),
+                got="yanıt yok",
+            )
+        vanishing.abort()  # yayın şu an V'ye gönderimde bekliyor
+        delivered = await wait_until(
+            lambda: reader.counts[OTHERS.format(last)] > 0 and sender.closed is None, STEP, step=0.05
+        )
+        if delivered and sender.closed is None:
+            with contextlib.suppress(ConnectionClosed):
+                await sender_ws.send(after)
+            delivered = await wait_until(
+                lambda: sender.counts[ECHO.format(after)] > 0 and reader.counts[OTHERS.format(after)] > 0,
+                STEP,
+                step=0.05,
+            )
+        if not delivered:
+            raise Mismatch(
+                "Yayın bir alıcıya gönderirken o alıcının bağlantısı koptu; hata göndereni etkiledi.",
+                expected=f"gönderenin bağlantısı açık kalsın, okuyan alıcı {OTHERS.format(last)!r} alsın",
+                got=(f"gönderenin bağlantısı kapandı (kod {sender.closed})" if sender.closed is not None else "")
+                or "okuyan alıcıya yayın ulaşmadı",
+                hint="Kaybolan bir alıcıya gönderim zaman aşımıyla değil, hemen bir hatayla biter: starlette "
+                "`WebSocketDisconnect` (kod 1006), aynı alıcıya sonraki gönderimlerde `RuntimeError` fırlatır. "
+                "Yayında `except (TimeoutError, WebSocketDisconnect, RuntimeError):` ile yalnızca o alıcıyı çıkarın.",
+            )
+        if sender.wrong is not None or reader.wrong is not None:
+            raise Mismatch(
+                "Kaybolan alıcıdan sonra beklenmeyen bir mesaj geldi.",
+                got=_describe(sender.wrong or reader.wrong or ""),
+            )
+    finally:
+        vanishing.abort()
+        if flood is not None:
+            flood.cancel()
+            await asyncio.gather(flood, return_exceptions=True)
+        await sender.stop()
+        await reader.stop()
 
 
 # 2.5 --------------------------------------------------------------------------------
@@ -390,6 +544,19 @@ def _check_entries(got: list[object], expected: list[list[object]], when: str) -
                 if server_side
                 else "Bağlantı bitince handler `kapanislar.append([kim, kod])` ile bir kayıt eklemeli."
             ),
+        )
+    server_codes = {entry[1] for entry in expected if entry[0] == "sunucu"}
+    if any(
+        isinstance(entry, list) and len(entry) == 2 and entry[0] == "istemci" and entry[1] in server_codes
+        for entry in got
+    ):
+        raise Mismatch(
+            f"{when} handler `close()`'tan sonra okumayı sürdürdü; sunucunun kendi kapanışı istemcininki sanıldı.",
+            expected=shown,
+            got=", ".join(map(_show, got)),
+            hint="`close()`'tan sonraki `receive_text()`/`receive()` sunucunun kendi kapanış kodunu "
+            "(`WebSocketDisconnect` ya da `websocket.disconnect` mesajı olarak) geri verir; onu istemcinin "
+            "kapanışı diye kaydetmeyin. `close()`'tan hemen sonra döngüden çıkın (`break` ya da `return`).",
         )
     if len(got) > len(expected):
         raise Mismatch(
@@ -450,7 +617,7 @@ async def who_closed(ns: Namespace) -> None:
         await _client_close(ns, server, [(1001, "sayfadan ayrıldı")], "İstemci 1001 ile kapattığında")
         await _client_close(ns, server, [(code, reason)], f"İstemci {code} ile kapattığında")
 
-        # Sunucu kapatır: "bitir" → "hoşça kal", sonra 1000 ve bir neden.
+        # Sunucu kapatır: "bitir" → "hoşça kal", sonra 1000 ve bir gerekçe.
         ws = await open_ws(server.ws_url("/ws"))
         try:
             before = len(await ns.read("kapanislar", list, what="bir liste"))
@@ -466,15 +633,15 @@ async def who_closed(ns: Namespace) -> None:
             if closed != 1000:
                 raise Mismatch(
                     "'bitir' mesajından sonra bağlantı 1000 ile kapanmadı.",
-                    expected="kapanış kodu 1000 ve bir neden",
+                    expected="kapanış kodu 1000 ve bir gerekçe",
                     got=f"kapanış kodu {closed}" + (" (kapanış çerçevesi yok)" if closed == 1006 else ""),
                     hint="Handler `await websocket.close(code=1000, reason=...)` demeden biterse istemci 1006 görür.",
                 )
             if not why:
                 raise Mismatch(
-                    "Sunucunun 1000 kapanışının nedeni yok.",
-                    expected="boş olmayan bir neden",
-                    got="boş neden",
+                    "Sunucunun 1000 kapanışının gerekçesi yok.",
+                    expected="boş olmayan bir gerekçe",
+                    got="boş gerekçe",
                     hint='`await websocket.close(code=1000, reason="...")`',
                 )
             _check_entries(await _entries(ns, before, 1), [["sunucu", 1000]], "Sunucu 1000 ile kapattığında")
@@ -532,10 +699,131 @@ async def who_closed(ns: Namespace) -> None:
                 closes = [(ns.rng.randint(4000, 4999), "ilk"), (1000, "ikinci")]
                 await _client_close(ns, server, closes, "İki istemci aynı anda kapattığında")
 
-        if any("Exception in ASGI application" in line for line in await server.read_log()):
+        log = await server.read_log()
+        if any("Exception in ASGI application" in line for line in log):
+            after_close = any(
+                'Need to call "accept" first' in line
+                or "once a close message has been sent" in line
+                or 'Cannot call "receive" once a disconnect' in line
+                for line in log
+            )
             raise Mismatch(
-                "Handler bir hatayla bitti.",
+                "Handler `close()`'tan sonra okumayı ya da göndermeyi sürdürdü ve bir hatayla bitti."
+                if after_close
+                else "Handler bir hatayla bitti.",
                 expected="her bağlantının handler'ı hatasız bitsin",
                 got="sunucu günlüğünde 'Exception in ASGI application'",
-                hint="Bağlantı kapandıktan sonra `receive()` ya da `send_text()` çağırmayın.",
+                hint="`close()`'tan hemen sonra döngüden çıkın (`break` ya da `return`): kapanmış bağlantıda "
+                "`receive_text()` `RuntimeError` fırlatır."
+                if after_close
+                else "Bağlantı kapandıktan sonra `receive()` ya da `send_text()` çağırmayın.",
+            )
+
+
+# 2.6 --------------------------------------------------------------------------------
+
+
+def _judged_app(fault: str | None, seen: list[str]) -> FastAPI:
+    """2.3'ün sözleşmesini uygulayan bir endpoint; ``fault`` verilirse o yerinden bozuk. Gelen her
+    mesajın türünü ``seen``'e yazar: testin gerçekten ne gönderdiğini yargıç kendisi görür."""
+    app = FastAPI()
+
+    @app.websocket("/ws")
+    async def endpoint(websocket: WebSocket) -> None:
+        await websocket.accept()
+        try:
+            while True:
+                message = await websocket.receive()
+                if message["type"] == "websocket.disconnect":
+                    return
+                seen.append("metin" if message.get("text") is not None else "ikili")
+                if message.get("text") is None:
+                    if fault == "ikili":
+                        await websocket.close(code=1000)
+                    else:
+                        await websocket.close(code=1003, reason="Yalnızca metin mesajları kabul edilir")
+                    return
+                text = message["text"]
+                await websocket.send_text(text if fault == "onek" else ECHO.format(text))
+        except WebSocketDisconnect:
+            pass
+
+    return app
+
+
+FAULTS = {
+    "onek": "metni öneksiz (`Mesajınız: ` olmadan) geri gönderen",
+    "ikili": "ikili mesajda bağlantıyı 1003 yerine 1000 ile kapatan",
+}
+"""Öğrencinin testinin yakalaması gereken bozuk endpoint'ler: alıştırmanın saydığı iki özellik."""
+
+
+async def _run_learner_test(ns: Namespace, fault: str | None, seen: list[str] | None = None) -> dict[str, object]:
+    async with serve(_judged_app(fault, seen if seen is not None else [])) as server:
+        try:
+            result = await ns.channel.request("run_test", name=TEST_NAME, url=server.base_ws_url, timeout=scaled(15))
+        except RemoteError as exc:
+            if exc.kind == "missing":
+                raise Mismatch(
+                    f"`{TEST_NAME}` tanımlı değil.",
+                    expected=f"`def {TEST_NAME}(app):` biçiminde bir test fonksiyonu",
+                    hint="Cevap hücresini çalıştırdınız mı? Fonksiyonun adını aynen yazın.",
+                ) from None
+            raise
+    if not isinstance(result, dict):
+        raise Mismatch("Test çalıştırılamadı.", got=short(result))
+    return result
+
+
+TEST_NAME = "test_metin_endpoint"
+
+
+@exercise("2.6", title="Endpoint'inizi test edin (TestClient)", points=2, timeout=40.0)
+async def learner_test(ns: Namespace) -> None:
+    info = await ns.get(TEST_NAME, None, what="bir test fonksiyonu")
+    if not info.description.callable:
+        raise Mismatch(
+            f"`{TEST_NAME}` bir fonksiyon değil.",
+            expected=f"`def {TEST_NAME}(app):`",
+            got=info.description.type,
+        )
+    if info.description.params is not None and info.description.params != 1:
+        raise Mismatch(
+            f"`{TEST_NAME}` tek parametre (`app`) almalı.",
+            expected=f"`def {TEST_NAME}(app):`",
+            got=f"{info.description.params} parametre",
+            hint="Test, denenecek uygulamayı parametre olarak alır: `TestClient(app)`.",
+        )
+    seen: list[str] = []
+    good = await _run_learner_test(ns, None, seen)
+    if not good.get("passed"):
+        line = f" (satır {good['line']})" if good.get("line") else ""
+        raise Mismatch(
+            "Testiniz doğru çalışan bir endpoint'te kaldı.",
+            expected="2.3'ün sözleşmesine uyan endpoint'te testin geçmesi",
+            got=f"{good.get('error')}{line}",
+            hint='Metne `"Mesajınız: <mesaj>"` beklenir; ikili mesajdan sonra `receive_text()` kapanışı '
+            "`WebSocketDisconnect` olarak fırlatır, kodu `exc.code`'dadır.",
+        )
+    # Testin sonucunu çekirdek bildirir; yargıç en azından testin iki özelliği gerçekten sınadığını
+    # (bir metin ve bir ikili mesaj gönderdiğini) kendi sunucusunda görür.
+    for kind, what in [("metin", "bir metin mesajı"), ("ikili", "ikili bir mesaj")]:
+        if kind not in seen:
+            raise Mismatch(
+                f"Testiniz sunucuya {what} göndermedi.",
+                expected="bir metin mesajı (yanıtı denetlenir) ve ikili bir mesaj (1003 kapanışı denetlenir)",
+                got=f"sunucunun gördüğü mesajlar: {seen or 'hiç yok'}",
+                hint="`websocket.send_text(...)` ve `websocket.send_bytes(...)` ile iki özelliği de sınayın.",
+            )
+    for fault, what in FAULTS.items():
+        broken = await _run_learner_test(ns, fault)
+        if broken.get("passed"):
+            raise Mismatch(
+                f"Testiniz bozuk bir endpoint'te de geçti: {what} endpoint.",
+                expected="bu endpoint'te testin kalması (ör. bir `assert` ile)",
+                got="test geçti",
+                hint='Yanıtın tam metnini `assert websocket.receive_text() == "Mesajınız: merhaba"` ile denetleyin.'
+                if fault == "onek"
+                else "İkili mesajdan sonra kapanışı bekleyin ve kodunu denetleyin: `WebSocketDisconnect` yakalayıp "
+                "`assert exc.code == 1003`.",
             )

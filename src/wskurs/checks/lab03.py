@@ -39,7 +39,7 @@ def _phrase(ns: Namespace, words: int = 2) -> str:
 
 
 def _expected_parse(frame: str | bytes) -> list[Any]:
-    """Başvuru: ``parse_message``'ın beklenen sonucu (JSON'dan geçtiği için liste)."""
+    """Referans: ``parse_message``'ın beklenen sonucu (JSON'dan geçtiği için liste)."""
     if isinstance(frame, bytes):
         return ["ikili", frame]
     try:
@@ -133,7 +133,7 @@ async def _parse_one(parse_message: RemoteFunction, message: str | bytes) -> Non
 
 def _parse_hint(message: str | bytes) -> str:
     if isinstance(message, bytes):
-        return "`recv()` ikili çerçeve için `bytes` döndürür: içinde JSON olsa bile bu bir ikili mesajdır."
+        return "`recv()` ikili bir mesaj için `bytes` döndürür: içinde JSON olsa bile bu bir ikili mesajdır."
     try:
         value = json.loads(message)
     except json.JSONDecodeError:
@@ -212,6 +212,11 @@ toleransın dışına düşebilir (bir deneme zamanlayıcıda birkaç on milisan
 beklemenin her ölçümü yanlıştır. Deneme sayısı ve hata türü ölçüme bağlı değildir, tekrarlanmaz."""
 
 
+JITTER_FLOOR = 0.5
+"""Bir beklemenin kendi değerine (``min(base * 2**k, cap)``) oranla en kısası: 3. bölümün eşit jitter'ı
+(``random.uniform(d / 2, d)``) kabul edilir. Tam jitter (``uniform(0, d)``) kabul edilmez: beklemenin hiçbir
+parçası sabit kalmayınca yargıç büyümeyi ve tavanı ölçemez (lab'ın metni bunu söyler)."""
+
 AFTER_LAST_MIN = 0.3
 """Son denemeden sonraki gereksiz bekleme en az bu kadar (sn) olacaksa ölçülür."""
 
@@ -282,13 +287,20 @@ def _timing_mismatch(times: list[float], ended: float, base: float, cap: float) 
     expected = _delays(attempts, base, cap)
     gaps = [round(b - a, 3) for a, b in itertools.pairwise(times)]
     for index, (gap, want) in enumerate(zip(gaps, expected, strict=True)):
-        if not want * 0.8 <= gap <= want * 1.5 + scaled(0.1):
+        if not want * JITTER_FLOOR * 0.8 <= gap <= want * 1.5 + scaled(0.1):
             return Mismatch(
                 f"{call}: {index + 1}. başarısız denemeden sonraki bekleme yanlış.",
-                expected=f"beklemeler (sn) {[round(d, 3) for d in expected]}",
+                expected=f"beklemeler (sn) {[round(d, 3) for d in expected]} "
+                "(eşit jitter'la her biri kendi değerinin yarısıyla tamamı arasında)",
                 got=f"ölçülen aralıklar (sn) {gaps}",
-                hint=f"k. başarısız denemeden sonra (k=0, 1, ...) min(base_delay * 2**k, max_delay) saniye bekleyin; "
-                f"tavan ({cap:g} sn) üstel büyümeyi sınırlar.",
+                hint=f"k. başarısız denemeden sonra (k=0, 1, ...) d = min(base_delay * 2**k, max_delay) saniye "
+                f"bekleyin (ya da bölümdeki gibi `random.uniform(d / 2, d)`); tavan ({cap:g} sn) üstel büyümeyi "
+                "sınırlar."
+                + (
+                    " Bekleme çok kısa: her başarısız denemede iki katına çıkmalı."
+                    if gap < want * JITTER_FLOOR * 0.8
+                    else ""
+                ),
             )
     # Son denemeden sonra bekleyen bir cevap ``extra`` kadar geç biter; hatanın çekirdekten yargıca
     # gelişi de (yüklü makinede on milisaniyeler) bu süreye girer. Kısa bir fazla bekleme bu gecikmeden
@@ -308,12 +320,16 @@ def _timing_mismatch(times: list[float], ended: float, base: float, cap: float) 
 @exercise("3.2", title="Üstel beklemeyle yeniden bağlanma", points=3, timeout=25)
 async def retry(ns: Namespace) -> None:
     func = await ns.function("connect_with_retry", is_async=True, params=4)
-    await _retry_must_fail(func, attempts=4, base=0.05, cap=1.0)  # büyüme: 0.05, 0.1, 0.2
+    # Büyüme: 0.02, 0.04, …, 0.64. Eşit jitter'la her bekleme yarısına inebilir; doğrusal büyüme
+    # (0.02 * (k + 1)) altıncı beklemede alt sınırın (0.4 * 0.64) belirgin altında kalır (0.12): yüklü bir
+    # makinede zamanlayıcının eklediği on milisaniyeler onu sınırın üstüne taşıyamaz.
+    await _retry_must_fail(func, attempts=7, base=0.02, cap=1.0)
     # Tavan, her çalışmada başka bir denemede devreye girer: 0.04…, sonra sabit. Tavandan sonra en az iki
     # bekleme gelir: tavanı yok sayan bir cevabın ikinci beklemesi tavanın dört katıdır; toleransa sığmaz.
     base = ns.rng.choice([0.04, 0.05, 0.06])
     doublings = ns.rng.randint(1, 2)
-    attempts = doublings + 4 + ns.rng.randint(0, 1)
+    # Tavandan sonra en az üç bekleme: tavansız bir eşit jitter'ın üçüncüsü en az tavanın dört katıdır.
+    attempts = doublings + 5 + ns.rng.randint(0, 1)
     await _retry_must_fail(func, attempts=attempts, base=base, cap=base * 2**doublings)
     # Sınır: tek deneme hakkı — hiç beklemeden ConnectionError.
     await _retry_must_fail(func, attempts=1, base=0.8, cap=0.8)

@@ -352,8 +352,9 @@ async def offload_cpu(ns: Namespace) -> None:
                 got=f"yankı {1000 * latency:.0f} ms sürdü",
                 hint=(
                     "`cpu_isi` await etmeden çalışır; `async def` içinde doğrudan çağırmak ya da "
-                    "`await asyncio.create_task(...)` ile sarmak onu yine aynı loop'ta çalıştırır. "
-                    "`await asyncio.to_thread(cpu_isi, saniye)` kullanın."
+                    "`await asyncio.create_task(...)` ile sarmak onu yine aynı loop'ta çalıştırır. Hesabı 4.5'teki "
+                    "gibi süreç havuzuna gönderin: `await asyncio.get_running_loop().run_in_executor(havuz, cpu_isi, "
+                    "saniye)` (kısa işler için `await asyncio.to_thread(cpu_isi, saniye)` da olur)."
                 ),
             )
 
@@ -475,7 +476,8 @@ async def _bounded_round(
             expected=f"en çok {limit}, {len(texts)} mesajda tam {wanted} istek aynı anda",
             got=f"sunucu aynı anda en çok {gauge['max']} istek gördü",
             hint="Bütün istekleri aynı anda başlatın (`gather`), ama her birini ortak bir "
-            "`asyncio.Semaphore(en_cok)` ile sınırlayın: semaphore'u her istekte yeniden oluşturmayın."
+            "`asyncio.Semaphore(en_cok)` ile sınırlayın (4. bölümün araç kutusu, 4.7): semaphore'u bir kez "
+            "oluşturun, her istekte yeniden değil."
             if gauge["max"] > limit
             else "İstekleri tek tek `await` etmeyin: sınıra kadar aynı anda yolda olsunlar.",
         )

@@ -26,6 +26,7 @@ __all__ = [
     "MAX_MESSAGE",
     "Opaque",
     "ProtocolError",
+    "RemoteTuple",
     "Snapshot",
     "decode",
     "dumps",
@@ -84,6 +85,15 @@ class Snapshot(dict[str, Any]):
         return f"{self.type_name}({fields})"
 
 
+class RemoteTuple(list[Any]):
+    """Öğrencinin döndürdüğü bir demet (tuple). Liste gibi karşılaştırılır (``[400, {}]``'a eşittir),
+    ama geri bildirimde öğrencinin yazdığı gibi görünür: ``(400, {})``."""
+
+    def __repr__(self) -> str:
+        items = ", ".join(repr(item) for item in self)
+        return f"({items},)" if len(self) == 1 else f"({items})"
+
+
 def _type_name(value: Any) -> str:
     kind = type(value)
     return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
@@ -109,7 +119,8 @@ def encode(value: Any, depth: int = 0) -> Any:
     if isinstance(value, list | tuple):
         if len(value) > MAX_ITEMS:
             return {"$type": f"{_type_name(value)} ({len(value)} öğe, çok uzun)"}
-        return [encode(item, depth + 1) for item in value]
+        items = [encode(item, depth + 1) for item in value]
+        return {"$tuple": items} if isinstance(value, tuple | RemoteTuple) else items
     if isinstance(value, set | frozenset):
         if len(value) > MAX_ITEMS:
             return {"$type": f"{_type_name(value)} ({len(value)} öğe, çok uzun)"}
@@ -140,6 +151,8 @@ def decode(data: Any) -> Any:
         raise ProtocolError(f"tanınmayan değer biçimi: {str(data)[:80]}")
     if "$dict" in data and isinstance(data["$dict"], dict):
         return {str(key): decode(item) for key, item in data["$dict"].items()}
+    if "$tuple" in data and isinstance(data["$tuple"], list):
+        return RemoteTuple(decode(item) for item in data["$tuple"])
     if "$bytes" in data and isinstance(data["$bytes"], str):
         return base64.b64decode(data["$bytes"], validate=True)
     if "$set" in data and isinstance(data["$set"], list):

@@ -178,7 +178,7 @@ def _type_names(kind: TypeSpec) -> str:
 
 @dataclass(frozen=True)
 class RemoteApp:
-    """Çekirdekteki bir ASGI uygulamasına (ör. FastAPI) başvuru; ``run_app`` ile sunulur."""
+    """Çekirdekteki bir ASGI uygulamasına (ör. FastAPI) referans; ``run_app`` ile sunulur."""
 
     ns: RemoteNamespace
     label: str
@@ -281,7 +281,7 @@ class RemoteNamespace:
         return info
 
     async def get(self, name: str, kind: TypeSpec | None = None, *, what: str | None = None) -> RemoteObject:
-        """``name`` adlı değere bir başvuru; türüne bakar.
+        """``name`` adlı değere bir referans; türüne bakar.
 
         ``run_app(await ns.get("app", FastAPI))`` uygulamayı sunar; ``.method(...)`` ve
         ``.read()`` nesneyle konuşur.

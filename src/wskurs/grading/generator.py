@@ -10,8 +10,9 @@
         ### ÇÖZÜM SONU
 
 Üretilen lab'da bölge bir taslağa dönüşür: fonksiyon gövdesindeyse
-``raise NotImplementedError("Alıştırma 1.2 henüz çözülmedi.")``, en üst düzeydeyse bir
-yorum ve ``...``. Cevap hücresi, kendinden sonraki ilk kontrol hücresinin
+``raise NotImplementedError("Alıştırma 1.2 henüz çözülmedi.")``, en üst düzeydeyse hücreyi
+çalıştırınca aynı Türkçe hatayı veren bir ``raise`` (``labformat.stub_lines``): hiçbir taslak
+sessizce "çalıştı" görünmez. Cevap hücresi, kendinden sonraki ilk kontrol hücresinin
 (``await check("1.2")``) alıştırmasına aittir. Hücre rolleri defterin meta verisine
 yazılır; kontrol hücreleri JupyterLab'da düzenlenemez ve silinemez işaretlenir.
 """
@@ -27,7 +28,17 @@ import nbformat
 from nbformat import NotebookNode
 
 from wskurs.checks.core import exercises_of, lab_module_name
-from wskurs.labformat import BEGIN, END, METADATA_KEY, CellRole, begins_region, check_id, ends_region, role_metadata
+from wskurs.labformat import (
+    BEGIN,
+    END,
+    METADATA_KEY,
+    CellRole,
+    begins_region,
+    check_id,
+    ends_region,
+    role_metadata,
+    stub_lines,
+)
 
 __all__ = [
     "LabError",
@@ -78,7 +89,7 @@ def replace_regions(
             raise LabError(f"{where}satır {number}: bölge kapanmadan yeni '{BEGIN}' açılmış.")
         if ends_region(line):
             if replacement is None:
-                out.extend(_stub(indent, exercise_id))
+                out.extend(stub_lines(indent, exercise_id))
             else:
                 out.extend(
                     indent + code if code.strip() else ""
@@ -88,13 +99,6 @@ def replace_regions(
     if indent is not None:
         raise LabError(f"{where}'{BEGIN}' ile açılan bölge '{END}' ile kapanmamış.")
     return "\n".join(out), count
-
-
-def _stub(indent: str, exercise_id: str) -> list[str]:
-    comment = f"{indent}# ✏️ Alıştırma {exercise_id}: kodunuzu buraya yazın."
-    if indent:
-        return [comment, f'{indent}raise NotImplementedError("Alıştırma {exercise_id} henüz çözülmedi.")']
-    return [comment, "..."]
 
 
 def make_lab(solution: NotebookNode, *, name: str = "") -> NotebookNode:
@@ -170,7 +174,7 @@ def generate(solutions: Path, labs: Path) -> dict[Path, str]:
 
 
 def write_labs(solutions: Path, labs: Path, *, check: bool = False) -> list[str]:
-    """Lab'ları üretir ya da (``check=True``) yalnız farkları bildirir.
+    """Lab'ları üretir ya da (``check=True``) yalnızca farkları bildirir.
 
     Returns:
         Farklı olan (ya da yazılan) dosyalar ve ``labs/``'ta fazladan duranlar için
