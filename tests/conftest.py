@@ -26,6 +26,8 @@ INDEPENDENT_TESTS = frozenset(
         "test_notebook_rerun.py",
         "test_checks_edges.py",
         "test_checks_late.py",
+        "test_checks_await.py",
+        "test_checks_shapes.py",
         "test_nbval_modes.py",
         "test_lying_agent.py",
         "test_dead_proxy.py",
@@ -48,6 +50,7 @@ LONGEST_FIRST = (
     "test_notebook_rerun.py",
     "test_checks_edges.py",
     "test_checks_late.py",
+    "test_checks_shapes.py",
     "test_lying_agent.py",
 )
 
