@@ -138,6 +138,49 @@ HINTS: dict[str, Hint] = {
 async def topla(a: int, b: int):
     return {"toplam": ...}""",
     ),
+    "1.1": Hint(
+        1,
+        "1.4 Gecikme: yoklama (polling) ile itme (push) aynı olaylar üzerinde",
+        """async def yokla(url, son_id, aralik):
+    gorulen, sonra = [], 0
+    async with httpx.AsyncClient(trust_env=False) as istemci:
+        while True:
+            yanit = await istemci.get(url, params={"sonra": sonra})
+            for olay in yanit.json():
+                ...   # numarayı listeye ekleyin, sonra'yı güncelleyin
+            if ...:   # son_id görüldü mü?
+                return gorulen
+            await asyncio.sleep(aralik)""",
+    ),
+    "1.2": Hint(
+        1,
+        "1.4 Gecikme: yoklama (polling) ile itme (push) aynı olaylar üzerinde",
+        """async def gecikmeler(url, n):
+    sonuc = []
+    async with connect(url) as websocket:        # tek bağlantı
+        while len(sonuc) < n:
+            olay = json.loads(await websocket.recv())
+            sonuc.append(...)   # (şimdi − olay["t"]) × 1000, mesaj gelir gelmez
+    return sonuc""",
+    ),
+    "1.3": Hint(
+        1,
+        "1.3 İletişim: sunucu sormadan gönderebilir mi?",
+        """async def collect(url, n):
+    async with connect(url) as websocket:
+        return [... for _ in range(n)]""",
+    ),
+    "1.4": Hint(
+        1,
+        "1.5 Durum: bağlantı kimi hatırlar?",
+        """async def selamlas(url, ad, mesajlar):
+    yanitlar = []
+    async with connect(url) as websocket:
+        await websocket.send(ad)          # ad yalnızca bir kez, ilk mesaj olarak
+        for mesaj in mesajlar:
+            ...                           # gönder, yanıtı oku, listeye ekle
+    return yanitlar""",
+    ),
     "2.1": Hint(
         2,
         "2.2 Temel WebSocket Sunucusu",
@@ -212,6 +255,19 @@ try:
         ...  # "bitir" ya da ikili mesajda: kapat, kim/kod'u yaz ve döngüden ÇIK (kapattıktan sonra okunmaz)
 finally:
     kapanislar.append([kim, kod])""",
+    ),
+    "2.6": Hint(
+        2,
+        "2.3.1 Kendi endpoint'inizi sınamak: `TestClient` ve pytest",
+        """def test_metin_endpoint(app):
+    with TestClient(app) as istemci:
+        with istemci.websocket_connect("/ws") as websocket:
+            websocket.send_text("merhaba")
+            assert websocket.receive_text() == ...
+            websocket.send_bytes(b"ikili")
+            with pytest.raises(WebSocketDisconnect) as hata:
+                websocket.receive_text()
+            assert hata.value.code == ...""",
     ),
     "3.1": Hint(
         3,
@@ -324,7 +380,7 @@ while True:
     ),
     "4.5": Hint(
         4,
-        "4.7.2 Birlikte beklemek: gather ve asyncio.wait",
+        "4.7.8 Aynı anda en çok n iş: asyncio.Semaphore",
         """async def sinirli_getir(url, mesajlar, en_cok):
     sinir = asyncio.Semaphore(en_cok)
 
