@@ -40,7 +40,10 @@ RULES = [
     _rule(r"\bkod(u|la|uyla)? ve (bir )?neden\w*|\bbir nedenle (kapat|kapan|reddet)", "gerekçe (kapanışın)"),
     _rule(r"\baltyapı\w*", "arka uç (uvicorn'un WebSocket arka ucu)"),
     _rule(r"\bvekil\w*", "proxy ('proxy'si'), ters proxy"),
-    _rule(_NOT_GLOSS + r"\breverse prox(y|ies)\b" + _NOT_GLOSS_END, "ters proxy (ilk geçtiği yerde 'ters proxy (reverse proxy)')"),
+    _rule(
+        _NOT_GLOSS + r"\breverse prox(y|ies)\b" + _NOT_GLOSS_END,
+        "ters proxy (ilk geçtiği yerde 'ters proxy (reverse proxy)')",
+    ),
     _rule(r"\bkontrol çerçeve\w*", "denetim çerçevesi (control frame)"),
     _rule(r"faydalı yük\w*|çerçevenin yük\w*", "veri (payload)"),
     _rule(r"\bbaşvuru\w*", "referans"),
@@ -56,8 +59,14 @@ RULES = [
     _rule(r"\bservice restart\b", "servis yeniden başlatılıyor (1012)"),
     _rule(r"\btry again later\b", "daha sonra yeniden deneyin (1013)"),
     _rule(r"\bmessage too big\b", "mesaj çok büyük (1009)"),
-    _rule(_NOT_GLOSS + r"\bequal jitter\b" + _NOT_GLOSS_END, "eşit jitter (ilk geçtiği yerde 'eşit jitter (equal jitter)')"),
-    _rule(_NOT_GLOSS + r"\bthundering herd\b" + _NOT_GLOSS_END, "sürü etkisi (ilk geçtiği yerde 'sürü etkisi (thundering herd)')"),
+    _rule(
+        _NOT_GLOSS + r"\bequal jitter\b" + _NOT_GLOSS_END,
+        "eşit jitter (ilk geçtiği yerde 'eşit jitter (equal jitter)')",
+    ),
+    _rule(
+        _NOT_GLOSS + r"\bthundering herd\b" + _NOT_GLOSS_END,
+        "sürü etkisi (ilk geçtiği yerde 'sürü etkisi (thundering herd)')",
+    ),
     _rule(r"izin verilmeyen (origin|köken)", "izin listesinde olmayan Origin"),
     _rule(r"\bpartili\b", "toplu yazan / toplayarak yazma"),
 ]
@@ -151,7 +160,9 @@ def hits(texts: Iterator[Text] | list[Text]) -> list[str]:
         for paragraph in re.split(r"\n\s*\n", item.text):
             if not _BUCKET.search(paragraph):
                 for match in _JETON.finditer(paragraph):
-                    found.append(f'{item.where}: "{match.group(0)}" → jeton yalnızca jeton kovası için; kimlik için token')
+                    found.append(
+                        f'{item.where}: "{match.group(0)}" → jeton yalnızca jeton kovası için; kimlik için token'
+                    )
     return found
 
 
@@ -187,7 +198,7 @@ GOOD = [
     "Bir referans tutun; token'ı ve token'la; `token` ve `?token=abc`",
     "yalnızca metin; yalnızlık",
     "iş akışı, `Workflow`",
-    "`1001` (gidiyor), `\"going away\"`",
+    '`1001` (gidiyor), `"going away"`',
     "eşit jitter (equal jitter) ve sürü etkisi (thundering herd)",
     "mesaj çok büyük (1009); izin listesinde olmayan Origin",
     "Jeton kovası: her mesaj bir jeton harcar.",
