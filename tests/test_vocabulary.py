@@ -84,6 +84,8 @@ _TURKISH = re.compile(r"[çğıİöşüÇĞÖŞÜ]")
 class Text:
     where: str
     text: str
+    # "jeton"un jeton kovasından söz edip etmediğine bakılan çevre (verilmezse metnin paragrafı)
+    context: str | None = None
 
 
 def prose(markdown: str) -> str:
@@ -126,10 +128,14 @@ def notebook_texts(path: Path, *, code: bool) -> Iterator[Text]:
 
 
 def python_texts(path: Path) -> Iterator[Text]:
+    """Bir modülün Türkçe metinleri; yeri satır numarasıyla, çevresi metnin önü ve arkasındaki 15 satır."""
     name = path.relative_to(ROOT).as_posix()
-    for part in code_text(path.read_text(encoding="utf-8"), strings=True, comments=False):
-        if _TURKISH.search(part):
-            yield Text(name, part)
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.STRING and _TURKISH.search(token.string):
+            around = "\n".join(lines[max(0, token.start[0] - 16) : token.end[0] + 15])
+            yield Text(f"{name}:{token.start[0]}", token.string, context=around)
 
 
 def learner_files() -> list[Path]:
@@ -158,7 +164,7 @@ def hits(texts: Iterator[Text] | list[Text]) -> list[str]:
             for match in rule.pattern.finditer(item.text):
                 found.append(f'{item.where}: "{match.group(0)}" → {rule.use}')
         for paragraph in re.split(r"\n\s*\n", item.text):
-            if not _BUCKET.search(paragraph):
+            if not _BUCKET.search(item.context if item.context is not None else paragraph):
                 for match in _JETON.finditer(paragraph):
                     found.append(
                         f'{item.where}: "{match.group(0)}" → jeton yalnızca jeton kovası için; kimlik için token'
@@ -215,6 +221,17 @@ def test_each_forbidden_variant_is_caught(sentence):
 def test_the_glossary_forms_and_code_pass(sentence):
     """Sözlüğün biçimleri, parantezli ilk açıklamalar ve ters tırnaklı kod kurala takılmaz."""
     assert hits([Text("örnek", prose(sentence))]) == []
+
+
+def test_jeton_in_a_module_is_judged_by_the_code_around_it(tmp_path, monkeypatch):
+    """Bir modülde "jeton", çevresinde jeton kovası geçiyorsa serbest; geçmiyorsa yasak."""
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    kova = tmp_path / "kova.py"
+    kova.write_text('class JetonKovasi:\n    """Jeton kovası."""\n\n\nMESAJ = "Jeton yoksa mesaj işlenmez"\n')
+    kimlik = tmp_path / "kimlik.py"
+    kimlik.write_text('HATA = "Geçersiz jeton: bağlantı reddedildi"\n')
+    assert hits(python_texts(kova)) == []
+    assert hits(python_texts(kimlik)) == ['kimlik.py:1: "jeton" → jeton yalnızca jeton kovası için; kimlik için token']
 
 
 def test_code_is_not_scanned_but_comments_and_strings_are():
