@@ -90,6 +90,7 @@ def stalled_reader_app(state: dict[str, str]) -> FastAPI:
     return app
 
 
+@pytest.mark.skipif(not hasattr(socket, "TCP_USER_TIMEOUT"), reason="TCP_USER_TIMEOUT yalnızca Linux'ta var")
 @pytest.mark.parametrize("user_timeout", [None, 0.5])
 def test_tcp_user_timeout_evicts_a_live_peer_that_never_reads(user_timeout):
     """Hiç okumayan canlı bir istemciyi uvicorn'un ping'i düşürmez (soket ve handler kalır);
@@ -115,6 +116,7 @@ def test_tcp_user_timeout_evicts_a_live_peer_that_never_reads(user_timeout):
         assert evicted and handler == "bitti"
 
 
+@pytest.mark.skipif(not hasattr(socket, "TCP_USER_TIMEOUT"), reason="TCP_USER_TIMEOUT yalnızca Linux'ta var")
 def test_tcp_user_timeout_is_set_on_accepted_connections():
     """``tcp_user_timeout`` saniyesi kabul edilen soketlere milisaniye olarak geçer."""
 
