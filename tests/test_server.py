@@ -76,8 +76,11 @@ def stalled_reader_app(state: dict[str, str]) -> FastAPI:
         await websocket.accept()
         state["handler"] = "gönderiyor"
         try:
+            # Çekirdeğin gönderme tamponuna (Linux'ta en çok 4 MB) sığmayan bir mesaj: geri kalanı
+            # uvicorn'un tamponunda kalır, ping'in transport.close()'u onu hiç boşaltamaz.
+            await websocket.send_text("x" * 12 * 1024 * 1024)
             for _ in range(100):
-                await asyncio.wait_for(websocket.send_text("x" * 256 * 1024), scaled(0.5))
+                await asyncio.wait_for(websocket.send_text("küçük"), scaled(0.5))
         except TimeoutError:
             state["handler"] = "okuyor"
             try:
