@@ -8,7 +8,7 @@ import socket
 
 import httpx
 import pytest
-from fastapi import FastAPI, WebSocket
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from websockets.asyncio.client import connect
 
 from wskurs import ServerStartError, running_servers, serve, serve_in_thread, start_server, stop_all
@@ -66,6 +66,73 @@ def test_accepted_connections_send_small_messages_without_delay():
 
     flags = asyncio.run(main())
     assert flags and all(flags), flags
+
+
+def stalled_reader_app(state: dict[str, str]) -> FastAPI:
+    app = FastAPI()
+
+    @app.websocket("/ws")
+    async def push(websocket: WebSocket):
+        await websocket.accept()
+        state["handler"] = "gönderiyor"
+        try:
+            # Çekirdeğin gönderme tamponuna (Linux'ta en çok 4 MB) sığmayan bir mesaj: geri kalanı
+            # uvicorn'un tamponunda kalır, ping'in transport.close()'u onu hiç boşaltamaz.
+            await websocket.send_text("x" * 12 * 1024 * 1024)
+            for _ in range(100):
+                await asyncio.wait_for(websocket.send_text("küçük"), scaled(0.5))
+        except TimeoutError:
+            state["handler"] = "okuyor"
+            try:
+                await websocket.receive_text()
+            except WebSocketDisconnect:
+                state["handler"] = "bitti"
+        except WebSocketDisconnect:  # çekirdek bağlantıyı gönderim sürerken kesti
+            state["handler"] = "bitti"
+
+    return app
+
+
+@pytest.mark.skipif(not hasattr(socket, "TCP_USER_TIMEOUT"), reason="TCP_USER_TIMEOUT yalnızca Linux'ta var")
+@pytest.mark.parametrize("user_timeout", [None, 0.5])
+def test_tcp_user_timeout_evicts_a_live_peer_that_never_reads(user_timeout):
+    """Hiç okumayan canlı bir istemciyi uvicorn'un ping'i düşürmez (soket ve handler kalır);
+    ``tcp_user_timeout`` verilince çekirdek bağlantıyı keser ve handler biter."""
+    from wskurs.engine.clients import open_stalled_client, wait_until
+
+    async def main():
+        state = {"handler": "yok"}
+        app = stalled_reader_app(state)
+        async with serve(app, tcp_user_timeout=user_timeout, ws_ping_interval=0.2, ws_ping_timeout=0.2) as server:
+            cem = await open_stalled_client(server.ws_url("/ws"))
+            try:
+                assert await wait_until(lambda: state["handler"] in ("okuyor", "bitti"), timeout=5)
+                evicted = await wait_until(lambda: server.connections == 0, timeout=4)  # wait_until ölçekler
+                return evicted, state["handler"]
+            finally:
+                cem.abort()
+
+    evicted, handler = asyncio.run(main())
+    if user_timeout is None:
+        assert not evicted and handler == "okuyor"
+    else:
+        assert evicted and handler == "bitti"
+
+
+@pytest.mark.skipif(not hasattr(socket, "TCP_USER_TIMEOUT"), reason="TCP_USER_TIMEOUT yalnızca Linux'ta var")
+def test_tcp_user_timeout_is_set_on_accepted_connections():
+    """``tcp_user_timeout`` saniyesi kabul edilen soketlere milisaniye olarak geçer."""
+
+    async def main():
+        async with serve(make_app(), tcp_user_timeout=1.5) as server:
+            with socket.create_connection(("127.0.0.1", server.port)) as client:
+                await asyncio.sleep(0.1)
+                (protocol,) = server._server.server_state.connections
+                sock = protocol.transport.get_extra_info("socket")
+                return sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT), client
+
+    value, _ = asyncio.run(main())
+    assert value == 1500
 
 
 def test_print_and_access_log_go_to_the_server_log(capsys):

@@ -34,7 +34,7 @@ EXIT_WORDS = {"exit", "çıkış"}
 def start_stdin_reader(loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str | None]) -> None:
     """stdin'i ayrı bir iş parçacığında okur, her satırı event loop'taki kuyruğa koyar.
 
-    Bekleyen yalnız bu iş parçacığıdır; event loop serbest kalır. ``daemon=True``: program
+    Bekleyen yalnızca bu iş parçacığıdır; event loop serbest kalır. ``daemon=True``: program
     biterken yazılmamış bir satırı beklemez (``asyncio.to_thread(input)`` ise çıkışta son
     ``input()``'un dönmesini beklerdi).
     """

@@ -8,7 +8,7 @@
 
 ``websockets`` kütüphanesinin istemcisi gelen veriyi arka planda okumaya devam eder; bu
 yüzden burada el sıkışma ve çerçeveler sans-io ``ClientProtocol`` ile yazılır, ham soket
-yalnız el sıkışmanın yanıtı için okunur ve sonra bir daha hiç okunmaz.
+yalnızca el sıkışmanın yanıtı için okunur ve sonra bir daha hiç okunmaz.
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ async def open_stalled_client(
                 received += chunk
                 if len(received) > _HEAD_LIMIT:
                     raise ConnectionError("WebSocket el sıkışması başarısız: yanıt başlıkları çok uzun")
-        # Yalnız başlıklar protokole verilir; arkasından gelmiş olabilecek çerçeveler okunmamış sayılır.
+        # Yalnızca başlıklar protokole verilir; arkasından gelmiş olabilecek çerçeveler okunmamış sayılır.
         head = received[: received.index(_HEAD_END) + len(_HEAD_END)]
         protocol.receive_data(head)
         protocol.events_received()

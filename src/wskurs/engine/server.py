@@ -269,12 +269,15 @@ class RunningServer(WebAddresses, Service):
         return f"<RunningServer {self.name!r} {self.http_url} {self.state.value}>"
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def _bind(host: str, port: int, tcp_user_timeout: float | None = None) -> socket.socket:
     # proto açıkça IPPROTO_TCP: asyncio kabul ettiği bağlantılarda TCP_NODELAY'i yalnızca öyleyse
     # açar. Açılmazsa Nagle algoritması art arda giden küçük mesajların ikincisini karşı tarafın
     # gecikmeli ACK'ine (~40 ms) kadar bekletir.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if tcp_user_timeout is not None:
+        # Linux'ta kabul edilen bağlantılar dinleyen soketin TCP_USER_TIMEOUT'unu devralır.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, round(tcp_user_timeout * 1000))
     try:
         sock.bind((host, port))
     except OSError:
@@ -288,11 +291,12 @@ async def start_server(
     *,
     name: str = "sunucu",
     port: int | None = None,
+    tcp_user_timeout: float | None = None,
     **config: Any,
 ) -> RunningServer:
     """Bir ASGI uygulamasını (ör. FastAPI) çalışan event loop'ta uvicorn ile başlatır.
 
-    Sunucu yalnız 127.0.0.1'i dinler. Aynı ``name`` ile çalışan bir sunucu varsa önce o
+    Sunucu yalnızca 127.0.0.1'i dinler. Aynı ``name`` ile çalışan bir sunucu varsa önce o
     durdurulur. ``port`` verilmediyse yeni sunucu o adın son portunu dener (çalışıyor ya da
     durdurulmuş olsun), port doluysa boş bir port alır; böylece başlatma hücresini yeniden
     çalıştırmak güvenlidir ve tarayıcıdaki bir sayfa aynı adrese yeniden bağlanabilir.
@@ -301,6 +305,10 @@ async def start_server(
         app: Çalıştırılacak ASGI uygulaması.
         name: Sunucunun adı; aynı anda birden çok sunucu için farklı adlar verin.
         port: İstenen port; ``None`` ise eski sunucunun portu ya da boş bir port.
+        tcp_user_timeout: Saniye; verilirse dinleyen sokete ``TCP_USER_TIMEOUT`` konur ve her
+            bağlantı onu devralır: gönderilen veri bu süre boyunca karşı taraftan onay (ACK)
+            almazsa ya da karşı tarafın alma penceresi bu süre boyunca sıfır kalırsa (hiç
+            okumayan istemci) çekirdek bağlantıyı keser. Yalnızca Linux'ta vardır.
         **config: ``uvicorn.Config``'e giden ek ayarlar (ör. ``ws_ping_interval``).
 
     Returns:
@@ -312,19 +320,23 @@ async def start_server(
     _install_routing()
     keep_interruptible()
     host = "127.0.0.1"
+    if tcp_user_timeout is not None and not hasattr(socket, "TCP_USER_TIMEOUT"):
+        raise ServerStartError(
+            f"'{name}' sunucusu başlatılamadı: bu işletim sisteminde TCP_USER_TIMEOUT yok (yalnızca Linux)."
+        )
     old = RunningServer.registry.pop(name)
     if old is not None:
         await old.stop()
     wanted = port if port is not None else _last_ports.get(name, 0)
     try:
-        sock = _bind(host, wanted)
+        sock = _bind(host, wanted, tcp_user_timeout)
     except OSError as exc:
         if port is not None:
             raise ServerStartError(
                 f"'{name}' sunucusu başlatılamadı: {host}:{port} adresi kullanılamıyor ({exc.strerror})."
                 " Başka bir port verin ya da port=None bırakın."
             ) from None
-        sock = _bind(host, 0)
+        sock = _bind(host, 0, tcp_user_timeout)
     server = RunningServer(app, name, host, sock.getsockname()[1], dict(config))
     RunningServer.registry.add(server)
     _last_ports[name] = server.port
