@@ -31,7 +31,7 @@ from websockets.asyncio.server import Server
 from websockets.asyncio.server import serve as ws_serve
 from websockets.exceptions import ConnectionClosed
 
-from wskurs.checks import protocol
+from wskurs.checks import hints, progress, protocol
 from wskurs.checks.client import short
 from wskurs.checks.errors import CheckFailed
 from wskurs.engine.proxy import proxy_hint
@@ -527,14 +527,14 @@ def _caller_namespace(frame: FrameType) -> dict[str, Any]:
     return frame.f_globals
 
 
-def _show(feedback: str) -> None:
+def _show(feedback: str, html: str = "") -> None:
     try:
         from IPython import get_ipython
         from IPython.display import display
     except ImportError:  # pragma: no cover - IPython is a dependency
         get_ipython = None
     if get_ipython is not None and get_ipython() is not None:
-        display({"text/plain": feedback}, raw=True)
+        display({"text/plain": feedback, **({"text/html": html} if html else {})}, raw=True)
     else:
         print(feedback)
 
@@ -559,7 +559,13 @@ def check(exercise_id: str, namespace: dict[str, Any] | None = None) -> Coroutin
             verdict = await ask_judge(exercise_id, values)
         except AgentError as exc:
             raise CheckFailed(f"❌ Alıştırma {exercise_id}: kontrol yapılamadı. {exc}") from None
+        # İlerleme (öğrencinin kendi görünümü; notu etkilemez) ve üst üste başarısızlıkla ilerleyen ipucu.
+        entry = progress.record(exercise_id, verdict.passed, verdict.points)
         if not verdict.passed:
+            failures = entry.failures_in_a_row if entry is not None else 1
+            extra = hints.extra_text(exercise_id, failures)
+            if extra:
+                _show(extra.strip("\n"), hints.extra_html(exercise_id, failures))
             raise CheckFailed(verdict.feedback)
         _show(verdict.feedback)
 

@@ -477,12 +477,12 @@ finally:
         """def el_sikisma_yaniti(yontem, basliklar):
     b = {ad.lower(): deger for ad, deger in basliklar.items()}
 
-    def jetonlar(ad):
+    def degerler(ad):
         return {parca.strip().lower() for parca in b.get(ad, "").split(",")}
 
     if yontem != "GET":
         return (405, {})
-    if "websocket" not in jetonlar("upgrade") or ...:
+    if "websocket" not in degerler("upgrade") or ...:
         return (400, {})
     ...   # sürüm 13 mü? anahtar base64 ile çözülünce 16 bayt mı?""",
     ),

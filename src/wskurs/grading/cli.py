@@ -31,18 +31,25 @@ class CliError(Exception):
 
 
 def _labs(args: argparse.Namespace) -> int:
+    from wskurs.grading.course_links import update_links
     from wskurs.grading.generator import LabError, write_labs
 
+    solutions = Path(args.cozumler)
+    root = solutions.resolve().parent
+    report: list[str] = []
+    if solutions.resolve().name == "solutions" and (root / "notebooks").is_dir():
+        # Bölüm–lab bağlantıları (alıştırmanın dayandığı bölüm, bölüm sonundaki "Sıradaki: Lab N") önce.
+        report += update_links(root, check=args.kontrol)
     try:
-        report = write_labs(Path(args.cozumler), Path(args.lablar), check=args.kontrol)
+        report += write_labs(solutions, Path(args.lablar), check=args.kontrol)
     except LabError as exc:
         raise CliError(str(exc)) from None
     for line in report:
         print(line)
     if args.kontrol:
         if report:
-            raise CliError("labs/ çözümlerle uyuşmuyor.", 1)
-        print("labs/ çözümlerle uyumlu.")
+            raise CliError("labs/ ya da bölüm–lab bağlantıları çözümlerle uyuşmuyor.", 1)
+        print("labs/ ve bölüm–lab bağlantıları çözümlerle uyumlu.")
     elif not report:
         print("labs/ zaten güncel.")
     return 0
@@ -496,7 +503,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="wskurs", description="FastAPI WebSocket Kursu araçları")
     commands = parser.add_subparsers(dest="komut", required=True)
 
-    labs = commands.add_parser("lab-uret", help="solutions/ klasöründen labs/ klasörünü üretir")
+    labs = commands.add_parser(
+        "lab-uret", help="solutions/ klasöründen labs/ klasörünü ve bölüm–lab bağlantılarını üretir"
+    )
     labs.add_argument("--cozumler", default="solutions", help="çözümlü lab'ların klasörü")
     labs.add_argument("--lablar", default="labs", help="üretilecek lab'ların klasörü")
     labs.add_argument("--kontrol", action="store_true", help="yazma, yalnız farkları bildir")
