@@ -96,7 +96,8 @@ def _unsolved_run(file_name: str, workdir: Path) -> tuple[set[int], set[int], st
     # En üst düzeydeki taslak hücreyi çalıştırınca Türkçe bir NotImplementedError verir (sessiz `...` değil).
     check_cells |= {i for i, cell in enumerate(code) if "\nraise NotImplementedError(" in f"\n{cell.source}"}
     stdout, statuses = self_check_run(LABS / file_name, workdir, timeout=300)
-    failed = {int(n) for n in re.findall(r"^FAILED .*::Cell (\d+)", stdout, re.M)}
+    # Lab'ın cevap ve kontrol hücreleri alıştırmanın adıyla görünür ("2.4 Başlık — kontrol (hücre 14)").
+    failed = {int(n) for n in re.findall(r"^FAILED \S*::(?:Cell |.*?\(hücre )(\d+)", stdout, re.M)}
     return failed, check_cells, stdout, statuses
 
 

@@ -352,3 +352,21 @@ def test_ipc_transport_keeps_the_kernels_ports_off_loopback(monkeypatch: pytest.
         assert reply["content"]["status"] == "ok"
     finally:
         kernel.stop()
+
+
+def test_lab_cells_are_named_after_their_exercise() -> None:
+    """pytest çıktısında lab hücresi "Cell 14" değil alıştırmanın numarası ve başlığıyla görünür."""
+    from wskurs.grading.pytest_plugin import exercise_item_name, exercise_titles
+    from wskurs.labformat import CellRole
+
+    cells = [
+        {"cell_type": "markdown", "source": "## Alıştırma 2.4 — Takılan alıcıyı düşürmek (3 puan)\n\nMetin"},
+        {"cell_type": "markdown", "source": "## Alıştırma 2.6 — Endpoint'inizi test edin: `TestClient` (2 puan)"},
+        {"cell_type": "code", "source": "## Alıştırma 9.9 — kod hücresi başlık değildir"},
+        {"cell_type": "markdown", "source": "Alıştırma 3.1 — başlık değil"},
+    ]
+    titles = exercise_titles(cells)
+    assert titles == {"2.4": "Takılan alıcıyı düşürmek", "2.6": "Endpoint'inizi test edin: `TestClient`"}
+    name = exercise_item_name("2.4", titles["2.4"], CellRole.CHECK, 14)
+    assert name == "2.4 Takılan alıcıyı düşürmek — kontrol (hücre 14)"
+    assert exercise_item_name("2.4", "", CellRole.ANSWER, 3) == "2.4 — cevap (hücre 3)"

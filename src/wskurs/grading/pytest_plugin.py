@@ -280,6 +280,54 @@ def _report_for(item: pytest.Item) -> LabReport | None:
     return reports[key]
 
 
+_EXERCISE_HEADING = re.compile(r"^#+\s*Alıştırma\s+(?P<id>\d+\.\d+)\s*[—–-]\s*(?P<title>.+?)(?:\s*\(\d+ puan\))?\s*$")
+
+
+def exercise_titles(cells: list[Any]) -> dict[str, str]:
+    """Lab defterindeki alıştırma başlıkları: ``"## Alıştırma 2.4 — Takılan alıcıyı düşürmek (3 puan)"``
+    → ``{"2.4": "Takılan alıcıyı düşürmek"}``."""
+    titles: dict[str, str] = {}
+    for cell in cells:
+        if cell.get("cell_type") != "markdown":
+            continue
+        match = _EXERCISE_HEADING.match(str(cell.get("source", "")).split("\n", 1)[0])
+        if match:
+            titles.setdefault(match.group("id"), match.group("title").strip())
+    return titles
+
+
+def exercise_item_name(exercise: str, title: str, kind: CellRole, cell_num: int) -> str:
+    """Öğrencinin pytest çıktısında gördüğü ad: ``"2.4 Takılan alıcıyı düşürmek — kontrol (hücre 14)"``."""
+    part = "kontrol" if kind is CellRole.CHECK else "cevap"
+    return f"{exercise} {title} — {part} (hücre {cell_num})".replace("  ", " ")
+
+
+def _rename(item: pytest.Item, nodeid: str, name: str) -> None:
+    # pytest'in açık bir yeniden adlandırma yolu yok: düğüm kimliği (-k, --lf, FAILED satırı) ve raporun
+    # başlığı (reportinfo) birlikte değişir; nbval'in hücre numarası adın sonunda kalır.
+    item.name = name
+    item._nodeid = nodeid  # type: ignore[attr-defined]
+    location = (item.path, 0, nodeid)
+    item.reportinfo = lambda: location  # type: ignore[method-assign]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Lab defterinin cevap ve kontrol hücreleri pytest çıktısında alıştırmanın adıyla görünür
+    (nbval'in "Cell 14"ü öğrencinin JupyterLab'da gördüğü bir şey değildir)."""
+    titles: dict[int, dict[str, str]] = {}
+    for item in items:
+        cell = getattr(item, "cell", None)
+        notebook = getattr(item.parent, "nb", None)
+        role = cell_role(cell) if cell is not None else None
+        if role is None or notebook is None:
+            continue
+        found = titles.setdefault(id(notebook), exercise_titles(notebook.cells))
+        kind, exercise = role
+        name = exercise_item_name(exercise, found.get(exercise, ""), kind, int(getattr(item, "cell_num", 0)))
+        path = item.nodeid.split("::", 1)[0]
+        _rename(item, f"{path}::{name}", name)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     parent = item.parent
