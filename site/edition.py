@@ -58,7 +58,9 @@ def section_anchor(title: str) -> str | None:
 
 def jupyterlab_anchor(title: str) -> str:
     """JupyterLab'ın bir başlığa verdiği çapa: görünen metin, boşluklar yerine tire ("2.2 Temel" → "2.2-Temel")."""
-    return title.strip().replace(" ", "-")
+    # Sphinx tırnakları tipografik tırnağa çevirir (smartquotes); JupyterLab'daki başlıkta düz tırnak kalır.
+    plain = title.translate(str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"}))
+    return plain.strip().replace(" ", "-")
 
 
 def shot_name(stem: str, index: int) -> str:
@@ -121,7 +123,8 @@ def setup(app: Any) -> dict[str, Any]:
                     self.document.ids[anchor] = section
                 # JupyterLab'ın aynı başlığa verdiği ad (lab'lardaki "Dayandığı bölüm" bağlantıları onu kullanır).
                 lab_anchor = jupyterlab_anchor(title)
-                if lab_anchor not in self.document.ids:
+                # docutils id'leri HTML'e kaçırmadan yazar: tırnaklı ya da <&> içeren ad eklenmez.
+                if not set(lab_anchor) & set('"<>&') and lab_anchor not in self.document.ids:
                     section["ids"].append(lab_anchor)
                     self.document.ids[lab_anchor] = section
 

@@ -201,7 +201,15 @@ SMALL_FLOOD = "import os\nfor _ in range(4):\n    os.write(1, b'A' * 500_000)\n 
 """Dürüst bir çözümün başında, hücre zaman aşımına yetmeyecek kadar stdout/stderr gürültüsü."""
 
 
-GRADER_FILES = ["benzerlik.html", "geri_bildirim", "gunluk", "notlar.csv", "notlar.json", "sinif_raporu.html"]
+GRADER_FILES = [
+    "benzerlik.html",
+    "geri_bildirim",
+    "gunluk",
+    "notlandirma_durumu.json",
+    "notlar.csv",
+    "notlar.json",
+    "sinif_raporu.html",
+]
 """Notlandırıcının sonuç klasörüne yazdığı her şey (sınıf listesi olmadan)."""
 
 

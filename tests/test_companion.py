@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from kernel import kernel_session
 
 from wskurs.checks.hints import HINTS, section_url
+
+from kernel import kernel_session
 
 pytestmark = pytest.mark.kernel
 

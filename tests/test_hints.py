@@ -43,6 +43,8 @@ def test_the_section_exists_and_the_skeleton_is_python(exercise: str) -> None:
     assert hint.chapter in NOTEBOOKS
     assert hint.heading in _headings(notebook_of(hint)), f"{exercise}: başlık yok: {hint.heading!r}"
     assert "..." in hint.skeleton, f"{exercise}: iskelet bir boşluk bırakmalı"
+    # Web baskısı başlığın JupyterLab adını HTML id'si yapar: tırnak ve <&> orada taşınamaz.
+    assert not set(anchor(hint.heading)) & set('"<>&'), f"{exercise}: başlık adı sitede çapa olamaz"
     ast.parse(hint.skeleton)
 
 

@@ -75,6 +75,10 @@ def test_jupyterlab_anchor_matches_the_hint_links():
         visible = hint.heading.replace("`", "")
         assert edition.jupyterlab_anchor(visible) == anchor(hint.heading)
     assert edition.jupyterlab_anchor("2.2.3 Hiç okumayan istemci") == "2.2.3-Hiç-okumayan-istemci"
+    # Sphinx'in tipografik tırnakları JupyterLab'daki düz tırnağa döner.
+    quoted = edition.jupyterlab_anchor("2.2.1 Normal bir kapanış “hata” olarak")
+    assert quoted == '2.2.1-Normal-bir-kapanış-"hata"-olarak'
+    assert edition.jupyterlab_anchor("Kendi endpoint’inizi sınamak") == "Kendi-endpoint'inizi-sınamak"
 
 
 def _live_notebook() -> dict[str, Any]:

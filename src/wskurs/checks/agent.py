@@ -129,7 +129,26 @@ def _watch_unawaited(found: list[str]) -> Iterator[None]:
             original(message, category, *args, **kwargs)
 
         warnings.showwarning = show
-        yield
+        # Uyarı filtreleri ve showwarning işlem geneli ve iş parçacıkları arasında paylaşılır (ör. pytest ya da
+        # başka bir kütüphane onları değiştirebilir); yorumlayıcının beklenmeyen coroutine için çağırdığı
+        # kancayı da sarmak eksik await'i her durumda yakalar.
+        hook = getattr(warnings, "_warn_unawaited_coroutine", None)
+        if hook is not None:
+
+            def noticed(coro: Any) -> None:
+                name = str(getattr(coro, "__qualname__", "") or "")
+                if name in found:
+                    return  # bir kez gösterilir (yukarıdaki show da öyle)
+                hook(coro)  # filtreler izin verirse uyarı show'dan geçer ve orada kaydedilir
+                if name and name not in found:
+                    found.append(name)
+
+            warnings._warn_unawaited_coroutine = noticed  # type: ignore[attr-defined]
+        try:
+            yield
+        finally:
+            if hook is not None:
+                warnings._warn_unawaited_coroutine = hook  # type: ignore[attr-defined]
 
 
 def relay_app(base_url: str) -> Any:

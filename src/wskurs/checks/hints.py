@@ -244,7 +244,7 @@ async def ws(websocket: WebSocket):
     ),
     "2.5": Hint(
         2,
-        '2.2.1 Normal bir kapanış "hata" olarak yazılıyor',
+        "Kopan bağlantı: 1005 mi, 1006 mı?",
         """kim, kod = None, None
 try:
     while True:

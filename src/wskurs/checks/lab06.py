@@ -809,6 +809,9 @@ async def lifespan_push(ns: Namespace) -> None:
             got=f"çalışan görev(ler): {leftover}",
             hint=_LEFT_RUNNING_HINT,
         )
+    # Önce yargıcın kendi gözlediği (ikinci başlatmada eski görevin duyuruları), sonra çekirdeğin
+    # bildirdiği (`temizlik_bitti`): yalan söyleyen bir aracı ilk sonucu değiştiremez.
+    await _no_task_survives(app, first[-1][0])
     if not cleaned_before_return:
         cancelled_later = len(await _cleanups(ns)) > cleanups
         raise Mismatch(
@@ -823,7 +826,6 @@ async def lifespan_push(ns: Namespace) -> None:
             "sonra biter. `gorev.cancel()`'dan sonra `with suppress(asyncio.CancelledError): await gorev` "
             "deyin: lifespan görev bitmeden dönmesin.",
         )
-    await _no_task_survives(app, first[-1][0])
 
 
 async def _cleanups(ns: Namespace) -> list[Any]:
