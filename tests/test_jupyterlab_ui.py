@@ -499,6 +499,7 @@ def test_solved_lab_shows_green_checks(ui, lab):
         checks = _check_cells(cells)
         assert len(checks) >= 3
         for check in checks:
+            _scroll_to_cell(page, check["index"])  # JupyterLab görünmeyen hücreleri çizmeyebilir (pencereleme)
             text = _visible_text(page, check["index"])
             assert "✅" in text and "❌" not in text, f"hücre {check['index']}: {text!r}"
         _scroll_to_cell(page, checks[0]["index"])
