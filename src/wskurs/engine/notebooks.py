@@ -5,7 +5,9 @@ Kayıtlı çıktılar, nbval'in ``make test`` sırasında karşılaştırdığı
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,10 +47,18 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         print("Kullanım: python -m wskurs.engine.notebooks DEFTER.ipynb ...", file=sys.stderr)
         return 2
+    # Kayıtlı çıktılar çalıştıranın ilerleme dosyasına bağlı olmasın (ipucu basamakları, 00'daki tablo):
+    # her defter boş bir ilerleme dosyasıyla çalışır.
+    explicit = os.environ.get("WSKURS_ILERLEME")
     for path in paths:
         print(f"{path} çalıştırılıyor…", flush=True)
-        seconds = execute_notebook(path)
+        with tempfile.TemporaryDirectory(prefix="wskurs-ilerleme-") as empty:
+            if explicit is None:
+                os.environ["WSKURS_ILERLEME"] = str(Path(empty) / "ilerleme.json")
+            seconds = execute_notebook(path)
         print(f"  bitti: {seconds:.1f} sn")
+    if explicit is None:
+        os.environ.pop("WSKURS_ILERLEME", None)
     return 0
 
 
