@@ -16,7 +16,7 @@ CELL_TIMEOUT ?= 120
 # make test defterleri de aynı oturumda çalıştırır, süreçler boş kalmaz: notebooks/ kayıtlı çıktılarıyla
 # karşılaştırılır (--nbval), solutions/ lab'lar gibi --nbval-lax kipindedir (solutions/conftest.py).
 # Sırayla çalıştırmak için: XDIST=
-JOBS   := $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$((n * 3)))
+JOBS   := $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$((n + 2)))
 XDIST  ?= -n $(JOBS)
 NBVAL  := --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/sanitize.cfg
 

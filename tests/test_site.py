@@ -359,6 +359,31 @@ def test_search_finds_a_turkish_word_with_its_suffix(browser, site_url):
 
 
 @pytest.mark.browser
+def test_concept_questions_open_their_explanations_and_sections_are_linked(browser, site_url):
+    """Bölüm sonundaki kavram soruları sitede kapalı gelir, tıklanınca açıklama görünür; lab'daki
+    "Dayandığı bölüm" bağlantısı bölüm sayfasında o başlığa gider."""
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    try:
+        page.goto(f"{site_url}notebooks/02_fastapi_sunucusu.html", wait_until="load", timeout=WAIT)
+        questions = page.locator("details")
+        assert questions.count() >= 3
+        first = questions.first
+        explanation = first.locator("li").filter(has_text="Doğru.")
+        assert not explanation.is_visible()
+        first.locator("summary").click()
+        assert explanation.is_visible()
+        page.goto(f"{site_url}labs/lab02_fastapi_sunucusu.html", wait_until="load", timeout=WAIT)
+        link = page.locator("a", has_text="2.2.3 Hiç okumayan istemci").first
+        link.click()
+        page.wait_for_load_state("load")
+        assert "02_fastapi_sunucusu.html#2.2.3-" in page.url
+        target = page.evaluate("() => decodeURIComponent(location.hash.slice(1))")
+        assert page.evaluate("(id) => document.getElementById(id) !== null", target)
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
 def test_the_page_checks_catch_a_broken_page(browser, tmp_path):
     """Denetimler gerçekten yakalar: dışarıdan yüklenen betik, yüklenmeyen resim, çizilmemiş Mermaid,
     var olmayan dosya ve çapa, konsol hatası."""

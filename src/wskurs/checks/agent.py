@@ -21,7 +21,7 @@ import re
 import sys
 import traceback
 import warnings
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
@@ -109,7 +109,7 @@ _UNAWAITED = re.compile(r"coroutine '([^']+)' was never awaited")
 
 
 @contextlib.contextmanager
-def _watch_unawaited(found: list[str]) -> Iterator[None]:
+def _watch_unawaited(found: list[str], noticed_first: Callable[[], None] = lambda: None) -> Iterator[None]:
     """Kontrol süresince "coroutine ... was never awaited" uyarılarını (eksik ``await``) toplar.
 
     Her coroutine adı için uyarı bir kez gösterilir. Filtre uyarının kontrole her seferinde ulaşmasını
@@ -142,6 +142,7 @@ def _watch_unawaited(found: list[str]) -> Iterator[None]:
                 hook(coro)  # filtreler izin verirse uyarı show'dan geçer ve orada kaydedilir
                 if name and name not in found:
                     found.append(name)
+                noticed_first()
 
             warnings._warn_unawaited_coroutine = noticed  # type: ignore[attr-defined]
         try:
@@ -492,7 +493,8 @@ async def ask_judge(exercise_id: str, values: dict[str, Any]) -> Verdict:
     keep_interruptible()
     async with loop_watchdog(scaled(BLOCK_LIMIT)) as watchdog:
         session = _Session(values, watchdog)
-        unawaited = _watch_unawaited(session.unawaited)
+        # Eksik await görülünce kod zaten bozuk: boşa dönen döngü (kesmeyi yutsa da) sık sık kesilir.
+        unawaited = _watch_unawaited(session.unawaited, lambda: setattr(watchdog, "recut", 0.25))
         unawaited.__enter__()
         tasks: set[asyncio.Task[None]] = set()
         try:
