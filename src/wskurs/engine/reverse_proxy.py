@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from wskurs.engine.processes import death_signal, terminate, track
-from wskurs.engine.service import LogBuffer, Registry, Service, WebAddresses
+from wskurs.engine.service import LogBuffer, ProcessService, Registry, WebAddresses
 from wskurs.engine.timing import scaled
 
 __all__ = ["ProxyUnavailable", "ReverseProxyProcess", "proxy_installed", "reverse_proxy", "start_reverse_proxy"]
@@ -42,7 +42,7 @@ def proxy_installed() -> bool:
     return importlib.util.find_spec("proxy") is not None
 
 
-class ReverseProxyProcess(WebAddresses, Service):
+class ReverseProxyProcess(WebAddresses, ProcessService):
     """Ayrı bir süreçte çalışan proxy.py ters proxy'si; ``start_reverse_proxy`` ile elde edilir."""
 
     registry: Registry[ReverseProxyProcess] = Registry()
@@ -57,19 +57,6 @@ class ReverseProxyProcess(WebAddresses, Service):
         self._log = LogBuffer()
         self._reader: asyncio.Task[None] | None = None
 
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    @property
-    def running(self) -> bool:
-        return self.process.returncode is None
-
-    @property
-    def log(self) -> list[str]:
-        """proxy.py'nin şimdiye dek yazdığı satırlar."""
-        return self._log.lines()
-
     async def _collect(self) -> None:
         stream = self.process.stderr
         assert stream is not None
@@ -78,9 +65,7 @@ class ReverseProxyProcess(WebAddresses, Service):
 
     async def _shutdown(self) -> None:
         await terminate(self.process, grace=scaled(5))
-        if self._reader is not None:
-            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(self._reader, timeout=scaled(1))
+        await self._finish_reader()
 
     def __repr__(self) -> str:
         state = "çalışıyor" if self.running else "durdu"

@@ -12,9 +12,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections import deque
 from collections.abc import Iterator
 from typing import Generic, Self, TypeVar
+
+from wskurs.engine.timing import scaled
 
 __all__ = ["LOG_LIMIT", "LogBuffer", "Registry", "Service", "WebAddresses", "with_slash"]
 
@@ -144,3 +148,32 @@ class WebAddresses:
     def ws_url(self, path: str = "/ws") -> str:
         """Bu sunucudaki bir WebSocket yolunun tam adresi (``ws://…``)."""
         return self.base_ws_url + with_slash(path)
+
+
+class ProcessService(Service):
+    """Ayrı bir süreçte (asyncio alt süreci) çalışan servis: kimliği, durumu, günlüğü ve günlüğü okuyan
+    görevin bitişi ortaktır (uvicorn süreci, ters proxy)."""
+
+    process: asyncio.subprocess.Process
+    _log: LogBuffer
+    _reader: asyncio.Task[None] | None
+
+    @property
+    def pid(self) -> int:
+        """Sürecin kimliği."""
+        return self.process.pid
+
+    @property
+    def running(self) -> bool:
+        return self.process.returncode is None
+
+    @property
+    def log(self) -> list[str]:
+        """Sürecin şimdiye dek yazdığı satırlar."""
+        return self._log.lines()
+
+    async def _finish_reader(self) -> None:
+        """Süreç durduktan sonra günlüğün son satırları okunsun (en çok bir saniye beklenir)."""
+        if self._reader is not None:
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(self._reader, timeout=scaled(1))

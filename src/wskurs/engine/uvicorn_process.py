@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TypedDict, Unpack
 
 from wskurs.engine.processes import death_signal, terminate, track
-from wskurs.engine.service import LogBuffer, Registry, Service, WebAddresses
+from wskurs.engine.service import LogBuffer, ProcessService, Registry, WebAddresses
 from wskurs.engine.timing import scaled
 
 __all__ = ["UvicornProcess", "start_uvicorn", "uvicorn_process"]
@@ -36,7 +36,7 @@ _WORKER = re.compile(r"Started server process \[(\d+)\]")
 _names = itertools.count(1)
 
 
-class UvicornProcess(WebAddresses, Service):
+class UvicornProcess(WebAddresses, ProcessService):
     """Ayrı bir süreçte çalışan uvicorn (ana süreç ve işçileri); ``start_uvicorn`` ile elde edilir."""
 
     registry: Registry[UvicornProcess] = Registry()
@@ -55,15 +55,6 @@ class UvicornProcess(WebAddresses, Service):
     def pid(self) -> int:
         """Ana (``--workers`` ile: gözetmen) sürecin kimliği."""
         return self.process.pid
-
-    @property
-    def running(self) -> bool:
-        return self.process.returncode is None
-
-    @property
-    def log(self) -> list[str]:
-        """uvicorn'un (ana süreç ve işçiler) şimdiye dek yazdığı satırlar."""
-        return self._log.lines()
 
     def shown_command(self) -> str:
         """Çalıştırılan komut, terminalde yazılacağı biçimde (Python yolu ``python`` olarak)."""
@@ -92,9 +83,7 @@ class UvicornProcess(WebAddresses, Service):
 
     async def _shutdown(self) -> None:
         await terminate(self.process, grace=scaled(5), also=self.worker_pids)
-        if self._reader is not None:
-            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(self._reader, timeout=scaled(1))
+        await self._finish_reader()
 
     def __repr__(self) -> str:
         state = "çalışıyor" if self.running else "durdu"
