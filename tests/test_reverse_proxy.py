@@ -18,6 +18,9 @@ from wskurs.engine.uvicorn_process import uvicorn_process
 
 from helpers import alive, run
 
+# Gerçek süreçler (uvicorn ve proxy.py) başlatır ve zaman aşımını bekler: hızlı katmanın dışında.
+pytestmark = pytest.mark.yavas
+
 APP = textwrap.dedent(
     """
     from fastapi import FastAPI, WebSocket

@@ -93,6 +93,7 @@ def stalled_reader_app(state: dict[str, str]) -> FastAPI:
     return app
 
 
+@pytest.mark.yavas  # kesilmediğini görmek için süre dolana dek bekler
 @pytest.mark.skipif(not hasattr(socket, "TCP_USER_TIMEOUT"), reason="TCP_USER_TIMEOUT yalnızca Linux'ta var")
 @pytest.mark.parametrize("user_timeout", [None, 0.5])
 def test_tcp_user_timeout_evicts_a_live_peer_that_never_reads(user_timeout):
