@@ -17,7 +17,6 @@ import contextlib
 import inspect
 import itertools
 import os
-import re
 import sys
 import traceback
 import warnings
@@ -105,51 +104,33 @@ def _qualified(kind: type) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
 
-_UNAWAITED = re.compile(r"coroutine '([^']+)' was never awaited")
-
-
 @contextlib.contextmanager
 def _watch_unawaited(found: list[str], noticed_first: Callable[[], None] = lambda: None) -> Iterator[None]:
-    """Kontrol süresince "coroutine ... was never awaited" uyarılarını (eksik ``await``) toplar.
+    """Kontrol süresince beklenmeyen (``await`` edilmeyen) coroutine'lerin adlarını ``found``'a toplar.
 
-    Her coroutine adı için uyarı bir kez gösterilir. Filtre uyarının kontrole her seferinde ulaşmasını
-    sağlar (varsayılan filtre aynı yerden gelen uyarıyı bir kez gösterir, ikinci denemede kontrol onu
-    görmezdi).
+    Yorumlayıcı böyle bir coroutine'i bırakırken ``warnings._warn_unawaited_coroutine``'i çağırır; bu
+    kanca uyarı filtrelerinden ve ``showwarning``'den bağımsızdır (ikisi de işlem geneli ve pytest ya da
+    bir kütüphane değiştirebilir). Her ad için uyarı bir kez gösterilir: boşa dönen bir döngü saniyede
+    binlerce kez uyarır. "always" filtresi ilk uyarının her kontrolde görünmesini sağlar (varsayılan
+    filtre aynı yerden gelen uyarıyı bir kez gösterir).
     """
+    hook = warnings._warn_unawaited_coroutine  # type: ignore[attr-defined]
+
+    def noticed(coro: Any) -> None:
+        name = str(getattr(coro, "__qualname__", "") or "")
+        if name in found:
+            return
+        hook(coro)
+        found.append(name)
+        noticed_first()
+
     with warnings.catch_warnings():
         warnings.filterwarnings("always", message=r"coroutine .* was never awaited", category=RuntimeWarning)
-        original = warnings.showwarning
-
-        def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
-            match = _UNAWAITED.search(str(message))
-            if match is not None and issubclass(category, RuntimeWarning):
-                if match.group(1) in found:
-                    return  # boşa dönen bir döngü saniyede binlerce kez uyarır: bir kez göstermek yeter
-                found.append(match.group(1))
-            original(message, category, *args, **kwargs)
-
-        warnings.showwarning = show
-        # Uyarı filtreleri ve showwarning işlem geneli ve iş parçacıkları arasında paylaşılır (ör. pytest ya da
-        # başka bir kütüphane onları değiştirebilir); yorumlayıcının beklenmeyen coroutine için çağırdığı
-        # kancayı da sarmak eksik await'i her durumda yakalar.
-        hook = getattr(warnings, "_warn_unawaited_coroutine", None)
-        if hook is not None:
-
-            def noticed(coro: Any) -> None:
-                name = str(getattr(coro, "__qualname__", "") or "")
-                if name in found:
-                    return  # bir kez gösterilir (yukarıdaki show da öyle)
-                hook(coro)  # filtreler izin verirse uyarı show'dan geçer ve orada kaydedilir
-                if name and name not in found:
-                    found.append(name)
-                noticed_first()
-
-            warnings._warn_unawaited_coroutine = noticed  # type: ignore[attr-defined]
+        warnings._warn_unawaited_coroutine = noticed  # type: ignore[attr-defined]
         try:
             yield
         finally:
-            if hook is not None:
-                warnings._warn_unawaited_coroutine = hook  # type: ignore[attr-defined]
+            warnings._warn_unawaited_coroutine = hook  # type: ignore[attr-defined]
 
 
 def relay_app(base_url: str) -> Any:

@@ -287,27 +287,21 @@ STALL_SIZE = 256 * 1024
 """Bir mesajın boyu (bayt): toplam 12 MB; kaynak sunucu ~3 MB'ta takılıyor."""
 
 
-class _Inbox:
-    """Arka planda okuyan istemci: yalnızca sayar ve ilk beklenmeyen mesajı saklar."""
+class _BackgroundReader:
+    """Arka planda okuyan istemci: gelen her mesajı ``_take``'e verir, kapanış kodunu saklar."""
 
-    def __init__(self, ws: ClientConnection, expected: Callable[[int], str]) -> None:
+    def __init__(self, ws: ClientConnection) -> None:
         self.ws = ws
-        self.count = 0
-        self.expected = expected
-        self.wrong: tuple[str, str] | None = None
         self.closed: int | None = None
-        self.last: str | None = None
         self.task = asyncio.create_task(self._run())
+
+    def _take(self, text: str) -> None:
+        raise NotImplementedError
 
     async def _run(self) -> None:
         try:
             async for message in self.ws:
-                text = message if isinstance(message, str) else repr(message)
-                want = self.expected(self.count)
-                if text != want and self.wrong is None:
-                    self.wrong = (want, text)
-                self.count += 1
-                self.last = text
+                self._take(message if isinstance(message, str) else repr(message))
         except ConnectionClosed as exc:
             self.closed = close_code(exc)
             return
@@ -316,6 +310,24 @@ class _Inbox:
     async def stop(self) -> None:
         self.task.cancel()
         await asyncio.gather(self.task, return_exceptions=True)
+
+
+class _Inbox(_BackgroundReader):
+    """Yalnızca sayar ve ilk beklenmeyen mesajı saklar."""
+
+    def __init__(self, ws: ClientConnection, expected: Callable[[int], str]) -> None:
+        self.count = 0
+        self.expected = expected
+        self.wrong: tuple[str, str] | None = None
+        self.last: str | None = None
+        super().__init__(ws)
+
+    def _take(self, text: str) -> None:
+        want = self.expected(self.count)
+        if text != want and self.wrong is None:
+            self.wrong = (want, text)
+        self.count += 1
+        self.last = text
 
 
 def _describe(text: str) -> str:
@@ -391,33 +403,19 @@ async def drop_stalled_peer(ns: Namespace) -> None:
             await close_all(sender_ws, reader_ws)
 
 
-class _Tally:
-    """Arka planda okuyan istemci: izin verilen her metni sayar, ilk beklenmeyeni saklar."""
+class _Tally(_BackgroundReader):
+    """İzin verilen her metni sayar, ilk beklenmeyeni saklar."""
 
     def __init__(self, ws: ClientConnection, allowed: set[str]) -> None:
-        self.ws = ws
-        self.allowed = allowed
         self.counts: dict[str, int] = dict.fromkeys(allowed, 0)
         self.wrong: str | None = None
-        self.closed: int | None = None
-        self.task = asyncio.create_task(self._run())
+        super().__init__(ws)
 
-    async def _run(self) -> None:
-        try:
-            async for message in self.ws:
-                text = message if isinstance(message, str) else repr(message)
-                if text in self.counts:
-                    self.counts[text] += 1
-                elif self.wrong is None:
-                    self.wrong = text
-        except ConnectionClosed as exc:
-            self.closed = close_code(exc)
-            return
-        self.closed = self.ws.close_code or 1000
-
-    async def stop(self) -> None:
-        self.task.cancel()
-        await asyncio.gather(self.task, return_exceptions=True)
+    def _take(self, text: str) -> None:
+        if text in self.counts:
+            self.counts[text] += 1
+        elif self.wrong is None:
+            self.wrong = text
 
 
 async def _vanished_peer(url: str, sender_ws: ClientConnection, reader_ws: ClientConnection, payload: str) -> None:
