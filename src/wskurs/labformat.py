@@ -44,6 +44,7 @@ __all__ = [
     "cell_role",
     "check_id",
     "ends_region",
+    "exercise_heading",
     "lab_of",
     "role_metadata",
     "stub_lines",
@@ -63,6 +64,14 @@ DEAD_MARK = "[wskurs] Çekirdek öldü: Cell"
 _BEGIN = re.compile(r"^(?P<indent>[ \t]*)### ÇÖZÜM BAŞI[ \t]*$")
 _END = re.compile(r"^[ \t]*### ÇÖZÜM SONU[ \t]*$")
 _CHECK = re.compile(r"""^\s*await\s+check\(\s*["'](?P<id>\d+\.\d+)["']\s*\)\s*$""")
+_EXERCISE_HEADING = re.compile(r"^#+\s*Alıştırma\s+(?P<id>\d+\.\d+)\s*[—–-]\s*(?P<title>.+?)(?:\s*\(\d+ puan\))?\s*$")
+
+
+def exercise_heading(source: str) -> tuple[str, str] | None:
+    """Bir Markdown hücresinin ilk satırı alıştırma başlığıysa kimliği ve başlığı:
+    ``"## Alıştırma 2.4 — Takılan alıcıyı düşürmek (3 puan)"`` → ``("2.4", "Takılan alıcıyı düşürmek")``."""
+    match = _EXERCISE_HEADING.match(source.split("\n", 1)[0])
+    return (match.group("id"), match.group("title").strip()) if match else None
 
 
 def stub_lines(indent: str, exercise_id: str) -> list[str]:

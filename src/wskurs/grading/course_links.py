@@ -19,7 +19,7 @@ from nbformat import NotebookNode
 
 from wskurs.checks.core import specs_of
 from wskurs.checks.hints import HINTS, NOTEBOOKS, anchor
-from wskurs.labformat import METADATA_KEY
+from wskurs.labformat import METADATA_KEY, exercise_heading
 
 __all__ = ["PREVIEW_ROLE", "SECTION_MARK", "lab_preview", "section_line", "update_links"]
 
@@ -57,15 +57,6 @@ def lab_preview(lab: str, lab_file: str) -> str:
     return "\n".join(lines)
 
 
-def _exercise_of_heading(source: str) -> str | None:
-    first = source.split("\n", 1)[0]
-    prefix = "## Alıştırma "
-    if not first.startswith(prefix):
-        return None
-    candidate = first.removeprefix(prefix).split(" ", 1)[0]
-    return candidate if candidate in HINTS else None
-
-
 def _with_section(source: str, exercise_id: str) -> str:
     kept = [line for line in source.rstrip("\n").split("\n") if not line.startswith(SECTION_MARK)]
     while kept and not kept[-1].strip():
@@ -78,9 +69,10 @@ def _update_solution(nb: NotebookNode) -> bool:
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
-        exercise_id = _exercise_of_heading(cell.source)
-        if exercise_id is None:
+        found = exercise_heading(cell.source)
+        if found is None or found[0] not in HINTS:
             continue
+        exercise_id = found[0]
         updated = _with_section(cell.source, exercise_id)
         if updated != cell.source:
             cell.source = updated

@@ -45,7 +45,7 @@ import pytest
 
 from wskurs.checks import protocol
 from wskurs.checks.core import exercises_of
-from wskurs.labformat import DEAD_MARK, CellRole, ExerciseOutcome, ExerciseResult, cell_role
+from wskurs.labformat import DEAD_MARK, CellRole, ExerciseOutcome, ExerciseResult, cell_role, exercise_heading
 
 if TYPE_CHECKING:
     # Yargıç yalıtılmış çekirdeğin görünümünde yoktur: yalnızca öğrencinin kendi notlandırmasında yüklenir.
@@ -280,19 +280,14 @@ def _report_for(item: pytest.Item) -> LabReport | None:
     return reports[key]
 
 
-_EXERCISE_HEADING = re.compile(r"^#+\s*Alıştırma\s+(?P<id>\d+\.\d+)\s*[—–-]\s*(?P<title>.+?)(?:\s*\(\d+ puan\))?\s*$")
-
-
 def exercise_titles(cells: list[Any]) -> dict[str, str]:
     """Lab defterindeki alıştırma başlıkları: ``"## Alıştırma 2.4 — Takılan alıcıyı düşürmek (3 puan)"``
     → ``{"2.4": "Takılan alıcıyı düşürmek"}``."""
     titles: dict[str, str] = {}
     for cell in cells:
-        if cell.get("cell_type") != "markdown":
-            continue
-        match = _EXERCISE_HEADING.match(str(cell.get("source", "")).split("\n", 1)[0])
-        if match:
-            titles.setdefault(match.group("id"), match.group("title").strip())
+        found = exercise_heading(str(cell.get("source", ""))) if cell.get("cell_type") == "markdown" else None
+        if found is not None:
+            titles.setdefault(*found)
     return titles
 
 
