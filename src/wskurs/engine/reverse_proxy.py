@@ -112,18 +112,14 @@ async def start_reverse_proxy(
     server = ReverseProxyProcess(name, upstream, idle_timeout, process)
     track(server.pid)
     server._reader = asyncio.create_task(server._collect(), name=f"wskurs-proxy-{name}")
-    deadline = asyncio.get_running_loop().time() + scaled(20)
-    while server.port is None:
+
+    def port_written() -> bool:
         text = port_file.read_text() if port_file.exists() else ""
         if text.strip():
             server.port = int(text.split()[0])
-            break
-        if not server.running or asyncio.get_running_loop().time() > deadline:
-            problem = "süreç kapandı" if not server.running else "20 saniyede portunu yazmadı"
-            await server.stop()
-            tail = "\n".join(server.log[-8:])
-            raise RuntimeError(f"ters proxy başlatılamadı: {problem}." + (f"\nGünlüğün sonu:\n{tail}" if tail else ""))
-        await asyncio.sleep(0.02)
+        return server.port is not None
+
+    await server._await_ready(port_written, what="ters proxy", late="20 saniyede portunu yazmadı")
     ReverseProxyProcess.registry.add(server)
     return server
 

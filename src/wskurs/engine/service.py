@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Generic, Self, TypeVar
 
 from wskurs.engine.timing import scaled
@@ -177,3 +177,16 @@ class ProcessService(Service):
         if self._reader is not None:
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(self._reader, timeout=scaled(1))
+
+    async def _await_ready(self, ready: Callable[[], bool], *, what: str, late: str) -> None:
+        """``ready()`` doğru olana dek bekler. Süreç kapanırsa ya da 20 saniye dolarsa süreci durdurur ve
+        günlüğün sonuyla ``RuntimeError`` fırlatır (``what`` başlatılamadı: ``late``)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + scaled(20)
+        while not ready():
+            if not self.running or loop.time() > deadline:
+                problem = "süreç kapandı" if not self.running else late
+                await self.stop()
+                tail = "\n".join(self.log[-8:])
+                raise RuntimeError(f"{what} başlatılamadı: {problem}." + (f"\nGünlüğün sonu:\n{tail}" if tail else ""))
+            await asyncio.sleep(0.02)

@@ -139,16 +139,15 @@ async def start_uvicorn(
     server = UvicornProcess(name, command, process)
     track(server.pid)
     server._reader = asyncio.create_task(server._collect(), name=f"wskurs-uvicorn-{name}")
-    deadline = asyncio.get_running_loop().time() + scaled(20)
     # Tek işçide (``--workers 1``) uvicorn "Application startup complete"i soketi açmadan önce yazar;
     # portu da beklenir.
-    while server.port is None or sum("Application startup complete" in line for line in server.log) < workers:
-        if not server.running or asyncio.get_running_loop().time() > deadline:
-            problem = "süreç kapandı" if not server.running else "işçiler 20 saniyede hazır olmadı"
-            await server.stop()
-            tail = "\n".join(server.log[-8:])
-            raise RuntimeError(f"uvicorn başlatılamadı: {problem}." + (f"\nGünlüğün sonu:\n{tail}" if tail else ""))
-        await asyncio.sleep(0.02)
+    await server._await_ready(
+        lambda: (
+            server.port is not None and sum("Application startup complete" in line for line in server.log) >= workers
+        ),
+        what="uvicorn",
+        late="işçiler 20 saniyede hazır olmadı",
+    )
     UvicornProcess.registry.add(server)
     return server
 
