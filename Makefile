@@ -18,6 +18,9 @@ CELL_TIMEOUT ?= 120
 # Sırayla çalıştırmak için: XDIST=
 JOBS   := $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$((n + 2)))
 XDIST  ?= -n $(JOBS)
+# ruff'un denetlediği yerler (notebooks/conftest.py: defterlerin nbval ayarı; defterlerin yanındaki kaynak
+# metin dosyaları olduğu gibi kalır).
+LINT_PATHS := src tests bench solutions site notebooks/conftest.py
 NBVAL  := --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/sanitize.cfg
 
 .PHONY: kur lab lab-ayarlari sinif-baglantisi tarayici yalitim ci-denetle site test test-py test-hizli test-notebooks grade notebooks labs bench bench-karsilastir lint clean
@@ -117,8 +120,8 @@ yalitim:
 ## Bütün testler: paket, notebook'lar (kayıtlı çıktılarıyla), çözümler ve lab'lar.
 test: $(STAMP) $(DASK_STAMP) $(SITE_STAMP) tarayici yalitim
 	@$(MAKE) --no-print-directory ci-denetle
-	$(VENV)/bin/ruff check src tests bench solutions site
-	$(VENV)/bin/ruff format --check src tests bench solutions site
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/mypy
 	$(PY) -m wskurs.grading.cli lab-uret --kontrol
 	$(PYTEST) -rs --durations=25 $(XDIST) --dist loadscope --no-loadscope-reorder --nbval $(NBVAL) tests notebooks solutions
@@ -151,7 +154,7 @@ test-py: $(STAMP) $(DASK_STAMP) $(SITE_STAMP) tarayici
 ## testler, iki süreçte paralel; ardından ruff ve mypy.
 test-hizli: $(STAMP) $(DASK_STAMP)
 	$(PYTEST) -q -n 2 -m "not kernel and not browser and not yavas" tests
-	$(VENV)/bin/ruff check src tests bench solutions site
+	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/mypy
 
 ## Bir lab'ı notlandırır: make grade LAB=01 (make olmadan: python kurs.py lab-notlandir 01)
@@ -180,8 +183,8 @@ bench-karsilastir: $(STAMP)
 	$(PY) bench/grading_compare.py $(BENCH_REF) --sinir
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests bench solutions site
-	$(VENV)/bin/ruff format --check src tests bench solutions site
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/mypy
 
 clean:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import atexit
 import contextlib
 import importlib
 import inspect
@@ -39,10 +40,31 @@ _COUNTER = itertools.count(1)
 EDGE_LABS = [name for name in LAB_FILES if name[:5] in {"lab01", "lab02", "lab03", "lab04", "lab05", "lab06", "lab07"}]
 
 
+_JUDGES: dict[tuple[bool, int], JudgeProcess] = {}
+"""Bu test sürecinin yargıçları, (gizli durumlar, tohum) başına bir tane: her kontrolün girdileri yalnızca
+tohumdan ve alıştırmadan seçilir (``random.Random(f"{tohum}:{alıştırma}")``), yargıç kontroller arasında
+durum taşımaz. Her test için yeni bir yargıç süreci başlatmak (Python, FastAPI, kontrol modülleri) bu
+dosyaların işlemci süresinin çoğuydu."""
+
+
+def _judge_process(hidden: bool, seed: int) -> JudgeProcess:
+    process = _JUDGES.get((hidden, seed))
+    if process is None or process.process.poll() is not None:
+        # Notlandırma kipi kapalı: aynı alıştırma her testte yeniden kontrol edilir (ilk karar saklanmaz).
+        process = _JUDGES[(hidden, seed)] = JudgeProcess(hidden=hidden, seed=seed, graded=False)
+    return process
+
+
+@atexit.register
+def _stop_judges() -> None:
+    for process in _JUDGES.values():
+        process.stop()
+
+
 @contextlib.contextmanager
 def judge(*, hidden: bool, seed: int) -> Iterator[None]:
-    """Ayrı bir yargıç süreci başlatır ve ``WSKURS_JUDGE`` ile ona yönlendirir."""
-    process = JudgeProcess(hidden=hidden, seed=seed)
+    """Bu sürecin (gizli durumlar, tohum) yargıcını ``WSKURS_JUDGE`` ile kullandırır."""
+    process = _judge_process(hidden, seed)
     old = os.environ.get(protocol.ENV)
     os.environ[protocol.ENV] = process.address
     try:
@@ -52,7 +74,6 @@ def judge(*, hidden: bool, seed: int) -> Iterator[None]:
             os.environ.pop(protocol.ENV, None)
         else:
             os.environ[protocol.ENV] = old
-        process.stop()
 
 
 async def namespace_of(nb: Any) -> dict[str, Any]:

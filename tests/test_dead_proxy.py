@@ -1,7 +1,8 @@
 """Okul ya da şirket ağındaki öğrencinin ve öğretmenin yolu: ortamda altı proxy değişkeni
 (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``; büyük ve küçük harfle) her şeyi reddeden bir portu
-gösterir ve ``NO_PROXY`` yoktur. Kursun yerel bağlantılarının hiçbiri proxy'ye gitmediği için 1. ve 3.
-bölümün defterleri nbval'de ve toplu notlandırma (yargıç ve kanarya dahil) yine geçer. Her lab'ın
+gösterir ve ``NO_PROXY`` yoktur. Kursun yerel bağlantılarının hiçbiri proxy'ye gitmediği için bütün ders
+defterleri nbval'de (``make test`` onları bu ortamda sınar: ``notebooks/conftest.py``) ve toplu
+notlandırma (yargıç ve kanarya dahil) yine geçer. Her lab'ın
 çözümünün ve yanlış cevabının ``make grade`` yolu ``tests/test_labs.py``'de zaten bu ortamda çalışır
 (çözüm bütün kontrolleri geçer, öz denetim toplu notlandırmayla aynı kararı verir).
 
@@ -10,6 +11,8 @@ Testler hiçbir şey paylaşmaz (her biri kendi alt süreçlerini başlatır); `
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,23 +23,43 @@ import pytest
 from wskurs.engine.timing import scaled
 from wskurs.labformat import SubmissionStatus
 
-from labtools import LAB_FILES, ROOT, dead_proxy_env, grade_batch, submission
+from labtools import LAB_FILES, PROXY_NAMES, ROOT, dead_proxy_env, grade_batch, submission
 
 pytestmark = pytest.mark.kernel
 
-NOTEBOOKS = [next((ROOT / "notebooks").glob(f"{number}_*.ipynb")) for number in ("01", "03")]
+NOTEBOOK_CONFTEST = ROOT / "notebooks" / "conftest.py"
+
+# Çekirdeğin ortamını soran iki hücre: proxy değişkenleri ölü portu gösterir, NO_PROXY yoktur.
+ENV_CELLS = (
+    "import os\n"
+    "assert all(os.environ[name].startswith('http://127.0.0.1:') for name in "
+    "('HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy'))",
+    "assert 'NO_PROXY' not in os.environ and 'no_proxy' not in os.environ",
+)
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
-def test_chapter_notebook_passes_nbval_behind_a_dead_proxy(notebook: Path) -> None:
-    """Ölü proxy'li ortamda 1. ve 3. bölümün defterleri nbval'de kayıtlı çıktılarıyla aynı biter (defterde
-    öğrencinin yazdığı gibi ``connect(url)`` ve httpx çağrıları da yerel sunucuya doğrudan gider)."""
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "--nbval", "--nbval-current-env"]
-    command += ["--nbval-sanitize-with", str(ROOT / "tests" / "sanitize.cfg"), str(notebook)]
+def test_chapter_notebooks_are_checked_behind_a_dead_proxy(tmp_path: Path) -> None:
+    """``notebooks/conftest.py`` nbval'in çekirdeğini ölü proxy'li ortamda başlatır (``make test`` bütün
+    ders defterlerini bu ortamda kayıtlı çıktılarıyla karşılaştırır); pytest sürecinin ortamı değişmez."""
+    folder = tmp_path / "defterler"
+    folder.mkdir()
+    shutil.copy(NOTEBOOK_CONFTEST, folder / "conftest.py")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in ENV_CELLS])
+    nbformat.write(nb, folder / "ortam.ipynb")
+    env = {key: value for key, value in os.environ.items() if key not in PROXY_NAMES}
+    env["NO_PROXY"] = "127.0.0.1"
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax", "--nbval-current-env"]
     result = subprocess.run(
-        command, cwd=ROOT, env=dead_proxy_env(), capture_output=True, text=True, timeout=scaled(300)
+        [*command, str(folder)], cwd=folder, env=env, capture_output=True, text=True, timeout=scaled(120)
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "2 passed" in result.stdout, result.stdout[-2000:]
+    # Aynı defter conftest olmadan kalır: hücreler gerçekten çekirdeğin ortamını sınıyor.
+    (folder / "conftest.py").unlink()
+    result = subprocess.run(
+        [*command, str(folder)], cwd=folder, env=env, capture_output=True, text=True, timeout=scaled(120)
+    )
+    assert result.returncode == 1 and "2 failed" in result.stdout, result.stdout[-2000:]
 
 
 def test_batch_grading_with_its_canary_works_behind_a_dead_proxy(tmp_path: Path) -> None:

@@ -1,0 +1,61 @@
+"""Ders defterleri nbval'de okul ağındaki öğrencinin ortamında sınanır.
+
+Okul ya da şirket ağında altı proxy değişkeni (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``; büyük ve küçük
+harfle) tanımlıdır ve ``NO_PROXY`` çoğu zaman yoktur. nbval'in her defter için başlattığı çekirdek bu
+ortamı alır: değişkenler her şeyi reddeden bir portu gösterir, ``NO_PROXY`` silinir. Kursun yerel
+bağlantılarının hiçbiri proxy'ye gitmediği için defterler kayıtlı çıktılarıyla yine aynı biter; biri
+proxy'ye giderse bağlantı reddedilir ve nbval farkı gösterir.
+
+Ortam yalnızca çekirdek başlarken değişir; pytest sürecinin kendisi (ve aynı süreçteki öteki testler)
+kendi ortamıyla sürer.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable, Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from nbval.plugin import IPyNbFile
+
+PROXY_NAMES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
+NO_PROXY_NAMES = ("NO_PROXY", "no_proxy")
+
+# Bağlanmış ama dinlemeyen soket: port oturum boyunca bizde kalır (başkası alamaz), bağlanan reddedilir.
+_DEAD = socket.socket()
+_DEAD.bind(("127.0.0.1", 0))
+DEAD_PROXY = f"http://127.0.0.1:{_DEAD.getsockname()[1]}"
+
+
+def _behind_dead_proxy(setup: Callable[[], None]) -> Callable[[], None]:
+    """``setup``'ı (nbval'in çekirdeği başlattığı yer) ölü proxy'li ortamda çalıştıran sarmalayıcı."""
+
+    def wrapped() -> None:
+        names = PROXY_NAMES + NO_PROXY_NAMES
+        saved = {name: os.environ.get(name) for name in names}
+        for name in NO_PROXY_NAMES:
+            os.environ.pop(name, None)
+        os.environ.update(dict.fromkeys(PROXY_NAMES, DEAD_PROXY))
+        try:
+            setup()
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+    return wrapped
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Generator[None, Any, Any]:
+    """nbval'in bu klasörde topladığı defterlerin çekirdeği ölü proxy'li ortamda başlar."""
+    collected = yield
+    for node in collected:
+        if isinstance(node, IPyNbFile):
+            node.setup = _behind_dead_proxy(node.setup)  # type: ignore[method-assign]
+    return collected
