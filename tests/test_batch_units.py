@@ -9,6 +9,7 @@ import argparse
 import copy
 import csv
 import dataclasses
+import os
 import pickle
 import subprocess
 import sys
@@ -266,6 +267,29 @@ def test_grading_refuses_a_notebook_that_is_not_a_lab(tmp_path: Path, capsys: py
     (tmp_path / "k").mkdir()
     assert cli.main(["notlandir", str(path), str(tmp_path / "k"), "-o", str(tmp_path / "o")]) == 2
     assert "bir lab defteri değil" in capsys.readouterr().err and not (tmp_path / "o").exists()
+
+
+def test_memory_budget_below_the_minimum_is_a_turkish_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--bellek`` bir çekirdeğin açılamayacağı kadar küçükse notlandırma başlamadan Türkçe bir hatayla (2)
+    durur; hiçbir şey yazılmaz."""
+    (tmp_path / "k").mkdir()
+    lab = LABS / "lab01_websocket_nedir.ipynb"
+    code = cli.main(["notlandir", str(lab), str(tmp_path / "k"), "-o", str(tmp_path / "o"), "--bellek", "100"])
+    assert code == 2
+    assert f"--bellek en az {cli.MIN_MEMORY_MB} MB olmalı (verilen: 100)" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_memory_budget_larger_than_the_machine_is_warned(capsys: pytest.CaptureFixture[str]) -> None:
+    """-j × ``--bellek`` makinenin belleğini aşıyorsa öğretmen uyarılır; bütçe sınırlara geçer."""
+    machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // cli.MIB
+    args = argparse.Namespace(bellek=machine, j=2, dask=None)
+    limits = cli._memory_limits(args)
+    assert limits.memory == machine * cli.MIB
+    assert f"-j 2 × {machine} MB bellek bütçesi" in capsys.readouterr().out
+    args = argparse.Namespace(bellek=cli.MIN_MEMORY_MB, j=1, dask=None)
+    assert cli._memory_limits(args).memory == cli.MIN_MEMORY_MB * cli.MIB
+    assert capsys.readouterr().out == ""
 
 
 def test_grading_processes_skip_the_slow_iri_parser_but_still_validate_notebooks() -> None:

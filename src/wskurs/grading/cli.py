@@ -11,6 +11,7 @@ standart hataya yazar. Notlandırmanın kendisi ``wskurs.grading.batch``'tedir, 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -277,7 +278,12 @@ def _incremental(args: argparse.Namespace, lab_path: Path, folder: Path, output:
     seed = args.tohum
     if seed is None and args.yalnizca_yeni:
         seed = previous_seed(output)
-    settings = {"cell_timeout": args.zaman_asimi, "hidden": not args.gizlisiz, "isolation": not args.yalitimsiz}
+    settings = {
+        "cell_timeout": args.zaman_asimi,
+        "hidden": not args.gizlisiz,
+        "isolation": not args.yalitimsiz,
+        "memory_mb": args.bellek,
+    }
     key = RunKey.of(lab_path, seed, **settings)
     hashes = {path.name: answers_hash(path, MAX_SUBMISSION_BYTES) for path in list_submissions(folder).files}
     reuse: dict[str, Any] = {}
@@ -330,9 +336,14 @@ def _grade_folder(
         lms_options.sheet,
         penalties,
     )
+    limits = _memory_limits(args)
     key, hashes, reuse = _incremental(args, lab_path, folder, output)
     options = GradingOptions(
-        cell_timeout=args.zaman_asimi, hidden=not args.gizlisiz, isolation=not args.yalitimsiz, seed=key.seed
+        cell_timeout=args.zaman_asimi,
+        hidden=not args.gizlisiz,
+        isolation=not args.yalitimsiz,
+        seed=key.seed,
+        limits=limits,
     )
     runner = DaskRunner(args.dask) if args.dask else None
     if args.dask:
@@ -340,7 +351,7 @@ def _grade_folder(
         print("Korumalar (bu makinede; her Dask işçisi aynı denetimi kendi makinesinde yapar):")
     else:
         print("Korumalar:")
-    for line in detect(disabled=args.yalitimsiz).describe():
+    for line in detect(disabled=args.yalitimsiz, limits=limits).describe():
         print(f"  {line}")
     if args.kanaryasiz:
         print("⚠️  Kanarya kapalı (--kanaryasiz): notlandırıcının bozuk olup olmadığı denenmez.")
@@ -440,6 +451,30 @@ def _class_reports(grades: list[Any], lab: str, lab_path: Path, folder: Path, ou
     return warnings
 
 
+MIB = 1024 * 1024
+DEFAULT_MEMORY_MB = 3072
+"""Gönderim başına bellek bütçesi (``Limits.memory``, MB)."""
+MIN_MEMORY_MB = 512
+"""Bir çekirdek, yargıç ve lab'ın kütüphaneleri (FastAPI, uvicorn) bundan azıyla açılamaz."""
+
+
+def _memory_limits(args: argparse.Namespace) -> Any:
+    """``--bellek``'ten kaynak sınırları; bütçe × ``-j`` makinenin belleğini aşıyorsa uyarır."""
+    from wskurs.grading.sandbox import Limits
+
+    if args.bellek < MIN_MEMORY_MB:
+        raise CliError(f"--bellek en az {MIN_MEMORY_MB} MB olmalı (verilen: {args.bellek}).")
+    limits = Limits(memory=args.bellek * MIB)
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // MIB
+        if not args.dask and args.bellek * args.j > machine:
+            print(
+                f"⚠️  -j {args.j} × {args.bellek} MB bellek bütçesi bu makinenin belleğinden ({machine} MB) fazla: "
+                "aynı anda bellek dolduran gönderimler makineyi zorlar. --bellek ya da -j'yi küçültün."
+            )
+    return limits
+
+
 def _add_grading_parser(commands: Any) -> None:
     from wskurs.grading.batch import DEFAULT_CELL_TIMEOUT
 
@@ -455,6 +490,14 @@ def _add_grading_parser(commands: Any) -> None:
         type=float,
         default=DEFAULT_CELL_TIMEOUT,
         help=f"hücre başına saniye (varsayılan: {DEFAULT_CELL_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--bellek",
+        type=int,
+        default=DEFAULT_MEMORY_MB,
+        metavar="MB",
+        help=f"gönderim başına bellek bütçesi, tmpfs ve memfd dahil (varsayılan: {DEFAULT_MEMORY_MB} MB; "
+        f"en az {MIN_MEMORY_MB}). -j ile çarpımı makinenin belleğini aşmasın.",
     )
     parser.add_argument("--gizlisiz", action="store_true", help="öğretmenin gizli durumlarını deneme")
     parser.add_argument(
