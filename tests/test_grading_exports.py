@@ -14,7 +14,7 @@ import pytest
 
 from wskurs.engine.timing import scaled
 
-from labtools import LABS, grade_batch, read, submission
+from labtools import LABS, read, submission
 
 pytestmark = pytest.mark.kernel
 
@@ -50,11 +50,22 @@ def _rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter=delimiter))
 
 
-def test_roster_gives_moodle_and_canvas_files_and_lists_the_unmatched(classroom: Path) -> None:
+ROSTER_ARGS = ("--liste", "liste.csv", "--ondalik-virgul", "--olcek", "100")
+
+
+@pytest.fixture(scope="module")
+def roster_run(classroom: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Sınıfın sınıf listesiyle (yerel havuzda) bir kez notlandırılması; Dask'lı çalışma bununla karşılaştırılır."""
+    output = classroom / "notlar-liste"
+    return _notlandir(classroom, output, *ROSTER_ARGS), output
+
+
+def test_roster_gives_moodle_and_canvas_files_and_lists_the_unmatched(
+    roster_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
     """Sınıf listesiyle notlandırma Moodle'ın (ondalık virgüllü, 100'lük) ve Canvas'ın aldığı dosyaları
     yazar; gönderimi olmayan öğrenci 0 ve bir notla, listede olmayan gönderim raporda ve çıktıda yer alır."""
-    output = classroom / "notlar-liste"
-    result = _notlandir(classroom, output, "--liste", "liste.csv", "--ondalik-virgul", "--olcek", "100")
+    result, output = roster_run
     assert result.returncode == 0, result.stderr[-2000:]
     moodle = _rows(output / "moodle.csv", delimiter=";")
     assert [(r["ID number"], r["Lab 01"]) for r in moodle] == [("1001", "100"), ("1002", "0"), ("1003", "0")]
@@ -95,24 +106,26 @@ def test_unreachable_dask_cluster_is_a_turkish_error(classroom: Path, tmp_path: 
     assert "Traceback" not in result.stderr
 
 
-def test_dask_cluster_gives_the_same_gradebook(classroom: Path) -> None:
-    """``--dask`` ile iki işçi süreçli bir ``distributed.LocalCluster``'da notlandırma, yerel havuzla aynı
-    notları ve durumları verir; gönderimler işçilere bayt olarak gider."""
+def test_dask_cluster_gives_the_same_gradebook(
+    classroom: Path, roster_run: tuple[subprocess.CompletedProcess[str], Path]
+) -> None:
+    """``--dask`` ile iki işçi süreçli bir ``distributed.LocalCluster``'da notlandırma, aynı ayarlarla yerel
+    havuzun verdiği notları ve durumları verir; gönderimler işçilere bayt olarak gider."""
     distributed = pytest.importorskip("distributed")
-    local = grade_batch(LAB, classroom / "gonderimler", classroom / "notlar-yerel", cell_timeout=20)
+    local, local_output = roster_run
+    assert local.returncode == 0, local.stderr[-2000:]
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     ) as cluster:
         output = classroom / "notlar-dask"
-        result = _notlandir(classroom, output, "--dask", cluster.scheduler_address)
+        result = _notlandir(classroom, output, "--dask", cluster.scheduler_address, *ROSTER_ARGS)
         assert result.returncode == 0, result.stderr[-3000:]
         assert "Gönderimler Dask kümesinde notlandırılıyor" in result.stdout
     remote = _rows(output / "notlar.csv")
-    expected = _rows(classroom / "notlar-yerel" / "notlar.csv")
+    expected = _rows(local_output / "notlar.csv")
     strip = [{k: v for k, v in row.items() if k != "sorun"} for row in remote]
     assert strip == [{k: v for k, v in row.items() if k != "sorun"} for row in expected]
     assert [r["toplam"] for r in remote] == ["10", "0", "10"]
-    assert local["returncode"] == 0
 
 
 def test_moodle_zip_is_graded_directly_with_participants(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""``make test`` ders defterlerini ve çözümleri tek bir ``pytest --nbval`` oturumunda çalıştırır:
+"""``make test-notebooks`` ders defterlerini ve çözümleri tek bir ``pytest --nbval`` oturumunda çalıştırır:
 ``notebooks/`` defterlerinin çıktısı kayıtlı olanla karşılaştırılmaya devam eder, ``solutions/``
 defterleri ise ``solutions/conftest.py`` sayesinde ``--nbval-lax`` kipindedir."""
 
