@@ -1,9 +1,10 @@
 """Kurs gerçek JupyterLab arayüzünde, gerçek bir tarayıcıda, bir hub'daki gibi çalışır.
 
 JupyterLab ``make lab`` gibi başlatılır, ama JupyterHub'ın tek kullanıcılı sunucusu gibi kök
-olmayan bir temel adres (``/user/ogrenci/``) ve token ile. Her bölüm defteri arayüzde açılır,
-çekirdek yeniden başlatılıp bütün hücreler arayüzden çalıştırılır (``notebook:restart-run-all``,
-onay penceresine tıklanarak). Sonra: hiçbir hücrede hata çıktısı yok (yalnızca bilerek hata
+olmayan bir temel adres (``/user/ogrenci/``) ve token ile. Her bölüm defteri arayüzde açılır;
+kodu Jupyter sunucusunun altında başka yoldan gidenler (``RUN_IN_UI``: tarayıcı adresleri, sayfalar)
+çekirdek yeniden başlatılıp baştan sona arayüzden çalıştırılır (``notebook:restart-run-all``, onay
+penceresine tıklanarak). Sonra: hiçbir hücrede hata çıktısı yok (yalnızca bilerek hata
 veren ``raises-exception`` etiketli hücreler hariç), her Mermaid bloğu SVG olarak çizilmiş;
 çözülmüş lab 1'in kontrol hücreleri ✅, çözülmemiş lab 1'in ilk kontrol hücresi Türkçe ❌
 geri bildirimi gösterir; 3. ve 6. bölümün sayfaları çekirdekteki sunucuyla WebSocket
@@ -243,6 +244,27 @@ ADD_AND_RUN = """async (code) => {
 }"""
 
 
+# Arayüzde baştan sona çalıştırılan bölümler: kodları çekirdek bir Jupyter sunucusunun altındayken başka
+# yoldan gider (``browser_url``/``show_page``: sayfalar jupyter-server-proxy'den, ``/user/ogrenci/proxy/<port>/``;
+# 00'da ilerleme tablosu). Öteki bölümlerin çekirdekte çalışan kodu burada da nbval'dekiyle aynıdır: make
+# test onları nbval'de kayıtlı çıktılarıyla (ölü proxy'li ortamda) ve tests/test_notebook_rerun.py'de her
+# hücreyi iki kez çalıştırarak sınar. Arayüzün onlara kattığı (Markdown, Mermaid ve kayıtlı çıktıların
+# çizilmesi) burada açılarak sınanır; yeniden çalıştırmak bu testin işlemci süresinin yarısıydı.
+# Hangileri olduğu kod hücrelerinden okunur (bugün 00, 03 ve 06): bu yolları kullanmaya başlayan bir bölüm
+# kendiliğinden buraya girer.
+SERVER_PATHS = ("browser_url", "show_page", "progress_view")
+
+
+def _uses_jupyter_server_paths(name: str) -> bool:
+    """Defterin kodu Jupyter sunucusunun altında başka yoldan gider mi (tarayıcı adresi, sayfa gösterme)."""
+    nb = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    return any(path in code for path in SERVER_PATHS)
+
+
+RUN_IN_UI = tuple(name for name in NOTEBOOKS if _uses_jupyter_server_paths(name))
+
+
 def _open_and_run_all(page, lab: Lab, path: str) -> float:
     """Defteri açar, çıktılarını siler, çekirdeği yeniden başlatıp hepsini arayüzden çalıştırır."""
     page.evaluate(OPEN, path)
@@ -313,10 +335,15 @@ def _scroll_to_cell(page, index: int) -> None:
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_chapter_runs_in_the_jupyterlab_ui(ui, lab, name):
-    """Bölüm defteri arayüzde yeniden başlatılıp baştan sona çalışır: hiçbir hücrede beklenmeyen
-    hata çıktısı yok, her kod hücresi çalışmış, her Mermaid bloğu SVG olarak çizilmiş."""
+    """Bölüm defteri arayüzde açılır; Jupyter sunucusunun altında başka yoldan giden bir kodu varsa
+    (``RUN_IN_UI``) yeniden başlatılıp baştan sona arayüzden çalıştırılır. Sonra: hiçbir hücrede
+    beklenmeyen hata çıktısı yok, her kod hücresi çalışmış, her Mermaid bloğu SVG olarak çizilmiş."""
     page, _ = ui
-    _record_duration(name, _open_and_run_all(page, lab, f"notebooks/{name}"))
+    if name in RUN_IN_UI:
+        _record_duration(name, _open_and_run_all(page, lab, f"notebooks/{name}"))
+    else:
+        page.evaluate(OPEN, f"notebooks/{name}")
+        page.wait_for_function(KERNEL_IDLE, timeout=scaled(60) * 1000)
     try:
         cells = page.evaluate(CELLS)
         errors = _unexpected_errors(cells)
