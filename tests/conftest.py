@@ -45,14 +45,24 @@ LONGEST_FIRST = (
     "test_attacks_sealed.py",
     "test_labs.py",
     "test_grading_exports.py",
-    "test_dead_proxy.py",
     "test_fresh_clone.py",
     "test_notebook_rerun.py",
+    "test_lying_agent.py",
+    "test_dead_proxy.py",
+)
+
+# Çoğu zaman bekleyen (gerçek sunucular, yargıcın gecikmeleri, zaman aşımları), işlemciyi az kullanan
+# bağımsız testler uzun iş birimlerinin arasına serpiştirilir: hepsi sona kalınca 2 çekirdekte işlemci
+# bir dakika yarı boş kalıyordu, araya girince uzun birimler onların beklerken bıraktığı işlemciyi kullanır.
+# İlk ``SPREAD_AFTER`` uzun birim onlardan önce başlar.
+SPREAD_OUT = (
     "test_checks_edges.py",
     "test_checks_late.py",
     "test_checks_shapes.py",
-    "test_lying_agent.py",
+    "test_checks_await.py",
+    "test_nbval_modes.py",
 )
+SPREAD_AFTER = 4
 
 
 def _file_name(nodeid: str) -> str:
@@ -60,10 +70,16 @@ def _file_name(nodeid: str) -> str:
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
-    """Testleri ``LONGEST_FIRST`` dosyaları önde, defterler onların ardında olacak biçimde (kararlı) sıralar."""
+    """Testleri ``LONGEST_FIRST`` dosyaları önde, ``SPREAD_OUT`` testleri onların arasına eşit aralıklarla
+    serpiştirilmiş, defterler ardında olacak biçimde (kararlı) sıralar."""
     rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    spread = [item for item in items if _file_name(item.nodeid) in SPREAD_OUT]
+    step = (len(rank) - SPREAD_AFTER) / max(len(spread), 1)
+    position = {id(item): SPREAD_AFTER - 0.5 + (k + 0.5) * step for k, item in enumerate(spread)}
 
-    def order(item: Any) -> int:
+    def order(item: Any) -> float:
+        if id(item) in position:
+            return position[id(item)]
         name = _file_name(item.nodeid)
         return rank.get(name, len(rank) + (0 if name.endswith(".ipynb") else 1))
 
