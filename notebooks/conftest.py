@@ -1,8 +1,11 @@
-"""Ders defterleri nbval'de okul ağındaki öğrencinin ortamında sınanır.
+"""Ders defterleri nbval'de okul ağındaki, sistemine hiçbir şey kurmamış öğrencinin ortamında sınanır.
 
-Okul ya da şirket ağında altı proxy değişkeni (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``; büyük ve küçük
-harfle) tanımlıdır ve ``NO_PROXY`` çoğu zaman yoktur. nbval'in her defter için başlattığı çekirdek bu
-ortamı alır: değişkenler her şeyi reddeden bir portu gösterir, ``NO_PROXY`` silinir. Kursun yerel
+``PATH`` yalnızca sanal ortamın ``bin`` klasörüdür: defterler sistemden hiçbir program (``redis-server``,
+``nginx``, ``curl``…) istemez; 7. bölümün Redis'i ve ters proxy'si pip'in kurduklarıdır.
+
+Okul ya da şirket ağında altı proxy değişkeni (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``; büyük ve
+küçük harfle) tanımlıdır ve ``NO_PROXY`` çoğu zaman yoktur. nbval'in her defter için başlattığı çekirdek
+bu ortamı alır: değişkenler her şeyi reddeden bir portu gösterir, ``NO_PROXY`` silinir. Kursun yerel
 bağlantılarının hiçbiri proxy'ye gitmediği için defterler kayıtlı çıktılarıyla yine aynı biter; biri
 proxy'ye giderse bağlantı reddedilir ve nbval farkı gösterir.
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
@@ -28,17 +32,20 @@ NO_PROXY_NAMES = ("NO_PROXY", "no_proxy")
 _DEAD = socket.socket()
 _DEAD.bind(("127.0.0.1", 0))
 DEAD_PROXY = f"http://127.0.0.1:{_DEAD.getsockname()[1]}"
+VENV_BIN = str(Path(sys.executable).parent)
 
 
-def _behind_dead_proxy(setup: Callable[[], None]) -> Callable[[], None]:
-    """``setup``'ı (nbval'in çekirdeği başlattığı yer) ölü proxy'li ortamda çalıştıran sarmalayıcı."""
+def _learners_environment(setup: Callable[[], None]) -> Callable[[], None]:
+    """``setup``'ı (nbval'in çekirdeği başlattığı yer) ölü proxy'li, ``PATH``'i yalnızca sanal ortam olan
+    ortamda çalıştıran sarmalayıcı."""
 
     def wrapped() -> None:
-        names = PROXY_NAMES + NO_PROXY_NAMES
+        names = (*PROXY_NAMES, *NO_PROXY_NAMES, "PATH")
         saved = {name: os.environ.get(name) for name in names}
         for name in NO_PROXY_NAMES:
             os.environ.pop(name, None)
         os.environ.update(dict.fromkeys(PROXY_NAMES, DEAD_PROXY))
+        os.environ["PATH"] = VENV_BIN
         try:
             setup()
         finally:
@@ -53,9 +60,9 @@ def _behind_dead_proxy(setup: Callable[[], None]) -> Callable[[], None]:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Generator[None, Any, Any]:
-    """nbval'in bu klasörde topladığı defterlerin çekirdeği ölü proxy'li ortamda başlar."""
+    """nbval'in bu klasörde topladığı defterlerin çekirdeği öğrencinin ortamında başlar."""
     collected = yield
     for node in collected:
         if isinstance(node, IPyNbFile):
-            node.setup = _behind_dead_proxy(node.setup)  # type: ignore[method-assign]
+            node.setup = _learners_environment(node.setup)  # type: ignore[method-assign]
     return collected

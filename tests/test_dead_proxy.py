@@ -29,18 +29,21 @@ pytestmark = pytest.mark.kernel
 
 NOTEBOOK_CONFTEST = ROOT / "notebooks" / "conftest.py"
 
-# Çekirdeğin ortamını soran iki hücre: proxy değişkenleri ölü portu gösterir, NO_PROXY yoktur.
+# Çekirdeğin ortamını soran hücreler: proxy değişkenleri ölü portu gösterir, NO_PROXY yoktur, PATH
+# yalnızca sanal ortamın bin klasörüdür.
 ENV_CELLS = (
     "import os\n"
     "assert all(os.environ[name].startswith('http://127.0.0.1:') for name in "
     "('HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy'))",
     "assert 'NO_PROXY' not in os.environ and 'no_proxy' not in os.environ",
+    "import sys\nassert os.environ['PATH'] == os.path.dirname(sys.executable), os.environ['PATH']",
 )
 
 
 def test_chapter_notebooks_are_checked_behind_a_dead_proxy(tmp_path: Path) -> None:
-    """``notebooks/conftest.py`` nbval'in çekirdeğini ölü proxy'li ortamda başlatır (``make test`` bütün
-    ders defterlerini bu ortamda kayıtlı çıktılarıyla karşılaştırır); pytest sürecinin ortamı değişmez."""
+    """``notebooks/conftest.py`` nbval'in çekirdeğini ölü proxy'li, ``PATH``'i yalnızca sanal ortam olan
+    ortamda başlatır (``make test`` bütün ders defterlerini bu ortamda kayıtlı çıktılarıyla karşılaştırır);
+    pytest sürecinin ortamı değişmez."""
     folder = tmp_path / "defterler"
     folder.mkdir()
     shutil.copy(NOTEBOOK_CONFTEST, folder / "conftest.py")
@@ -53,13 +56,13 @@ def test_chapter_notebooks_are_checked_behind_a_dead_proxy(tmp_path: Path) -> No
         [*command, str(folder)], cwd=folder, env=env, capture_output=True, text=True, timeout=scaled(120)
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "2 passed" in result.stdout, result.stdout[-2000:]
+    assert "3 passed" in result.stdout, result.stdout[-2000:]
     # Aynı defter conftest olmadan kalır: hücreler gerçekten çekirdeğin ortamını sınıyor.
     (folder / "conftest.py").unlink()
     result = subprocess.run(
         [*command, str(folder)], cwd=folder, env=env, capture_output=True, text=True, timeout=scaled(120)
     )
-    assert result.returncode == 1 and "2 failed" in result.stdout, result.stdout[-2000:]
+    assert result.returncode == 1 and "3 failed" in result.stdout, result.stdout[-2000:]
 
 
 def test_batch_grading_with_its_canary_works_behind_a_dead_proxy(tmp_path: Path) -> None:
