@@ -54,7 +54,8 @@ LONGEST_FIRST = (
 # Çoğu zaman bekleyen (gerçek sunucular, yargıcın gecikmeleri, zaman aşımları), işlemciyi az kullanan
 # bağımsız testler uzun iş birimlerinin arasına serpiştirilir: hepsi sona kalınca 2 çekirdekte işlemci
 # bir dakika yarı boş kalıyordu, araya girince uzun birimler onların beklerken bıraktığı işlemciyi kullanır.
-# İlk ``SPREAD_AFTER`` uzun birim onlardan önce başlar.
+# İlk ``SPREAD_AFTER`` uzun birim (arayüz ve iki saldırı sınıfı) onlardan önce başlar; lab sınıfları ayrı
+# birimlerdir.
 SPREAD_OUT = (
     "test_checks_edges.py",
     "test_checks_late.py",
@@ -62,26 +63,38 @@ SPREAD_OUT = (
     "test_checks_await.py",
     "test_nbval_modes.py",
 )
-SPREAD_AFTER = 4
+SPREAD_AFTER = 3
 
 
 def _file_name(nodeid: str) -> str:
     return nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
 
 
+def _unit(item: Any) -> str:
+    """Sıralamanın birimi: sınıflı dosyalarda sınıf (``test_labs.py::TestLab01``), ötekilerde dosya."""
+    parts = item.nodeid.split("::")
+    return "::".join(parts[:2]) if len(parts) > 2 else parts[0]
+
+
 def pytest_collection_modifyitems(items: list[Any]) -> None:
-    """Testleri ``LONGEST_FIRST`` dosyaları önde, ``SPREAD_OUT`` testleri onların arasına eşit aralıklarla
-    serpiştirilmiş, defterler ardında olacak biçimde (kararlı) sıralar."""
+    """Testleri ``LONGEST_FIRST`` dosyalarının birimleri önde, ``SPREAD_OUT`` testleri bu birimlerin arasına
+    eşit aralıklarla serpiştirilmiş, defterler ardında olacak biçimde (kararlı) sıralar."""
     rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    long_items = sorted(
+        (item for item in items if _file_name(item.nodeid) in rank), key=lambda i: rank[_file_name(i.nodeid)]
+    )
+    units = list(dict.fromkeys(_unit(item) for item in long_items))
+    unit_index = {unit: index for index, unit in enumerate(units)}
     spread = [item for item in items if _file_name(item.nodeid) in SPREAD_OUT]
-    step = (len(rank) - SPREAD_AFTER) / max(len(spread), 1)
+    step = (len(units) - SPREAD_AFTER) / max(len(spread), 1)
     position = {id(item): SPREAD_AFTER - 0.5 + (k + 0.5) * step for k, item in enumerate(spread)}
 
     def order(item: Any) -> float:
         if id(item) in position:
             return position[id(item)]
-        name = _file_name(item.nodeid)
-        return rank.get(name, len(rank) + (0 if name.endswith(".ipynb") else 1))
+        if (unit := _unit(item)) in unit_index:
+            return unit_index[unit]
+        return len(units) + (0 if _file_name(item.nodeid).endswith(".ipynb") else 1)
 
     items.sort(key=order)
 
