@@ -45,6 +45,7 @@ LONGEST_FIRST = (
     "test_attacks_sealed.py",
     "test_labs.py",
     "test_grading_exports.py",
+    "test_site.py",
     "test_fresh_clone.py",
     "test_notebook_rerun.py",
     "test_lying_agent.py",
