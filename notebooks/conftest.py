@@ -3,9 +3,10 @@
 ``PATH`` yalnızca sanal ortamın ``bin`` klasörüdür: defterler sistemden hiçbir program (``redis-server``,
 ``nginx``, ``curl``…) istemez; 7. bölümün Redis'i ve ters proxy'si pip'in kurduklarıdır.
 
-Okul ya da şirket ağında altı proxy değişkeni (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``; büyük ve
+Okul ya da şirket ağında proxy değişkenleri (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``…; büyük ve
 küçük harfle) tanımlıdır ve ``NO_PROXY`` çoğu zaman yoktur. nbval'in her defter için başlattığı çekirdek
-bu ortamı alır: değişkenler her şeyi reddeden bir portu gösterir, ``NO_PROXY`` silinir. Kursun yerel
+bu ortamı alır: websockets'in ve httpx'in okuduğu bütün proxy değişkenleri (``PROXY_VARIABLES``) her
+şeyi reddeden bir portu gösterir, ``NO_PROXY`` silinir. Kursun yerel
 bağlantılarının hiçbiri proxy'ye gitmediği için defterler kayıtlı çıktılarıyla yine aynı biter; biri
 proxy'ye giderse bağlantı reddedilir ve nbval farkı gösterir.
 
@@ -25,7 +26,8 @@ from typing import Any
 import pytest
 from nbval.plugin import IPyNbFile
 
-PROXY_NAMES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
+from wskurs.engine.proxy import PROXY_VARIABLES
+
 NO_PROXY_NAMES = ("NO_PROXY", "no_proxy")
 
 # Bağlanmış ama dinlemeyen soket: port oturum boyunca bizde kalır (başkası alamaz), bağlanan reddedilir.
@@ -40,11 +42,11 @@ def _learners_environment(setup: Callable[[], None]) -> Callable[[], None]:
     ortamda çalıştıran sarmalayıcı."""
 
     def wrapped() -> None:
-        names = (*PROXY_NAMES, *NO_PROXY_NAMES, "PATH")
+        names = (*PROXY_VARIABLES, *NO_PROXY_NAMES, "PATH")
         saved = {name: os.environ.get(name) for name in names}
         for name in NO_PROXY_NAMES:
             os.environ.pop(name, None)
-        os.environ.update(dict.fromkeys(PROXY_NAMES, DEAD_PROXY))
+        os.environ.update(dict.fromkeys(PROXY_VARIABLES, DEAD_PROXY))
         os.environ["PATH"] = VENV_BIN
         try:
             setup()

@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from wskurs.engine.proxy import PROXY_VARIABLES
 from wskurs.engine.timing import scaled
 from wskurs.labformat import SubmissionStatus
 
@@ -32,9 +33,7 @@ NOTEBOOK_CONFTEST = ROOT / "notebooks" / "conftest.py"
 # Çekirdeğin ortamını soran hücreler: proxy değişkenleri ölü portu gösterir, NO_PROXY yoktur, PATH
 # yalnızca sanal ortamın bin klasörüdür.
 ENV_CELLS = (
-    "import os\n"
-    "assert all(os.environ[name].startswith('http://127.0.0.1:') for name in "
-    "('HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy'))",
+    f"import os\nassert all(os.environ[name].startswith('http://127.0.0.1:') for name in {PROXY_VARIABLES!r})",
     "assert 'NO_PROXY' not in os.environ and 'no_proxy' not in os.environ",
     "import sys\nassert os.environ['PATH'] == os.path.dirname(sys.executable), os.environ['PATH']",
 )

@@ -452,8 +452,6 @@ def _class_reports(grades: list[Any], lab: str, lab_path: Path, folder: Path, ou
 
 
 MIB = 1024 * 1024
-DEFAULT_MEMORY_MB = 3072
-"""Gönderim başına bellek bütçesi (``Limits.memory``, MB)."""
 MIN_MEMORY_MB = 512
 """Bir çekirdek, yargıç ve lab'ın kütüphaneleri (FastAPI, uvicorn) bundan azıyla açılamaz."""
 
@@ -477,6 +475,9 @@ def _memory_limits(args: argparse.Namespace) -> Any:
 
 def _add_grading_parser(commands: Any) -> None:
     from wskurs.grading.batch import DEFAULT_CELL_TIMEOUT
+    from wskurs.grading.sandbox import Limits
+
+    default_memory_mb = Limits.memory // MIB
 
     parser = commands.add_parser("notlandir", help="bir klasördeki lab gönderimlerini notlandırır")
     parser.add_argument("lab", help="asıl lab defteri, ör. labs/lab01_websocket_nedir.ipynb")
@@ -494,9 +495,9 @@ def _add_grading_parser(commands: Any) -> None:
     parser.add_argument(
         "--bellek",
         type=int,
-        default=DEFAULT_MEMORY_MB,
+        default=default_memory_mb,
         metavar="MB",
-        help=f"gönderim başına bellek bütçesi, tmpfs ve memfd dahil (varsayılan: {DEFAULT_MEMORY_MB} MB; "
+        help=f"gönderim başına bellek bütçesi, tmpfs ve memfd dahil (varsayılan: {default_memory_mb} MB; "
         f"en az {MIN_MEMORY_MB}). -j ile çarpımı makinenin belleğini aşmasın.",
     )
     parser.add_argument("--gizlisiz", action="store_true", help="öğretmenin gizli durumlarını deneme")
